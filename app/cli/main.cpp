@@ -1,0 +1,457 @@
+// lundi-cli: every analysis of Lundi, headless, for scripts and CI. Argument parsing and
+// output only; the work is core's. The --json shapes are a contract: add keys, never change them.
+
+#include "progressbar.h"
+
+#include "analysis/flametree.h"
+#include "analysis/foldedstacks.h"
+#include "analysis/toplist.h"
+#include "classifier.h"
+#include "demo/demoincident.h"
+#include "ingest/importer.h"
+#include "ingest/importerregistry.h"
+#include "ingest/importerror.h"
+#include "ingest/ingestor.h"
+#include "store/store.h"
+#include "store/storeerror.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace lundi;
+
+namespace {
+
+constexpr int ExitFailure = 1;
+constexpr int ExitUsage = 2;
+
+QTextStream& out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+void printError(const QString& sentence)
+{
+    std::fprintf(stderr, "lundi-cli: %s\n", sentence.toLocal8Bit().constData());
+}
+
+struct UsageError
+{
+    QString sentence;
+};
+
+// The options every subcommand shares, and its own.
+class Command
+{
+public:
+    Command(const QString& name, const QString& synopsis)
+    {
+        m_parser.setApplicationDescription(synopsis);
+        m_parser.addHelpOption();
+        m_parser.addOption({QStringLiteral("db"), QStringLiteral("The incident file (*.lundi)."), QStringLiteral("FILE")});
+        m_name = name;
+    }
+
+    QCommandLineParser& parser() { return m_parser; }
+
+    void parse(const QStringList& arguments)
+    {
+        if (!m_parser.parse(arguments))
+            throw UsageError{m_parser.errorText()};
+        if (m_parser.isSet(QStringLiteral("help"))) {
+            out() << m_parser.helpText();
+            out().flush();
+            std::exit(0);
+        }
+        if (m_parser.value(QStringLiteral("db")).isEmpty())
+            throw UsageError{QStringLiteral("%1 needs --db FILE.lundi").arg(m_name)};
+    }
+
+    QString db() const { return m_parser.value(QStringLiteral("db")); }
+    bool isSet(const char* option) const { return m_parser.isSet(QLatin1String(option)); }
+    QString value(const char* option) const { return m_parser.value(QLatin1String(option)); }
+
+private:
+    QString m_name;
+    QCommandLineParser m_parser;
+};
+
+void printJson(const QJsonDocument& document)
+{
+    out() << document.toJson(QJsonDocument::Indented);
+    out().flush();
+}
+
+QString formatNs(qint64 ns)
+{
+    const double abs = std::abs(double(ns));
+    if (abs >= 60e9)
+        return QString::number(double(ns) / 60e9, 'f', 2) + QStringLiteral(" min");
+    if (abs >= 1e9)
+        return QString::number(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
+    if (abs >= 1e6)
+        return QString::number(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
+    if (abs >= 1e3)
+        return QString::number(double(ns) / 1e3, 'f', 3) + QStringLiteral(" us");
+    return QString::number(ns) + QStringLiteral(" ns");
+}
+
+QString isoTime(qint64 ns)
+{
+    return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+QJsonObject countsJson(const StoreSink::Counts& counts)
+{
+    return {{QStringLiteral("tracks"), counts.tracks},   {QStringLiteral("spans"), counts.spans},
+            {QStringLiteral("flows"), counts.flows},     {QStringLiteral("series"), counts.series},
+            {QStringLiteral("samples"), counts.samples}};
+}
+
+void printSummary(const ImportSummary& summary)
+{
+    const auto& c = summary.counts;
+    out() << QStringLiteral("%1: %2, %3 tracks, %4 spans, %5 flows, %6 series, %7 samples, %8 warnings\n")
+                 .arg(summary.path, summary.format)
+                 .arg(c.tracks)
+                 .arg(c.spans)
+                 .arg(c.flows)
+                 .arg(c.series)
+                 .arg(c.samples)
+                 .arg(summary.warnings.size());
+    constexpr int shown = 10;
+    for (qsizetype i = 0; i < std::min<qsizetype>(shown, summary.warnings.size()); ++i)
+        out() << QStringLiteral("  warning: ") << summary.warnings[i] << '\n';
+    if (summary.warnings.size() > shown)
+        out() << QStringLiteral("  ... and %1 more warnings (lundi-cli info --json lists them all)\n")
+                     .arg(summary.warnings.size() - shown);
+    out().flush();
+}
+
+QJsonObject summaryJson(const ImportSummary& summary)
+{
+    return {{QStringLiteral("input"), summary.path},
+            {QStringLiteral("source"), summary.source},
+            {QStringLiteral("format"), summary.format},
+            {QStringLiteral("bytes"), summary.bytes},
+            {QStringLiteral("counts"), countsJson(summary.counts)},
+            {QStringLiteral("warnings"), QJsonArray::fromStringList(summary.warnings)}};
+}
+
+int runImport(const QStringList& arguments)
+{
+    Command command(QStringLiteral("import"), QStringLiteral("Import trace, metric and profile files into an incident."));
+    auto& parser = command.parser();
+    parser.addOption({QStringLiteral("format"), QStringLiteral("Read every input as this format (see 'lundi-cli formats')."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("force"), QStringLiteral("Import content the incident already has.")});
+    parser.addOption({QStringLiteral("clock-offset"), QStringLiteral("Shift the inputs' times by NS nanoseconds."),
+                      QStringLiteral("NS"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the summaries as JSON.")});
+    parser.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Files to import (gzip is read as is)."),
+                                 QStringLiteral("INPUT..."));
+    command.parse(arguments);
+    const QStringList inputs = parser.positionalArguments();
+    if (inputs.isEmpty())
+        throw UsageError{QStringLiteral("import needs at least one INPUT file")};
+    bool offsetOk = false;
+    ImportOptions options;
+    options.format = command.value("format");
+    options.force = command.isSet("force");
+    options.clockOffsetNs = command.value("clock-offset").toLongLong(&offsetOk);
+    if (!offsetOk)
+        throw UsageError{QStringLiteral("--clock-offset takes a whole number of nanoseconds")};
+
+    Store store(command.db());
+    const ImporterRegistry registry;
+    const Classifier classifier = Classifier::standard();
+    Ingestor ingestor(store, registry, classifier);
+    int status = 0;
+    QJsonArray summaries;
+    for (const QString& input : inputs) {
+        try {
+            ProgressBar bar(QFileInfo(input).fileName());
+            ImportControl control([&bar](qint64 done, qint64 total) { bar.update(done, total); }, nullptr);
+            const ImportSummary summary = ingestor.importFile(input, options, control);
+            if (command.isSet("json"))
+                summaries.append(summaryJson(summary));
+            else
+                printSummary(summary);
+        } catch (const ImportError& error) {
+            printError(error.sentence());
+            status = ExitFailure;
+        }
+    }
+    if (command.isSet("json"))
+        printJson(QJsonDocument(summaries));
+    return status;
+}
+
+int runInfo(const QStringList& arguments)
+{
+    Command command(QStringLiteral("info"), QStringLiteral("Describe an incident: sources, tracks, counts, time range."));
+    command.parser().addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    command.parse(arguments);
+    if (!QFileInfo::exists(command.db()))
+        throw StoreError(QStringLiteral("%1: no such incident file.").arg(command.db()));
+    const Store store(command.db());
+    const IncidentCounts counts = store.counts();
+    const TimeRange range = store.timeRange();
+    const QList<Source> sources = store.sources();
+    const QList<Track> tracks = store.tracks();
+
+    if (command.isSet("json")) {
+        QJsonArray sourcesJson;
+        for (const Source& source : sources) {
+            sourcesJson.append(QJsonObject{{QStringLiteral("id"), source.id},
+                                           {QStringLiteral("format"), source.format},
+                                           {QStringLiteral("origin"), source.origin},
+                                           {QStringLiteral("sha256"), source.sha256},
+                                           {QStringLiteral("imported_at"), isoTime(source.importedAtNs)},
+                                           {QStringLiteral("clock_offset_ns"), source.clockOffsetNs},
+                                           {QStringLiteral("spans"), source.spanCount},
+                                           {QStringLiteral("samples"), source.sampleCount},
+                                           {QStringLiteral("warnings"), QJsonArray::fromStringList(source.warnings)},
+                                           {QStringLiteral("metadata"), QJsonDocument::fromJson(source.metadataJson).object()}});
+        }
+        QJsonArray tracksJson;
+        for (const Track& track : tracks) {
+            tracksJson.append(QJsonObject{{QStringLiteral("id"), track.id},
+                                          {QStringLiteral("source"), track.source},
+                                          {QStringLiteral("kind"), trackKindName(track.kind)},
+                                          {QStringLiteral("name"), track.name},
+                                          {QStringLiteral("process"), track.process},
+                                          {QStringLiteral("thread"), track.thread}});
+        }
+        QJsonObject json{{QStringLiteral("db"), command.db()},
+                         {QStringLiteral("schema_version"), Store::SchemaVersion},
+                         {QStringLiteral("counts"),
+                          QJsonObject{{QStringLiteral("sources"), counts.sources},
+                                      {QStringLiteral("tracks"), counts.tracks},
+                                      {QStringLiteral("spans"), counts.spans},
+                                      {QStringLiteral("flows"), counts.flows},
+                                      {QStringLiteral("series"), counts.series},
+                                      {QStringLiteral("samples"), counts.samples}}},
+                         {QStringLiteral("time_range"),
+                          range.isEmpty() && counts.spans + counts.samples == 0
+                              ? QJsonValue()
+                              : QJsonObject{{QStringLiteral("start_ns"), range.startNs},
+                                            {QStringLiteral("end_ns"), range.endNs},
+                                            {QStringLiteral("duration_ns"), range.endNs - range.startNs},
+                                            {QStringLiteral("start"), isoTime(range.startNs)},
+                                            {QStringLiteral("end"), isoTime(range.endNs)}}},
+                         {QStringLiteral("sources"), sourcesJson},
+                         {QStringLiteral("tracks"), tracksJson}};
+        printJson(QJsonDocument(json));
+        return 0;
+    }
+
+    out() << QStringLiteral("Incident %1\n").arg(command.db());
+    out() << QStringLiteral("  %1 sources, %2 tracks, %3 spans, %4 flows, %5 series, %6 samples\n")
+                 .arg(counts.sources)
+                 .arg(counts.tracks)
+                 .arg(counts.spans)
+                 .arg(counts.flows)
+                 .arg(counts.series)
+                 .arg(counts.samples);
+    if (counts.spans + counts.samples > 0)
+        out() << QStringLiteral("  time range: %1 .. %2 (%3)\n")
+                     .arg(isoTime(range.startNs), isoTime(range.endNs), formatNs(range.endNs - range.startNs));
+    for (const Source& source : sources) {
+        out() << QStringLiteral("  source %1: %2 %3 (%4 spans, %5 samples, %6 warnings)\n")
+                     .arg(source.id)
+                     .arg(source.format, source.origin)
+                     .arg(source.spanCount)
+                     .arg(source.sampleCount)
+                     .arg(source.warnings.size());
+    }
+    out().flush();
+    return 0;
+}
+
+FlameTree loadFlameTree(const Store& store, FlameTree::Roots roots)
+{
+    return FlameTree::build(store.spanRecords(), roots);
+}
+
+int runTop(const QStringList& arguments)
+{
+    Command command(QStringLiteral("top"), QStringLiteral("The frames that take the most time."));
+    auto& parser = command.parser();
+    parser.addOption({QStringLiteral("by"), QStringLiteral("Rank by self or total time."), QStringLiteral("self|total"),
+                      QStringLiteral("self")});
+    parser.addOption({QStringLiteral("category"), QStringLiteral("Only frames of this category."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("limit"), QStringLiteral("At most N rows (0: all)."), QStringLiteral("N"),
+                      QStringLiteral("20")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    command.parse(arguments);
+    const QString by = command.value("by");
+    if (by != QLatin1String("self") && by != QLatin1String("total"))
+        throw UsageError{QStringLiteral("--by takes self or total, not \"%1\"").arg(by)};
+    std::optional<Category> category;
+    if (command.isSet("category")) {
+        category = categoryFromName(command.value("category"));
+        if (!category)
+            throw UsageError{QStringLiteral("unknown category \"%1\" (api, network, gpu, compliance, storage, compute, "
+                                            "queue, other)")
+                                 .arg(command.value("category"))};
+    }
+    bool limitOk = false;
+    const qint64 limit = command.value("limit").toLongLong(&limitOk);
+    if (!limitOk || limit < 0)
+        throw UsageError{QStringLiteral("--limit takes a whole number, 0 or more")};
+    if (!QFileInfo::exists(command.db()))
+        throw StoreError(QStringLiteral("%1: no such incident file.").arg(command.db()));
+
+    const Store store(command.db());
+    const std::vector<QString> names = store.strings();
+    const auto entries = TopList::build(loadFlameTree(store, FlameTree::Roots::Merged),
+                                        by == QLatin1String("self") ? TopList::Order::BySelf : TopList::Order::ByTotal);
+    QJsonArray json;
+    QList<const TopList::Entry*> rows;
+    for (const TopList::Entry& entry : entries) {
+        if (category && entry.category != *category)
+            continue;
+        if (limit && rows.size() >= limit)
+            break;
+        rows.append(&entry);
+    }
+    if (command.isSet("json")) {
+        for (const TopList::Entry* entry : rows) {
+            json.append(QJsonObject{{QStringLiteral("name"), names[size_t(entry->name)]},
+                                    {QStringLiteral("category"), categoryName(entry->category)},
+                                    {QStringLiteral("self_ns"), entry->selfNs},
+                                    {QStringLiteral("total_ns"), entry->totalNs},
+                                    {QStringLiteral("count"), entry->count}});
+        }
+        printJson(QJsonDocument(json));
+        return 0;
+    }
+    out() << QStringLiteral("%1  %2  %3  %4  %5\n")
+                 .arg(QStringLiteral("self"), 14)
+                 .arg(QStringLiteral("total"), 14)
+                 .arg(QStringLiteral("count"), 9)
+                 .arg(QStringLiteral("category"), -10)
+                 .arg(QStringLiteral("name"));
+    for (const TopList::Entry* entry : rows) {
+        out() << QStringLiteral("%1  %2  %3  %4  %5\n")
+                     .arg(formatNs(entry->selfNs), 14)
+                     .arg(formatNs(entry->totalNs), 14)
+                     .arg(entry->count, 9)
+                     .arg(categoryName(entry->category), -10)
+                     .arg(names[size_t(entry->name)]);
+    }
+    out().flush();
+    return 0;
+}
+
+int runFlame(const QStringList& arguments)
+{
+    Command command(QStringLiteral("flame"), QStringLiteral("The flame tree as folded stacks ('root;...;leaf self_ns')."));
+    command.parser().addOption({QStringLiteral("folded"), QStringLiteral("Print folded stacks (the only output so far).")});
+    command.parser().addOption(
+        {QStringLiteral("by-track"), QStringLiteral("Make the track the first frame of every stack.")});
+    command.parse(arguments);
+    if (!command.isSet("folded"))
+        throw UsageError{QStringLiteral("flame needs --folded")};
+    if (!QFileInfo::exists(command.db()))
+        throw StoreError(QStringLiteral("%1: no such incident file.").arg(command.db()));
+    const Store store(command.db());
+    const std::vector<QString> names = store.strings();
+    QHash<TrackId, QString> trackNames;
+    for (const Track& track : store.tracks())
+        trackNames.insert(track.id, track.name);
+    const FlameTree tree =
+        loadFlameTree(store, command.isSet("by-track") ? FlameTree::Roots::ByTrack : FlameTree::Roots::Merged);
+    const QStringList lines = foldedStacks(tree, [&](qint64 frame) {
+        return frame > 0 ? names[size_t(frame)] : trackNames.value(-frame);
+    });
+    for (const QString& line : lines)
+        out() << line << '\n';
+    out().flush();
+    return 0;
+}
+
+int runDemo(const QStringList& arguments)
+{
+    Command command(QStringLiteral("demo"), QStringLiteral("Write the built-in demo incident."));
+    command.parse(arguments);
+    Store store(command.db());
+    const ImporterRegistry registry(QStringList{});
+    const Classifier classifier = Classifier::standard();
+    Ingestor ingestor(store, registry, classifier);
+    const ImportSummary summary = ingestor.importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
+                                                           DemoIncident::identity(), {}, DemoIncident::generate);
+    printSummary(summary);
+    return 0;
+}
+
+int runFormats(const QStringList&)
+{
+    const ImporterRegistry registry;
+    for (const Importer* importer : registry.importers())
+        out() << importer->format() << QStringLiteral("  ") << importer->description() << '\n';
+    for (const QString& problem : registry.problems())
+        printError(problem);
+    out().flush();
+    return 0;
+}
+
+const char* const Usage = R"(usage: lundi-cli COMMAND [OPTIONS]
+
+commands:
+  import --db F [--format NAME] [--force] [--clock-offset NS] [--json] INPUT...
+  info   --db F [--json]
+  top    --db F [--by self|total] [--category C] [--limit N] [--json]
+  flame  --db F --folded [--by-track]
+  demo   --db F
+  formats
+
+'lundi-cli COMMAND --help' describes one command.
+)";
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("lundi-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(LUNDI_VERSION));
+    QStringList arguments = app.arguments();
+    if (arguments.size() < 2 || arguments[1] == QLatin1String("--help") || arguments[1] == QLatin1String("-h")) {
+        std::fputs(Usage, arguments.size() < 2 ? stderr : stdout);
+        return arguments.size() < 2 ? ExitUsage : 0;
+    }
+    const QString name = arguments.takeAt(1);
+    const std::pair<const char*, int (*)(const QStringList&)> commands[] = {
+        {"import", runImport}, {"info", runInfo}, {"top", runTop},
+        {"flame", runFlame},   {"demo", runDemo}, {"formats", runFormats}};
+    try {
+        for (const auto& [commandName, run] : commands) {
+            if (name == QLatin1String(commandName))
+                return run(arguments);
+        }
+        throw UsageError{QStringLiteral("unknown command \"%1\"").arg(name)};
+    } catch (const UsageError& error) {
+        printError(error.sentence + QStringLiteral(" (see lundi-cli --help)."));
+        return ExitUsage;
+    } catch (const StoreError& error) {
+        printError(error.sentence());
+    } catch (const ImportError& error) {
+        printError(error.sentence());
+    } catch (const RulesError& error) {
+        printError(QString::fromUtf8(error.what()));
+    } catch (const std::bad_alloc&) {
+        printError(QStringLiteral("out of memory."));
+    }
+    return ExitFailure;
+}

@@ -1,0 +1,7 @@
+#include "importer.h"
+
+namespace lundi {
+
+Importer::~Importer() = default;
+
+} // namespace lundi

@@ -1,0 +1,120 @@
+#include "ingestor.h"
+#include "importer.h"
+#include "importerregistry.h"
+#include "importerror.h"
+#include "inputfile.h"
+#include "store/bulkwriter.h"
+#include "store/store.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QFileInfo>
+
+#include <future>
+#include <optional>
+
+namespace lundi {
+
+namespace {
+
+QString sha256Of(std::string_view data)
+{
+    return QString::fromLatin1(
+        QCryptographicHash::hash(QByteArrayView(data.data(), qsizetype(data.size())), QCryptographicHash::Sha256)
+            .toHex());
+}
+
+} // namespace
+
+Ingestor::Ingestor(Store& store, const ImporterRegistry& registry, const Classifier& classifier)
+    : m_store(store)
+    , m_registry(registry)
+    , m_classifier(classifier)
+{
+}
+
+const Importer& Ingestor::chooseImporter(const InputFile& input, const ImportOptions& options) const
+{
+    if (!options.format.isEmpty()) {
+        if (const Importer* importer = m_registry.byFormat(options.format))
+            return *importer;
+        throw ImportError(QStringLiteral("there is no importer for format \"%1\" (known: %2)")
+                              .arg(options.format, m_registry.formats().join(QStringLiteral(", "))));
+    }
+    if (input.data().empty())
+        throw ImportError(QStringLiteral("the file is empty"), 0);
+    if (const Importer* importer = m_registry.detect(input.data().substr(0, 4096), input.fileName()))
+        return *importer;
+    throw ImportError(QStringLiteral("the content is in no format Lundi reads (known: %1); name one with --format")
+                          .arg(m_registry.formats().join(QStringLiteral(", "))),
+                      0);
+}
+
+ImportSummary Ingestor::run(const QString& format, const QString& origin, const ImportOptions& options,
+                            const std::function<QString()>& sha256, const std::function<void(Sink&)>& fill)
+{
+    BulkWriter writer(m_store);
+    const SourceId source =
+        writer.addSource(format, origin, QDateTime::currentMSecsSinceEpoch() * 1'000'000, options.clockOffsetNs);
+    StoreSink sink(writer, source, m_classifier);
+    fill(sink);
+    const QString hash = sha256();
+    if (!options.force) {
+        if (const auto existing = m_store.sourceWithSha256(hash))
+            throw ImportError(
+                QStringLiteral("this content is already in the incident as source %1 (use --force to import it again)")
+                    .arg(*existing));
+    }
+    writer.finishSource(source, hash, sink.warnings(), sink.metadata());
+    writer.commit();
+    ImportSummary summary;
+    summary.source = source;
+    summary.format = format;
+    summary.counts = sink.counts();
+    summary.warnings = sink.warnings();
+    return summary;
+}
+
+ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& options, ImportControl& control)
+{
+    std::optional<InputFile> input;
+    try {
+        input.emplace(path);
+        const Importer& importer = chooseImporter(*input, options);
+        const std::string_view data = input->data();
+        // Hash on the other core while this one parses; a duplicate is refused at the end.
+        auto sha256 = std::async(std::launch::async, [data] { return sha256Of(data); });
+        control.setTotal(qint64(data.size()));
+        ImportSummary summary = run(importer.format(), QFileInfo(path).absoluteFilePath(), options,
+                                    [&] { return sha256.get(); },
+                                    [&](Sink& sink) { importer.import(*input, sink, control); });
+        summary.path = path;
+        summary.bytes = qint64(data.size());
+        return summary;
+    } catch (ImportError& error) {
+        if (input && error.offset() >= 0) {
+            const auto [line, column] = input->lineAndColumn(error.offset());
+            error.locate(QFileInfo(path).fileName(), line, column);
+        } else {
+            error.locate(QFileInfo(path).fileName(), 0, 0);
+        }
+        throw;
+    }
+}
+
+ImportSummary Ingestor::importGenerated(const QString& format, const QString& origin, const QByteArray& identity,
+                                        const ImportOptions& options, const std::function<void(Sink&)>& generate)
+{
+    try {
+        ImportSummary summary = run(
+            format, origin, options, [&] { return sha256Of({identity.constData(), size_t(identity.size())}); },
+            generate);
+        summary.path = origin;
+        return summary;
+    } catch (ImportError& error) {
+        error.locate(origin, 0, 0);
+        throw;
+    }
+}
+
+} // namespace lundi

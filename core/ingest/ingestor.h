@@ -1,0 +1,57 @@
+#pragma once
+
+#include "importcontrol.h"
+#include "storesink.h"
+
+#include <functional>
+
+namespace lundi {
+
+class Classifier;
+class Importer;
+class InputFile;
+class ImporterRegistry;
+class Store;
+
+struct ImportOptions
+{
+    QString format; // empty: detect from the content
+    bool force = false; // import content that is already in the incident
+    qint64 clockOffsetNs = 0;
+};
+
+struct ImportSummary
+{
+    SourceId source = 0;
+    QString path;
+    QString format;
+    qint64 bytes = 0;
+    StoreSink::Counts counts;
+    QStringList warnings;
+};
+
+// Imports one file into an incident in one transaction: detect the format, run the importer
+// into a StoreSink, refuse content the incident already has, and commit, or leave it as it was.
+class Ingestor
+{
+public:
+    Ingestor(Store& store, const ImporterRegistry& registry, const Classifier& classifier);
+
+    // Throws ImportError (with file and position), ImportCancelled or StoreError.
+    ImportSummary importFile(const QString& path, const ImportOptions& options, ImportControl& control);
+    // Imports what a generator writes (the demo incident) under the same rules as a file;
+    // identity stands in for the content when looking for duplicates.
+    ImportSummary importGenerated(const QString& format, const QString& origin, const QByteArray& identity,
+                                  const ImportOptions& options, const std::function<void(Sink&)>& generate);
+
+private:
+    const Importer& chooseImporter(const InputFile& input, const ImportOptions& options) const;
+    ImportSummary run(const QString& format, const QString& origin, const ImportOptions& options,
+                      const std::function<QString()>& sha256, const std::function<void(Sink&)>& fill);
+
+    Store& m_store;
+    const ImporterRegistry& m_registry;
+    const Classifier& m_classifier;
+};
+
+} // namespace lundi

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QFile>
+#include <QString>
+
+#include <memory>
+#include <string_view>
+
+namespace lundi {
+
+// The bytes of one input file: memory-mapped, or inflated into memory when it is gzip.
+class InputFile
+{
+public:
+    explicit InputFile(const QString& path); // throws ImportError
+    ~InputFile();
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+
+    const QString& path() const { return m_path; }
+    QString fileName() const;
+    std::string_view data() const { return m_data; }
+    bool wasCompressed() const { return m_inflated != nullptr; }
+
+    // 1-based line and column of a byte offset into data().
+    std::pair<qint64, qint64> lineAndColumn(qint64 offset) const;
+
+private:
+    void inflate(std::string_view gzip);
+
+    QString m_path;
+    QFile m_file;
+    std::string_view m_data;
+    std::unique_ptr<char, void (*)(void*)> m_inflated{nullptr, nullptr};
+};
+
+} // namespace lundi

@@ -1,0 +1,7 @@
+#include "sink.h"
+
+namespace lundi {
+
+Sink::~Sink() = default;
+
+} // namespace lundi

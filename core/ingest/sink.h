@@ -1,0 +1,29 @@
+#pragma once
+
+#include "model.h"
+
+#include <string_view>
+
+namespace lundi {
+
+// Where an importer puts what it read. Ids returned are valid for the rest of the import.
+// A span's parent must be added before the span.
+class Sink
+{
+public:
+    virtual ~Sink();
+
+    virtual StringId intern(std::string_view text) = 0;
+    virtual TrackId addTrack(const TrackSpec& track) = 0;
+    virtual SpanId addSpan(const SpanSpec& span) = 0;
+    virtual void addFlow(SpanId from, SpanId to, StringId name) = 0;
+    virtual SeriesId addSeries(const SeriesSpec& series) = 0;
+    virtual void addSample(SeriesId series, qint64 timeNs, double value) = 0;
+
+    // A sentence about something odd in the input that did not stop the import.
+    virtual void warn(const QString& sentence) = 0;
+    // A JSON object of what the input says about itself (trace metadata, tool versions).
+    virtual void setMetadata(const QByteArray& json) = 0;
+};
+
+} // namespace lundi

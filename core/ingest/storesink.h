@@ -1,0 +1,61 @@
+#pragma once
+
+#include "sink.h"
+
+#include <QStringList>
+
+#include <unordered_map>
+#include <vector>
+
+namespace lundi {
+
+class BulkWriter;
+class Classifier;
+
+// The Sink of an import into an incident: classifies each span, tracks depths, counts what
+// arrived, and writes it all through the import's BulkWriter.
+class StoreSink : public Sink
+{
+public:
+    struct Counts
+    {
+        qint64 tracks = 0;
+        qint64 spans = 0;
+        qint64 flows = 0;
+        qint64 series = 0;
+        qint64 samples = 0;
+    };
+
+    StoreSink(BulkWriter& writer, SourceId source, const Classifier& classifier);
+
+    StringId intern(std::string_view text) override;
+    TrackId addTrack(const TrackSpec& track) override;
+    SpanId addSpan(const SpanSpec& span) override;
+    void addFlow(SpanId from, SpanId to, StringId name) override;
+    SeriesId addSeries(const SeriesSpec& series) override;
+    void addSample(SeriesId series, qint64 timeNs, double value) override;
+    void warn(const QString& sentence) override;
+    void setMetadata(const QByteArray& json) override;
+
+    const Counts& counts() const { return m_counts; }
+    const QStringList& warnings() const { return m_warnings; }
+    const QByteArray& metadata() const { return m_metadata; }
+
+private:
+    Category classify(const SpanSpec& span);
+    const std::string& text(StringId id) const;
+
+    BulkWriter& m_writer;
+    SourceId m_source;
+    const Classifier& m_classifier;
+    Counts m_counts;
+    QStringList m_warnings;
+    QByteArray m_metadata = "{}";
+    std::unordered_map<StringId, std::string> m_texts;
+    // Per (name, cat): the category, or -1 where attributes decide.
+    std::unordered_map<quint64, qint8> m_verdicts;
+    SpanId m_firstSpan = 0;
+    std::vector<quint16> m_depths; // of this import's spans, by id - m_firstSpan
+};
+
+} // namespace lundi

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "model.h"
+#include "statement.h"
+#include "transaction.h"
+
+#include <QHash>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace lundi {
+
+class Store;
+
+// All writes of one import, in one transaction: nothing reaches the incident until commit(),
+// and destroying an uncommitted writer rolls everything back.
+class BulkWriter
+{
+public:
+    explicit BulkWriter(Store& store);
+
+    SourceId addSource(const QString& format, const QString& origin, qint64 importedAtNs, qint64 clockOffsetNs);
+    void finishSource(SourceId source, const QString& sha256, const QStringList& warnings,
+                      const QByteArray& metadataJson);
+
+    StringId intern(std::string_view text);
+    TrackId addTrack(SourceId source, const TrackSpec& track);
+    SpanId addSpan(const SpanSpec& span, Category category, int depth);
+    void addFlow(SourceId source, SpanId from, SpanId to, StringId name);
+    SeriesId addSeries(SourceId source, const SeriesSpec& series);
+    void addSample(SeriesId series, qint64 timeNs, double value);
+
+    void commit();
+
+private:
+    struct StringHash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+
+    Store& m_store;
+    Transaction m_transaction;
+    Statement m_insertSource;
+    Statement m_finishSource;
+    Statement m_findString;
+    Statement m_insertString;
+    Statement m_insertTrack;
+    Statement m_insertSpan;
+    Statement m_insertAttributes;
+    Statement m_insertFlow;
+    Statement m_insertSeries;
+    Statement m_insertSample;
+    std::unordered_map<std::string, StringId, StringHash, std::equal_to<>> m_strings;
+    SpanId m_nextSpan = 1;
+};
+
+} // namespace lundi

@@ -1,0 +1,39 @@
+#include "connection.h"
+#include "storeerror.h"
+
+#include <QFileInfo>
+
+#include <sqlite3.h>
+
+namespace lundi {
+
+Connection::Connection(const QString& path)
+    : m_path(path)
+{
+    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (rc != SQLITE_OK)
+        fail(QStringLiteral("opening it"));
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, 5000);
+}
+
+Connection::~Connection()
+{
+    sqlite3_close_v2(m_db);
+}
+
+void Connection::exec(const char* sql)
+{
+    if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+        fail(QStringLiteral("running %1").arg(QString::fromUtf8(sql).section(QLatin1Char('('), 0, 0).simplified()));
+}
+
+void Connection::fail(const QString& doing) const
+{
+    const QString why = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
+    throw StoreError(QStringLiteral("%1: incident file error while %2: %3.")
+                         .arg(QFileInfo(m_path).fileName(), doing, why));
+}
+
+} // namespace lundi

@@ -1,0 +1,143 @@
+#include "store.h"
+#include "schema.h"
+#include "statement.h"
+#include "storeerror.h"
+#include "transaction.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace lundi {
+
+Store::Store(const QString& path)
+    : m_connection(path)
+{
+    m_connection.exec("PRAGMA foreign_keys = ON");
+    m_connection.exec("PRAGMA journal_mode = WAL");
+    m_connection.exec("PRAGMA synchronous = NORMAL");
+    // Bulk imports touch many pages; a 64 MiB cache keeps SQLite from spilling mid-import.
+    m_connection.exec("PRAGMA cache_size = -65536");
+    migrate();
+}
+
+void Store::migrate()
+{
+    const int version = int(scalar("PRAGMA user_version"));
+    const auto steps = schemaMigrations();
+    if (version > int(steps.size()))
+        throw StoreError(QStringLiteral("%1: this incident file was written by a newer Lundi (schema %2; this "
+                                        "build reads up to %3).")
+                             .arg(QFileInfo(path()).fileName())
+                             .arg(version)
+                             .arg(steps.size()));
+    if (version == int(steps.size()))
+        return;
+    Transaction transaction(m_connection);
+    for (int step = version; step < int(steps.size()); ++step)
+        m_connection.exec(steps[step]);
+    m_connection.exec(QByteArray("PRAGMA user_version = " + QByteArray::number(qsizetype(steps.size())))
+                          .constData());
+    transaction.commit();
+}
+
+qint64 Store::scalar(std::string_view sql) const
+{
+    Statement query(m_connection, sql);
+    return query.step() ? query.int64(0) : 0;
+}
+
+IncidentCounts Store::counts() const
+{
+    IncidentCounts counts;
+    counts.sources = scalar("SELECT count(*) FROM sources");
+    counts.tracks = scalar("SELECT count(*) FROM tracks");
+    counts.spans = scalar("SELECT count(*) FROM spans");
+    counts.flows = scalar("SELECT count(*) FROM flows");
+    counts.series = scalar("SELECT count(*) FROM series");
+    counts.samples = scalar("SELECT count(*) FROM samples");
+    return counts;
+}
+
+QList<Source> Store::sources() const
+{
+    QList<Source> sources;
+    Statement query(m_connection,
+                    "SELECT s.id, format, origin, sha256, imported_at_ns, clock_offset_ns, warnings, metadata,"
+                    " (SELECT count(*) FROM spans JOIN tracks t ON t.id = spans.track_id WHERE t.source_id = s.id),"
+                    " (SELECT count(*) FROM samples JOIN series r ON r.id = samples.series_id"
+                    "  WHERE r.source_id = s.id)"
+                    " FROM sources s ORDER BY s.id");
+    while (query.step()) {
+        Source source;
+        source.id = query.int64(0);
+        source.format = query.text(1);
+        source.origin = query.text(2);
+        source.sha256 = query.text(3);
+        source.importedAtNs = query.int64(4);
+        source.clockOffsetNs = query.int64(5);
+        for (const QJsonValue& warning : QJsonDocument::fromJson(query.text(6).toUtf8()).array())
+            source.warnings.append(warning.toString());
+        source.metadataJson = query.text(7).toUtf8();
+        source.spanCount = query.int64(8);
+        source.sampleCount = query.int64(9);
+        sources.append(source);
+    }
+    return sources;
+}
+
+QList<Track> Store::tracks() const
+{
+    QList<Track> tracks;
+    Statement query(m_connection, "SELECT id, source_id, kind, name, process, thread, sort_index FROM tracks"
+                                  " ORDER BY source_id, sort_index, id");
+    while (query.step()) {
+        tracks.append({query.int64(0), query.int64(1), TrackKind(query.int64(2)), query.text(3), query.text(4),
+                       query.text(5), int(query.int64(6))});
+    }
+    return tracks;
+}
+
+TimeRange Store::timeRange() const
+{
+    // Spans and samples both place an incident in time; either may be absent.
+    Statement query(m_connection, "SELECT min(lo), max(hi) FROM ("
+                                  " SELECT min(start_ns) AS lo, max(start_ns + dur_ns) AS hi FROM spans"
+                                  " UNION ALL SELECT min(t_ns), max(t_ns) FROM samples)");
+    if (!query.step() || query.isNull(0))
+        return {};
+    return {query.int64(0), query.int64(1)};
+}
+
+std::vector<SpanRecord> Store::spanRecords() const
+{
+    std::vector<SpanRecord> spans;
+    spans.reserve(size_t(scalar("SELECT count(*) FROM spans")));
+    Statement query(m_connection,
+                    "SELECT id, parent_id, track_id, name_id, category, start_ns, dur_ns FROM spans ORDER BY id");
+    while (query.step()) {
+        spans.push_back({query.int64(0), query.int64(1), query.int64(2), query.int64(3),
+                         Category(query.int64(4)), query.int64(5), query.int64(6)});
+    }
+    return spans;
+}
+
+std::vector<QString> Store::strings() const
+{
+    std::vector<QString> strings(size_t(scalar("SELECT coalesce(max(id), 0) + 1 FROM strings")));
+    Statement query(m_connection, "SELECT id, text FROM strings");
+    while (query.step())
+        strings[size_t(query.int64(0))] = query.text(1);
+    return strings;
+}
+
+std::optional<SourceId> Store::sourceWithSha256(const QString& sha256) const
+{
+    Statement query(m_connection, "SELECT id FROM sources WHERE sha256 = ?1 ORDER BY id LIMIT 1");
+    query.bind(1, sha256);
+    if (query.step())
+        return query.int64(0);
+    return std::nullopt;
+}
+
+} // namespace lundi
