@@ -35,8 +35,11 @@ Classifier Classifier::fromJson(const QByteArray& json, const QString& origin)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
-        throw RulesError(
-            QStringLiteral("%1: byte %2: %3.").arg(origin).arg(error.offset).arg(error.errorString()).toStdString());
+        throw RulesError(QStringLiteral("%1: byte %2: %3.")
+                             .arg(origin)
+                             .arg(error.offset)
+                             .arg(error.errorString())
+                             .toStdString());
     Classifier classifier;
     const QJsonArray rules = document.object().value(QLatin1String("rules")).toArray();
     for (qsizetype i = 0; i < rules.size(); ++i) {
@@ -57,7 +60,8 @@ Classifier Classifier::fromJson(const QByteArray& json, const QString& origin)
         classifier.m_rules.append(rule);
     }
     if (classifier.m_rules.isEmpty())
-        throw RulesError(QStringLiteral("%1: no rules (expected {\"rules\": [...]}).").arg(origin).toStdString());
+        throw RulesError(
+            QStringLiteral("%1: no rules (expected {\"rules\": [...]}).").arg(origin).toStdString());
     return classifier;
 }
 
@@ -82,7 +86,8 @@ Classifier Classifier::standard()
     return fromJson(file.readAll(), path);
 }
 
-std::optional<Category> Classifier::classifyWithoutAttributes(std::string_view name, std::string_view cat) const
+std::optional<Category> Classifier::classifyWithoutAttributes(std::string_view name,
+                                                              std::string_view cat) const
 {
     const QString nameText = fromUtf8(name);
     const QString catText = fromUtf8(cat);
@@ -96,21 +101,24 @@ std::optional<Category> Classifier::classifyWithoutAttributes(std::string_view n
     return Category::Other;
 }
 
-Category Classifier::classify(std::string_view name, std::string_view cat, std::string_view attributesJson) const
+Category Classifier::classify(std::string_view name, std::string_view cat,
+                              std::string_view attributesJson) const
 {
     const QString nameText = fromUtf8(name);
     const QString catText = fromUtf8(cat);
     QJsonObject attributes;
     if (!attributesJson.empty())
-        attributes = QJsonDocument::fromJson(QByteArray::fromRawData(attributesJson.data(), qsizetype(attributesJson.size())))
+        attributes = QJsonDocument::fromJson(
+                         QByteArray::fromRawData(attributesJson.data(), qsizetype(attributesJson.size())))
                          .object();
     const auto attributeMatches = [&](const std::pair<QRegularExpression, QRegularExpression>& condition) {
         for (auto it = attributes.begin(); it != attributes.end(); ++it) {
             const QJsonValue value = it.value();
-            const QString valueText = value.isString() ? value.toString()
-                                      : value.isDouble() ? QString::number(value.toDouble())
-                                      : value.isBool()   ? (value.toBool() ? QStringLiteral("true") : QStringLiteral("false"))
-                                                         : QString();
+            const QString valueText =
+                value.isString()   ? value.toString()
+                : value.isDouble() ? QString::number(value.toDouble())
+                : value.isBool()   ? (value.toBool() ? QStringLiteral("true") : QStringLiteral("false"))
+                                   : QString();
             if (condition.first.match(it.key()).hasMatch() && matches(condition.second, valueText))
                 return true;
         }

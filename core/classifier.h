@@ -13,7 +13,7 @@ namespace lundi {
 
 class RulesError : public std::runtime_error
 {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -21,7 +21,7 @@ public:
 // user-overridable); the first rule whose every condition matches wins, and no match is "other".
 class Classifier
 {
-public:
+  public:
     struct Rule
     {
         Category category = Category::Other;
@@ -42,7 +42,7 @@ public:
 
     const QList<Rule>& rules() const { return m_rules; }
 
-private:
+  private:
     QList<Rule> m_rules;
 };
 

@@ -52,12 +52,13 @@ struct UsageError
 // The options every subcommand shares, and its own.
 class Command
 {
-public:
+  public:
     Command(const QString& name, const QString& synopsis)
     {
         m_parser.setApplicationDescription(synopsis);
         m_parser.addHelpOption();
-        m_parser.addOption({QStringLiteral("db"), QStringLiteral("The incident file (*.lundi)."), QStringLiteral("FILE")});
+        m_parser.addOption(
+            {QStringLiteral("db"), QStringLiteral("The incident file (*.lundi)."), QStringLiteral("FILE")});
         m_name = name;
     }
 
@@ -80,7 +81,7 @@ public:
     bool isSet(const char* option) const { return m_parser.isSet(QLatin1String(option)); }
     QString value(const char* option) const { return m_parser.value(QLatin1String(option)); }
 
-private:
+  private:
     QString m_name;
     QCommandLineParser m_parser;
 };
@@ -112,8 +113,10 @@ QString isoTime(qint64 ns)
 
 QJsonObject countsJson(const StoreSink::Counts& counts)
 {
-    return {{QStringLiteral("tracks"), counts.tracks},   {QStringLiteral("spans"), counts.spans},
-            {QStringLiteral("flows"), counts.flows},     {QStringLiteral("series"), counts.series},
+    return {{QStringLiteral("tracks"), counts.tracks},
+            {QStringLiteral("spans"), counts.spans},
+            {QStringLiteral("flows"), counts.flows},
+            {QStringLiteral("series"), counts.series},
             {QStringLiteral("samples"), counts.samples}};
 }
 
@@ -149,15 +152,19 @@ QJsonObject summaryJson(const ImportSummary& summary)
 
 int runImport(const QStringList& arguments)
 {
-    Command command(QStringLiteral("import"), QStringLiteral("Import trace, metric and profile files into an incident."));
+    Command command(QStringLiteral("import"),
+                    QStringLiteral("Import trace, metric and profile files into an incident."));
     auto& parser = command.parser();
-    parser.addOption({QStringLiteral("format"), QStringLiteral("Read every input as this format (see 'lundi-cli formats')."),
+    parser.addOption({QStringLiteral("format"),
+                      QStringLiteral("Read every input as this format (see 'lundi-cli formats')."),
                       QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Import content the incident already has.")});
-    parser.addOption({QStringLiteral("clock-offset"), QStringLiteral("Shift the inputs' times by NS nanoseconds."),
-                      QStringLiteral("NS"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("clock-offset"),
+                      QStringLiteral("Shift the inputs' times by NS nanoseconds."), QStringLiteral("NS"),
+                      QStringLiteral("0")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the summaries as JSON.")});
-    parser.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Files to import (gzip is read as is)."),
+    parser.addPositionalArgument(QStringLiteral("INPUT"),
+                                 QStringLiteral("Files to import (gzip is read as is)."),
                                  QStringLiteral("INPUT..."));
     command.parse(arguments);
     const QStringList inputs = parser.positionalArguments();
@@ -198,7 +205,8 @@ int runImport(const QStringList& arguments)
 
 int runInfo(const QStringList& arguments)
 {
-    Command command(QStringLiteral("info"), QStringLiteral("Describe an incident: sources, tracks, counts, time range."));
+    Command command(QStringLiteral("info"),
+                    QStringLiteral("Describe an incident: sources, tracks, counts, time range."));
     command.parser().addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     command.parse(arguments);
     if (!QFileInfo::exists(command.db()))
@@ -212,16 +220,17 @@ int runInfo(const QStringList& arguments)
     if (command.isSet("json")) {
         QJsonArray sourcesJson;
         for (const Source& source : sources) {
-            sourcesJson.append(QJsonObject{{QStringLiteral("id"), source.id},
-                                           {QStringLiteral("format"), source.format},
-                                           {QStringLiteral("origin"), source.origin},
-                                           {QStringLiteral("sha256"), source.sha256},
-                                           {QStringLiteral("imported_at"), isoTime(source.importedAtNs)},
-                                           {QStringLiteral("clock_offset_ns"), source.clockOffsetNs},
-                                           {QStringLiteral("spans"), source.spanCount},
-                                           {QStringLiteral("samples"), source.sampleCount},
-                                           {QStringLiteral("warnings"), QJsonArray::fromStringList(source.warnings)},
-                                           {QStringLiteral("metadata"), QJsonDocument::fromJson(source.metadataJson).object()}});
+            sourcesJson.append(QJsonObject{
+                {QStringLiteral("id"), source.id},
+                {QStringLiteral("format"), source.format},
+                {QStringLiteral("origin"), source.origin},
+                {QStringLiteral("sha256"), source.sha256},
+                {QStringLiteral("imported_at"), isoTime(source.importedAtNs)},
+                {QStringLiteral("clock_offset_ns"), source.clockOffsetNs},
+                {QStringLiteral("spans"), source.spanCount},
+                {QStringLiteral("samples"), source.sampleCount},
+                {QStringLiteral("warnings"), QJsonArray::fromStringList(source.warnings)},
+                {QStringLiteral("metadata"), QJsonDocument::fromJson(source.metadataJson).object()}});
         }
         QJsonArray tracksJson;
         for (const Track& track : tracks) {
@@ -234,13 +243,12 @@ int runInfo(const QStringList& arguments)
         }
         QJsonObject json{{QStringLiteral("db"), command.db()},
                          {QStringLiteral("schema_version"), Store::SchemaVersion},
-                         {QStringLiteral("counts"),
-                          QJsonObject{{QStringLiteral("sources"), counts.sources},
-                                      {QStringLiteral("tracks"), counts.tracks},
-                                      {QStringLiteral("spans"), counts.spans},
-                                      {QStringLiteral("flows"), counts.flows},
-                                      {QStringLiteral("series"), counts.series},
-                                      {QStringLiteral("samples"), counts.samples}}},
+                         {QStringLiteral("counts"), QJsonObject{{QStringLiteral("sources"), counts.sources},
+                                                                {QStringLiteral("tracks"), counts.tracks},
+                                                                {QStringLiteral("spans"), counts.spans},
+                                                                {QStringLiteral("flows"), counts.flows},
+                                                                {QStringLiteral("series"), counts.series},
+                                                                {QStringLiteral("samples"), counts.samples}}},
                          {QStringLiteral("time_range"),
                           range.isEmpty() && counts.spans + counts.samples == 0
                               ? QJsonValue()
@@ -265,7 +273,8 @@ int runInfo(const QStringList& arguments)
                  .arg(counts.samples);
     if (counts.spans + counts.samples > 0)
         out() << QStringLiteral("  time range: %1 .. %2 (%3)\n")
-                     .arg(isoTime(range.startNs), isoTime(range.endNs), formatNs(range.endNs - range.startNs));
+                     .arg(isoTime(range.startNs), isoTime(range.endNs),
+                          formatNs(range.endNs - range.startNs));
     for (const Source& source : sources) {
         out() << QStringLiteral("  source %1: %2 %3 (%4 spans, %5 samples, %6 warnings)\n")
                      .arg(source.id)
@@ -287,11 +296,12 @@ int runTop(const QStringList& arguments)
 {
     Command command(QStringLiteral("top"), QStringLiteral("The frames that take the most time."));
     auto& parser = command.parser();
-    parser.addOption({QStringLiteral("by"), QStringLiteral("Rank by self or total time."), QStringLiteral("self|total"),
-                      QStringLiteral("self")});
-    parser.addOption({QStringLiteral("category"), QStringLiteral("Only frames of this category."), QStringLiteral("C")});
-    parser.addOption({QStringLiteral("limit"), QStringLiteral("At most N rows (0: all)."), QStringLiteral("N"),
-                      QStringLiteral("20")});
+    parser.addOption({QStringLiteral("by"), QStringLiteral("Rank by self or total time."),
+                      QStringLiteral("self|total"), QStringLiteral("self")});
+    parser.addOption(
+        {QStringLiteral("category"), QStringLiteral("Only frames of this category."), QStringLiteral("C")});
+    parser.addOption({QStringLiteral("limit"), QStringLiteral("At most N rows (0: all)."),
+                      QStringLiteral("N"), QStringLiteral("20")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     command.parse(arguments);
     const QString by = command.value("by");
@@ -301,9 +311,10 @@ int runTop(const QStringList& arguments)
     if (command.isSet("category")) {
         category = categoryFromName(command.value("category"));
         if (!category)
-            throw UsageError{QStringLiteral("unknown category \"%1\" (api, network, gpu, compliance, storage, compute, "
-                                            "queue, other)")
-                                 .arg(command.value("category"))};
+            throw UsageError{
+                QStringLiteral("unknown category \"%1\" (api, network, gpu, compliance, storage, compute, "
+                               "queue, other)")
+                    .arg(command.value("category"))};
     }
     bool limitOk = false;
     const qint64 limit = command.value("limit").toLongLong(&limitOk);
@@ -314,8 +325,9 @@ int runTop(const QStringList& arguments)
 
     const Store store(command.db());
     const std::vector<QString> names = store.strings();
-    const auto entries = TopList::build(loadFlameTree(store, FlameTree::Roots::Merged),
-                                        by == QLatin1String("self") ? TopList::Order::BySelf : TopList::Order::ByTotal);
+    const auto entries =
+        TopList::build(loadFlameTree(store, FlameTree::Roots::Merged),
+                       by == QLatin1String("self") ? TopList::Order::BySelf : TopList::Order::ByTotal);
     QJsonArray json;
     QList<const TopList::Entry*> rows;
     for (const TopList::Entry& entry : entries) {
@@ -356,8 +368,10 @@ int runTop(const QStringList& arguments)
 
 int runFlame(const QStringList& arguments)
 {
-    Command command(QStringLiteral("flame"), QStringLiteral("The flame tree as folded stacks ('root;...;leaf self_ns')."));
-    command.parser().addOption({QStringLiteral("folded"), QStringLiteral("Print folded stacks (the only output so far).")});
+    Command command(QStringLiteral("flame"),
+                    QStringLiteral("The flame tree as folded stacks ('root;...;leaf self_ns')."));
+    command.parser().addOption(
+        {QStringLiteral("folded"), QStringLiteral("Print folded stacks (the only output so far).")});
     command.parser().addOption(
         {QStringLiteral("by-track"), QStringLiteral("Make the track the first frame of every stack.")});
     command.parse(arguments);
@@ -370,11 +384,10 @@ int runFlame(const QStringList& arguments)
     QHash<TrackId, QString> trackNames;
     for (const Track& track : store.tracks())
         trackNames.insert(track.id, track.name);
-    const FlameTree tree =
-        loadFlameTree(store, command.isSet("by-track") ? FlameTree::Roots::ByTrack : FlameTree::Roots::Merged);
-    const QStringList lines = foldedStacks(tree, [&](qint64 frame) {
-        return frame > 0 ? names[size_t(frame)] : trackNames.value(-frame);
-    });
+    const FlameTree tree = loadFlameTree(store, command.isSet("by-track") ? FlameTree::Roots::ByTrack
+                                                                          : FlameTree::Roots::Merged);
+    const QStringList lines = foldedStacks(
+        tree, [&](qint64 frame) { return frame > 0 ? names[size_t(frame)] : trackNames.value(-frame); });
     for (const QString& line : lines)
         out() << line << '\n';
     out().flush();
@@ -389,8 +402,9 @@ int runDemo(const QStringList& arguments)
     const ImporterRegistry registry(QStringList{});
     const Classifier classifier = Classifier::standard();
     Ingestor ingestor(store, registry, classifier);
-    const ImportSummary summary = ingestor.importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
-                                                           DemoIncident::identity(), {}, DemoIncident::generate);
+    const ImportSummary summary =
+        ingestor.importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
+                                 DemoIncident::identity(), {}, DemoIncident::generate);
     printSummary(summary);
     return 0;
 }
@@ -427,7 +441,8 @@ int main(int argc, char* argv[])
     QCoreApplication::setApplicationName(QStringLiteral("lundi-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LUNDI_VERSION));
     QStringList arguments = app.arguments();
-    if (arguments.size() < 2 || arguments[1] == QLatin1String("--help") || arguments[1] == QLatin1String("-h")) {
+    if (arguments.size() < 2 || arguments[1] == QLatin1String("--help") ||
+        arguments[1] == QLatin1String("-h")) {
         std::fputs(Usage, arguments.size() < 2 ? stderr : stdout);
         return arguments.size() < 2 ? ExitUsage : 0;
     }

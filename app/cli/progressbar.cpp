@@ -5,9 +5,7 @@
 
 namespace lundi {
 
-ProgressBar::ProgressBar(const QString& label)
-    : m_label(label)
-    , m_enabled(isatty(STDERR_FILENO))
+ProgressBar::ProgressBar(const QString& label) : m_label(label), m_enabled(isatty(STDERR_FILENO))
 {
     m_sinceDraw.start();
 }

@@ -8,12 +8,12 @@ namespace lundi {
 // A one-line progress bar on stderr, drawn only when stderr is a terminal.
 class ProgressBar
 {
-public:
+  public:
     explicit ProgressBar(const QString& label);
     ~ProgressBar();
     void update(qint64 done, qint64 total);
 
-private:
+  private:
     QString m_label;
     bool m_enabled = false;
     bool m_drawn = false;

@@ -12,9 +12,8 @@ namespace {
 // (one import, or a few), a binary search otherwise.
 class SpanIndex
 {
-public:
-    explicit SpanIndex(const std::vector<SpanRecord>& spans)
-        : m_spans(spans)
+  public:
+    explicit SpanIndex(const std::vector<SpanRecord>& spans) : m_spans(spans)
     {
         if (spans.empty())
             return;
@@ -33,12 +32,13 @@ public:
             return -1;
         if (!m_dense.empty())
             return id - m_first < qint64(m_dense.size()) ? m_dense[size_t(id - m_first)] : -1;
-        const auto it = std::lower_bound(m_spans.begin(), m_spans.end(), id,
-                                         [](const SpanRecord& span, SpanId value) { return span.id < value; });
+        const auto it =
+            std::lower_bound(m_spans.begin(), m_spans.end(), id,
+                             [](const SpanRecord& span, SpanId value) { return span.id < value; });
         return it != m_spans.end() && it->id == id ? qint32(it - m_spans.begin()) : -1;
     }
 
-private:
+  private:
     const std::vector<SpanRecord>& m_spans;
     SpanId m_first = 0;
     std::vector<qint32> m_dense;
@@ -47,7 +47,7 @@ private:
 struct Coverage
 {
     qint64 covered = 0; // union of the children's intervals, clipped to the span
-    qint64 reach = 0; // the furthest end of a child seen so far
+    qint64 reach = 0;   // the furthest end of a child seen so far
     qint64 lastStart = 0;
     bool unordered = false; // children arrived out of start order: recount exactly
 };

@@ -12,9 +12,9 @@ namespace lundi {
 // make it negative.
 class FlameTree
 {
-public:
+  public:
     enum class Roots {
-        Merged, // identical stacks of different tracks are one node
+        Merged,  // identical stacks of different tracks are one node
         ByTrack, // the first level below the root is the track
     };
 
@@ -37,7 +37,7 @@ public:
     const std::vector<Node>& nodes() const { return m_nodes; }
     const Node& root() const { return m_nodes.front(); }
 
-private:
+  private:
     std::vector<Node> m_nodes;
 };
 

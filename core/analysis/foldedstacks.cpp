@@ -28,8 +28,9 @@ QStringList foldedStacks(const FlameTree& tree, const std::function<QString(qint
         auto [n, prefix] = std::move(pending.back());
         pending.pop_back();
         const FlameTree::Node& node = nodes[size_t(n)];
-        const QString stack = prefix.isEmpty() ? cleanFrame(frameName(node.frame))
-                                               : prefix + QLatin1Char(';') + cleanFrame(frameName(node.frame));
+        const QString stack = prefix.isEmpty()
+                                  ? cleanFrame(frameName(node.frame))
+                                  : prefix + QLatin1Char(';') + cleanFrame(frameName(node.frame));
         if (node.frame > 0)
             selfByStack[stack] += node.selfNs;
         for (qint32 c : node.children)

@@ -29,9 +29,11 @@ std::vector<TopList::Entry> TopList::build(const FlameTree& tree, Order order)
     for (const auto& [key, entry] : byName)
         entries.push_back(entry);
     const auto key = [order](const Entry& entry) {
-        return order == Order::BySelf ? std::pair(entry.selfNs, entry.totalNs) : std::pair(entry.totalNs, entry.selfNs);
+        return order == Order::BySelf ? std::pair(entry.selfNs, entry.totalNs)
+                                      : std::pair(entry.totalNs, entry.selfNs);
     };
-    std::stable_sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) { return key(a) > key(b); });
+    std::stable_sort(entries.begin(), entries.end(),
+                     [&](const Entry& a, const Entry& b) { return key(a) > key(b); });
     return entries;
 }
 

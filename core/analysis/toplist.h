@@ -9,7 +9,7 @@ namespace lundi {
 // The flame tree folded by frame name: where time is spent (self) and under which names (total).
 class TopList
 {
-public:
+  public:
     struct Entry
     {
         StringId name = 0;

@@ -11,7 +11,7 @@ class Sink;
 // run writes the same incident.
 class DemoIncident
 {
-public:
+  public:
     static QByteArray identity();
     static void generate(Sink& sink);
 };

@@ -4,8 +4,7 @@
 namespace lundi {
 
 ImportControl::ImportControl(ProgressFunction progress, const std::atomic_bool* cancel)
-    : m_progress(std::move(progress))
-    , m_cancel(cancel)
+    : m_progress(std::move(progress)), m_cancel(cancel)
 {
 }
 

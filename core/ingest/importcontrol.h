@@ -10,7 +10,7 @@ namespace lundi {
 // The importer's line back to whoever started it: progress in bytes, and the cancel request.
 class ImportControl
 {
-public:
+  public:
     using ProgressFunction = std::function<void(qint64 done, qint64 total)>;
 
     ImportControl() = default;
@@ -20,7 +20,7 @@ public:
     // Importers call this every few thousand items; it throws ImportCancelled once cancelled.
     void progress(qint64 done) const;
 
-private:
+  private:
     ProgressFunction m_progress;
     const std::atomic_bool* m_cancel = nullptr;
     qint64 m_total = 0;

@@ -15,7 +15,7 @@ class Sink;
 // the Sink and the input bytes, never the store.
 class Importer
 {
-public:
+  public:
     virtual ~Importer();
 
     // The stable name used by --format and stored with each source, e.g. "chrome-trace".

@@ -21,9 +21,11 @@ ImporterRegistry::ImporterRegistry(const QStringList& directories)
 QStringList ImporterRegistry::pluginDirectories()
 {
     const QString appDir = QCoreApplication::applicationDirPath();
-    QStringList directories{appDir + QStringLiteral("/plugins"),
-                            QDir::cleanPath(appDir + QStringLiteral("/../") + QStringLiteral(LUNDI_PLUGIN_INSTALL_DIR))};
-    for (const QString& path : qEnvironmentVariable("LUNDI_PLUGIN_PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts))
+    QStringList directories{
+        appDir + QStringLiteral("/plugins"),
+        QDir::cleanPath(appDir + QStringLiteral("/../") + QStringLiteral(LUNDI_PLUGIN_INSTALL_DIR))};
+    for (const QString& path :
+         qEnvironmentVariable("LUNDI_PLUGIN_PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts))
         directories.append(path);
     return directories;
 }

@@ -13,7 +13,7 @@ class Importer;
 // plugin folder, and in the folders of LUNDI_PLUGIN_PATH (colon-separated), in that order.
 class ImporterRegistry
 {
-public:
+  public:
     ImporterRegistry(); // loads from pluginDirectories()
     explicit ImporterRegistry(const QStringList& directories);
 
@@ -27,7 +27,7 @@ public:
     // Sentences about plugin files that could not be loaded.
     const QStringList& problems() const { return m_problems; }
 
-private:
+  private:
     void load(const QStringList& directories);
 
     QList<const Importer*> m_importers;

@@ -3,9 +3,7 @@
 namespace lundi {
 
 ImportError::ImportError(const QString& problem, qint64 offset)
-    : std::runtime_error(problem.toStdString())
-    , m_problem(problem)
-    , m_offset(offset)
+    : std::runtime_error(problem.toStdString()), m_problem(problem), m_offset(offset)
 {
 }
 

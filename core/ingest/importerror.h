@@ -10,7 +10,7 @@ namespace lundi {
 // the Ingestor adds the file and turns the offset into a line and column.
 class ImportError : public std::runtime_error
 {
-public:
+  public:
     explicit ImportError(const QString& problem, qint64 offset = -1);
     ~ImportError() override;
 
@@ -21,7 +21,7 @@ public:
     // One sentence naming the file and the position: "trace.json: line 3, column 14 (byte 52): ...".
     QString sentence() const;
 
-private:
+  private:
     QString m_problem;
     qint64 m_offset = -1;
     QString m_fileName;
@@ -32,7 +32,7 @@ private:
 // Thrown through the importer when the user cancels; the import is rolled back.
 class ImportCancelled : public std::exception
 {
-public:
+  public:
     const char* what() const noexcept override { return "import cancelled"; }
 };
 

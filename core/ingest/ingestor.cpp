@@ -19,17 +19,15 @@ namespace {
 
 QString sha256Of(std::string_view data)
 {
-    return QString::fromLatin1(
-        QCryptographicHash::hash(QByteArrayView(data.data(), qsizetype(data.size())), QCryptographicHash::Sha256)
-            .toHex());
+    return QString::fromLatin1(QCryptographicHash::hash(QByteArrayView(data.data(), qsizetype(data.size())),
+                                                        QCryptographicHash::Sha256)
+                                   .toHex());
 }
 
 } // namespace
 
 Ingestor::Ingestor(Store& store, const ImporterRegistry& registry, const Classifier& classifier)
-    : m_store(store)
-    , m_registry(registry)
-    , m_classifier(classifier)
+    : m_store(store), m_registry(registry), m_classifier(classifier)
 {
 }
 
@@ -45,24 +43,26 @@ const Importer& Ingestor::chooseImporter(const InputFile& input, const ImportOpt
         throw ImportError(QStringLiteral("the file is empty"), 0);
     if (const Importer* importer = m_registry.detect(input.data().substr(0, 4096), input.fileName()))
         return *importer;
-    throw ImportError(QStringLiteral("the content is in no format Lundi reads (known: %1); name one with --format")
-                          .arg(m_registry.formats().join(QStringLiteral(", "))),
-                      0);
+    throw ImportError(
+        QStringLiteral("the content is in no format Lundi reads (known: %1); name one with --format")
+            .arg(m_registry.formats().join(QStringLiteral(", "))),
+        0);
 }
 
 ImportSummary Ingestor::run(const QString& format, const QString& origin, const ImportOptions& options,
                             const std::function<QString()>& sha256, const std::function<void(Sink&)>& fill)
 {
     BulkWriter writer(m_store);
-    const SourceId source =
-        writer.addSource(format, origin, QDateTime::currentMSecsSinceEpoch() * 1'000'000, options.clockOffsetNs);
+    const SourceId source = writer.addSource(format, origin, QDateTime::currentMSecsSinceEpoch() * 1'000'000,
+                                             options.clockOffsetNs);
     StoreSink sink(writer, source, m_classifier);
     fill(sink);
     const QString hash = sha256();
     if (!options.force) {
         if (const auto existing = m_store.sourceWithSha256(hash))
             throw ImportError(
-                QStringLiteral("this content is already in the incident as source %1 (use --force to import it again)")
+                QStringLiteral(
+                    "this content is already in the incident as source %1 (use --force to import it again)")
                     .arg(*existing));
     }
     writer.finishSource(source, hash, sink.warnings(), sink.metadata());
@@ -85,9 +85,9 @@ ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& opt
         // Hash on the other core while this one parses; a duplicate is refused at the end.
         auto sha256 = std::async(std::launch::async, [data] { return sha256Of(data); });
         control.setTotal(qint64(data.size()));
-        ImportSummary summary = run(importer.format(), QFileInfo(path).absoluteFilePath(), options,
-                                    [&] { return sha256.get(); },
-                                    [&](Sink& sink) { importer.import(*input, sink, control); });
+        ImportSummary summary = run(
+            importer.format(), QFileInfo(path).absoluteFilePath(), options, [&] { return sha256.get(); },
+            [&](Sink& sink) { importer.import(*input, sink, control); });
         summary.path = path;
         summary.bytes = qint64(data.size());
         return summary;
@@ -102,12 +102,16 @@ ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& opt
     }
 }
 
-ImportSummary Ingestor::importGenerated(const QString& format, const QString& origin, const QByteArray& identity,
-                                        const ImportOptions& options, const std::function<void(Sink&)>& generate)
+ImportSummary Ingestor::importGenerated(const QString& format, const QString& origin,
+                                        const QByteArray& identity, const ImportOptions& options,
+                                        const std::function<void(Sink&)>& generate)
 {
     try {
         ImportSummary summary = run(
-            format, origin, options, [&] { return sha256Of({identity.constData(), size_t(identity.size())}); },
+            format, origin, options,
+            [&] {
+                return sha256Of({identity.constData(), size_t(identity.size())});
+            },
             generate);
         summary.path = origin;
         return summary;

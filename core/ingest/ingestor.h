@@ -15,7 +15,7 @@ class Store;
 
 struct ImportOptions
 {
-    QString format; // empty: detect from the content
+    QString format;     // empty: detect from the content
     bool force = false; // import content that is already in the incident
     qint64 clockOffsetNs = 0;
 };
@@ -34,7 +34,7 @@ struct ImportSummary
 // into a StoreSink, refuse content the incident already has, and commit, or leave it as it was.
 class Ingestor
 {
-public:
+  public:
     Ingestor(Store& store, const ImporterRegistry& registry, const Classifier& classifier);
 
     // Throws ImportError (with file and position), ImportCancelled or StoreError.
@@ -44,7 +44,7 @@ public:
     ImportSummary importGenerated(const QString& format, const QString& origin, const QByteArray& identity,
                                   const ImportOptions& options, const std::function<void(Sink&)>& generate);
 
-private:
+  private:
     const Importer& chooseImporter(const InputFile& input, const ImportOptions& options) const;
     ImportSummary run(const QString& format, const QString& origin, const ImportOptions& options,
                       const std::function<QString()>& sha256, const std::function<void(Sink&)>& fill);

@@ -31,9 +31,7 @@ void adviseHugePages(char* data, size_t size)
 
 } // namespace
 
-InputFile::InputFile(const QString& path)
-    : m_path(path)
-    , m_file(path)
+InputFile::InputFile(const QString& path) : m_path(path), m_file(path)
 {
     if (QFileInfo(path).isDir())
         throw ImportError(QStringLiteral("%1 is a folder, not a file").arg(path));
@@ -64,7 +62,8 @@ void InputFile::inflate(std::string_view gzip)
 {
     // The gzip trailer holds the size modulo 4 GiB: a good first guess for the buffer.
     quint32 hint = 0;
-    std::memcpy(&hint, gzip.data() + gzip.size() - std::min<size_t>(4, gzip.size()), std::min<size_t>(4, gzip.size()));
+    std::memcpy(&hint, gzip.data() + gzip.size() - std::min<size_t>(4, gzip.size()),
+                std::min<size_t>(4, gzip.size()));
     size_t capacity = std::max<size_t>({size_t(hint) + 1, gzip.size() * 2, 4096});
     m_inflated.reset(static_cast<char*>(std::malloc(capacity)));
     m_inflated.get_deleter() = std::free;
@@ -111,7 +110,8 @@ void InputFile::inflate(std::string_view gzip)
         }
         if (rc == Z_BUF_ERROR && zs.avail_in == 0) {
             inflateEnd(&zs);
-            throw ImportError(QStringLiteral("the gzip data ends early (the file is truncated)"), qint64(gzip.size()));
+            throw ImportError(QStringLiteral("the gzip data ends early (the file is truncated)"),
+                              qint64(gzip.size()));
         }
     }
     inflateEnd(&zs);

@@ -11,7 +11,7 @@ namespace lundi {
 // The bytes of one input file: memory-mapped, or inflated into memory when it is gzip.
 class InputFile
 {
-public:
+  public:
     explicit InputFile(const QString& path); // throws ImportError
     ~InputFile();
     InputFile(const InputFile&) = delete;
@@ -25,7 +25,7 @@ public:
     // 1-based line and column of a byte offset into data().
     std::pair<qint64, qint64> lineAndColumn(qint64 offset) const;
 
-private:
+  private:
     void inflate(std::string_view gzip);
 
     QString m_path;

@@ -10,7 +10,7 @@ namespace lundi {
 // A span's parent must be added before the span.
 class Sink
 {
-public:
+  public:
     virtual ~Sink();
 
     virtual StringId intern(std::string_view text) = 0;

@@ -7,9 +7,7 @@
 namespace lundi {
 
 StoreSink::StoreSink(BulkWriter& writer, SourceId source, const Classifier& classifier)
-    : m_writer(writer)
-    , m_source(source)
-    , m_classifier(classifier)
+    : m_writer(writer), m_source(source), m_classifier(classifier)
 {
 }
 
@@ -41,8 +39,9 @@ Category StoreSink::classify(const SpanSpec& span)
     const quint64 key = (quint64(span.name) << 33) ^ (quint64(span.cat) << 1) ^ quint64(hasAttributes);
     auto [it, inserted] = m_verdicts.try_emplace(key, qint8(-1));
     if (inserted) {
-        const auto verdict = hasAttributes ? m_classifier.classifyWithoutAttributes(text(span.name), text(span.cat))
-                                           : m_classifier.classify(text(span.name), text(span.cat), {});
+        const auto verdict = hasAttributes
+                                 ? m_classifier.classifyWithoutAttributes(text(span.name), text(span.cat))
+                                 : m_classifier.classify(text(span.name), text(span.cat), {});
         it->second = verdict ? qint8(*verdict) : qint8(-1);
     }
     if (it->second >= 0)
@@ -54,7 +53,8 @@ SpanId StoreSink::addSpan(const SpanSpec& span)
 {
     int depth = 0;
     if (span.parent >= m_firstSpan && m_firstSpan && span.parent - m_firstSpan < SpanId(m_depths.size()))
-        depth = std::min<int>(m_depths[size_t(span.parent - m_firstSpan)] + 1, std::numeric_limits<quint16>::max());
+        depth = std::min<int>(m_depths[size_t(span.parent - m_firstSpan)] + 1,
+                              std::numeric_limits<quint16>::max());
     const SpanId id = m_writer.addSpan(span, classify(span), depth);
     if (!m_firstSpan)
         m_firstSpan = id;

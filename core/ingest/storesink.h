@@ -16,7 +16,7 @@ class Classifier;
 // arrived, and writes it all through the import's BulkWriter.
 class StoreSink : public Sink
 {
-public:
+  public:
     struct Counts
     {
         qint64 tracks = 0;
@@ -41,7 +41,7 @@ public:
     const QStringList& warnings() const { return m_warnings; }
     const QByteArray& metadata() const { return m_metadata; }
 
-private:
+  private:
     Category classify(const SpanSpec& span);
     const std::string& text(StringId id) const;
 

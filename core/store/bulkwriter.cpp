@@ -9,23 +9,27 @@
 namespace lundi {
 
 BulkWriter::BulkWriter(Store& store)
-    : m_store(store)
-    , m_transaction(store.connection())
-    , m_insertSource(store.connection(), "INSERT INTO sources(format, origin, sha256, imported_at_ns, clock_offset_ns)"
-                                         " VALUES(?1, ?2, '', ?3, ?4)")
-    , m_finishSource(store.connection(), "UPDATE sources SET sha256 = ?2, warnings = ?3, metadata = ?4 WHERE id = ?1")
-    , m_findString(store.connection(), "SELECT id FROM strings WHERE text = ?1")
-    , m_insertString(store.connection(), "INSERT INTO strings(text) VALUES(?1)")
-    , m_insertTrack(store.connection(),
-                    "INSERT INTO tracks(source_id, kind, name, process, thread, sort_index) VALUES(?1,?2,?3,?4,?5,?6)")
-    , m_insertSpan(store.connection(), "INSERT INTO spans(id, track_id, parent_id, name_id, cat_id, category, start_ns,"
-                                       " dur_ns, depth, status, trace_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
-    , m_insertAttributes(store.connection(), "INSERT INTO span_attributes(span_id, json) VALUES(?1, ?2)")
-    , m_insertFlow(store.connection(),
-                   "INSERT INTO flows(source_id, from_span, to_span, name_id) VALUES(?1, ?2, ?3, ?4)")
-    , m_insertSeries(store.connection(),
-                     "INSERT INTO series(source_id, track_id, name, labels, unit) VALUES(?1, ?2, ?3, ?4, ?5)")
-    , m_insertSample(store.connection(), "INSERT INTO samples(series_id, t_ns, value) VALUES(?1, ?2, ?3)")
+    : m_store(store), m_transaction(store.connection()),
+      m_insertSource(store.connection(),
+                     "INSERT INTO sources(format, origin, sha256, imported_at_ns, clock_offset_ns)"
+                     " VALUES(?1, ?2, '', ?3, ?4)"),
+      m_finishSource(store.connection(),
+                     "UPDATE sources SET sha256 = ?2, warnings = ?3, metadata = ?4 WHERE id = ?1"),
+      m_findString(store.connection(), "SELECT id FROM strings WHERE text = ?1"),
+      m_insertString(store.connection(), "INSERT INTO strings(text) VALUES(?1)"),
+      m_insertTrack(
+          store.connection(),
+          "INSERT INTO tracks(source_id, kind, name, process, thread, sort_index) VALUES(?1,?2,?3,?4,?5,?6)"),
+      m_insertSpan(store.connection(),
+                   "INSERT INTO spans(id, track_id, parent_id, name_id, cat_id, category, start_ns,"
+                   " dur_ns, depth, status, trace_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
+      m_insertAttributes(store.connection(), "INSERT INTO span_attributes(span_id, json) VALUES(?1, ?2)"),
+      m_insertFlow(store.connection(),
+                   "INSERT INTO flows(source_id, from_span, to_span, name_id) VALUES(?1, ?2, ?3, ?4)"),
+      m_insertSeries(
+          store.connection(),
+          "INSERT INTO series(source_id, track_id, name, labels, unit) VALUES(?1, ?2, ?3, ?4, ?5)"),
+      m_insertSample(store.connection(), "INSERT INTO samples(series_id, t_ns, value) VALUES(?1, ?2, ?3)")
 {
     Statement last(store.connection(), "SELECT coalesce(max(id), 0) + 1 FROM spans");
     last.step();
@@ -42,7 +46,8 @@ SourceId BulkWriter::addSource(const QString& format, const QString& origin, qin
 void BulkWriter::finishSource(SourceId source, const QString& sha256, const QStringList& warnings,
                               const QByteArray& metadataJson)
 {
-    const QByteArray warningsJson = QJsonDocument(QJsonArray::fromStringList(warnings)).toJson(QJsonDocument::Compact);
+    const QByteArray warningsJson =
+        QJsonDocument(QJsonArray::fromStringList(warnings)).toJson(QJsonDocument::Compact);
     m_finishSource.bind(1, source)
         .bind(2, sha256)
         .bind(3, std::string_view(warningsJson.constData(), size_t(warningsJson.size())))

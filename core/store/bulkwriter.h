@@ -18,10 +18,11 @@ class Store;
 // and destroying an uncommitted writer rolls everything back.
 class BulkWriter
 {
-public:
+  public:
     explicit BulkWriter(Store& store);
 
-    SourceId addSource(const QString& format, const QString& origin, qint64 importedAtNs, qint64 clockOffsetNs);
+    SourceId addSource(const QString& format, const QString& origin, qint64 importedAtNs,
+                       qint64 clockOffsetNs);
     void finishSource(SourceId source, const QString& sha256, const QStringList& warnings,
                       const QByteArray& metadataJson);
 
@@ -34,7 +35,7 @@ public:
 
     void commit();
 
-private:
+  private:
     struct StringHash
     {
         using is_transparent = void;

@@ -7,8 +7,7 @@
 
 namespace lundi {
 
-Connection::Connection(const QString& path)
-    : m_path(path)
+Connection::Connection(const QString& path) : m_path(path)
 {
     const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -26,7 +25,8 @@ Connection::~Connection()
 void Connection::exec(const char* sql)
 {
     if (sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
-        fail(QStringLiteral("running %1").arg(QString::fromUtf8(sql).section(QLatin1Char('('), 0, 0).simplified()));
+        fail(QStringLiteral("running %1")
+                 .arg(QString::fromUtf8(sql).section(QLatin1Char('('), 0, 0).simplified()));
 }
 
 void Connection::fail(const QString& doing) const

@@ -9,7 +9,7 @@ namespace lundi {
 // One open SQLite database; closes it when destroyed.
 class Connection
 {
-public:
+  public:
     explicit Connection(const QString& path);
     ~Connection();
     Connection(const Connection&) = delete;
@@ -22,7 +22,7 @@ public:
     // Throws a StoreError naming the file, what was being done and SQLite's own words.
     [[noreturn]] void fail(const QString& doing) const;
 
-private:
+  private:
     sqlite3* m_db = nullptr;
     QString m_path;
 };

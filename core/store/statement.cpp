@@ -5,12 +5,10 @@
 
 namespace lundi {
 
-Statement::Statement(Connection& connection, std::string_view sql)
-    : m_connection(connection)
+Statement::Statement(Connection& connection, std::string_view sql) : m_connection(connection)
 {
-    if (sqlite3_prepare_v3(connection.handle(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &m_stmt,
-                           nullptr)
-        != SQLITE_OK)
+    if (sqlite3_prepare_v3(connection.handle(), sql.data(), int(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &m_stmt, nullptr) != SQLITE_OK)
         connection.fail(QStringLiteral("preparing a query"));
 }
 

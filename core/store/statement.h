@@ -13,7 +13,7 @@ class Connection;
 // A prepared statement. Bind indexes start at 1, column indexes at 0, as in SQLite.
 class Statement
 {
-public:
+  public:
     Statement(Connection& connection, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -37,7 +37,7 @@ public:
     std::string_view textView(int column) const;
     QString text(int column) const;
 
-private:
+  private:
     Connection& m_connection;
     sqlite3_stmt* m_stmt = nullptr;
 };

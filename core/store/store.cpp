@@ -10,8 +10,7 @@
 
 namespace lundi {
 
-Store::Store(const QString& path)
-    : m_connection(path)
+Store::Store(const QString& path) : m_connection(path)
 {
     m_connection.exec("PRAGMA foreign_keys = ON");
     m_connection.exec("PRAGMA journal_mode = WAL");
@@ -26,18 +25,19 @@ void Store::migrate()
     const int version = int(scalar("PRAGMA user_version"));
     const auto steps = schemaMigrations();
     if (version > int(steps.size()))
-        throw StoreError(QStringLiteral("%1: this incident file was written by a newer Lundi (schema %2; this "
-                                        "build reads up to %3).")
-                             .arg(QFileInfo(path()).fileName())
-                             .arg(version)
-                             .arg(steps.size()));
+        throw StoreError(
+            QStringLiteral("%1: this incident file was written by a newer Lundi (schema %2; this "
+                           "build reads up to %3).")
+                .arg(QFileInfo(path()).fileName())
+                .arg(version)
+                .arg(steps.size()));
     if (version == int(steps.size()))
         return;
     Transaction transaction(m_connection);
     for (int step = version; step < int(steps.size()); ++step)
         m_connection.exec(steps[step]);
-    m_connection.exec(QByteArray("PRAGMA user_version = " + QByteArray::number(qsizetype(steps.size())))
-                          .constData());
+    m_connection.exec(
+        QByteArray("PRAGMA user_version = " + QByteArray::number(qsizetype(steps.size()))).constData());
     transaction.commit();
 }
 
@@ -62,12 +62,13 @@ IncidentCounts Store::counts() const
 QList<Source> Store::sources() const
 {
     QList<Source> sources;
-    Statement query(m_connection,
-                    "SELECT s.id, format, origin, sha256, imported_at_ns, clock_offset_ns, warnings, metadata,"
-                    " (SELECT count(*) FROM spans JOIN tracks t ON t.id = spans.track_id WHERE t.source_id = s.id),"
-                    " (SELECT count(*) FROM samples JOIN series r ON r.id = samples.series_id"
-                    "  WHERE r.source_id = s.id)"
-                    " FROM sources s ORDER BY s.id");
+    Statement query(
+        m_connection,
+        "SELECT s.id, format, origin, sha256, imported_at_ns, clock_offset_ns, warnings, metadata,"
+        " (SELECT count(*) FROM spans JOIN tracks t ON t.id = spans.track_id WHERE t.source_id = s.id),"
+        " (SELECT count(*) FROM samples JOIN series r ON r.id = samples.series_id"
+        "  WHERE r.source_id = s.id)"
+        " FROM sources s ORDER BY s.id");
     while (query.step()) {
         Source source;
         source.id = query.int64(0);
@@ -92,8 +93,8 @@ QList<Track> Store::tracks() const
     Statement query(m_connection, "SELECT id, source_id, kind, name, process, thread, sort_index FROM tracks"
                                   " ORDER BY source_id, sort_index, id");
     while (query.step()) {
-        tracks.append({query.int64(0), query.int64(1), TrackKind(query.int64(2)), query.text(3), query.text(4),
-                       query.text(5), int(query.int64(6))});
+        tracks.append({query.int64(0), query.int64(1), TrackKind(query.int64(2)), query.text(3),
+                       query.text(4), query.text(5), int(query.int64(6))});
     }
     return tracks;
 }
@@ -113,8 +114,9 @@ std::vector<SpanRecord> Store::spanRecords() const
 {
     std::vector<SpanRecord> spans;
     spans.reserve(size_t(scalar("SELECT count(*) FROM spans")));
-    Statement query(m_connection,
-                    "SELECT id, parent_id, track_id, name_id, category, start_ns, dur_ns FROM spans ORDER BY id");
+    Statement query(
+        m_connection,
+        "SELECT id, parent_id, track_id, name_id, category, start_ns, dur_ns FROM spans ORDER BY id");
     while (query.step()) {
         spans.push_back({query.int64(0), query.int64(1), query.int64(2), query.int64(3),
                          Category(query.int64(4)), query.int64(5), query.int64(6)});

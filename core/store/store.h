@@ -14,7 +14,7 @@ namespace lundi {
 // typed queries that analysis, views and the CLI read through. Writes go through BulkWriter.
 class Store
 {
-public:
+  public:
     static constexpr int SchemaVersion = 1;
 
     explicit Store(const QString& path);
@@ -32,7 +32,7 @@ public:
     std::vector<QString> strings() const;
     std::optional<SourceId> sourceWithSha256(const QString& sha256) const;
 
-private:
+  private:
     void migrate();
     qint64 scalar(std::string_view sql) const;
 

@@ -3,8 +3,7 @@
 namespace lundi {
 
 StoreError::StoreError(const QString& sentence)
-    : std::runtime_error(sentence.toStdString())
-    , m_sentence(sentence)
+    : std::runtime_error(sentence.toStdString()), m_sentence(sentence)
 {
 }
 

@@ -9,12 +9,12 @@ namespace lundi {
 // A failure to read or write an incident file; sentence() is what the user sees.
 class StoreError : public std::runtime_error
 {
-public:
+  public:
     explicit StoreError(const QString& sentence);
     ~StoreError() override;
     QString sentence() const { return m_sentence; }
 
-private:
+  private:
     QString m_sentence;
 };
 

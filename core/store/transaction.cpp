@@ -5,8 +5,7 @@
 
 namespace lundi {
 
-Transaction::Transaction(Connection& connection)
-    : m_connection(connection)
+Transaction::Transaction(Connection& connection) : m_connection(connection)
 {
     m_connection.exec("BEGIN IMMEDIATE");
 }

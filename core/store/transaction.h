@@ -8,7 +8,7 @@ class Connection;
 // anywhere inside leaves the incident as it was.
 class Transaction
 {
-public:
+  public:
     explicit Transaction(Connection& connection);
     ~Transaction();
     Transaction(const Transaction&) = delete;
@@ -16,7 +16,7 @@ public:
 
     void commit();
 
-private:
+  private:
     Connection& m_connection;
     bool m_open = true;
 };

@@ -1,0 +1,361 @@
+#include "tracebuilder.h"
+
+#include "ingest/importcontrol.h"
+#include "ingest/sink.h"
+
+#include <QString>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+namespace lundi::chrome {
+
+namespace {
+
+// pids and tids sort as numbers where they are numbers, after that as text.
+std::pair<qint64, std::string_view> idOrder(const std::string& id)
+{
+    qint64 number = 0;
+    const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), number);
+    if (error == std::errc() && end == id.data() + id.size())
+        return {number, {}};
+    return {std::numeric_limits<qint64>::max(), id};
+}
+
+QString fromStd(const std::string& text)
+{
+    return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+const char* phaseName(const std::string& phase)
+{
+    static const std::map<std::string, const char*> names{
+        {"P", "samples"},          {"O", "object snapshots"}, {"N", "object creations"},
+        {"D", "object deletions"}, {"v", "memory dumps"},     {"V", "memory dumps"},
+        {"c", "clock syncs"},      {"(", "context enters"},   {")", "context exits"},
+        {"?", "unknown phases"}};
+    const auto it = names.find(phase);
+    return it == names.end() ? "unknown phases" : it->second;
+}
+
+} // namespace
+
+TraceBuilder::TraceBuilder(TraceEvents& events, Sink& sink, const ImportControl& control, qint64 inputSize)
+    : m_events(events), m_sink(sink), m_control(control), m_inputSize(inputSize)
+{
+}
+
+void TraceBuilder::build()
+{
+    m_placed.resize(m_events.lanes.size());
+    std::vector<bool> flowLanes(m_events.lanes.size());
+    for (const FlowStep& step : m_events.flows)
+        flowLanes[step.lane] = true;
+    for (size_t index : laneOrder()) {
+        Lane& lane = m_events.lanes[index];
+        matchMarks(lane);
+        if (lane.slices.empty())
+            continue;
+        const TrackId track = m_sink.addTrack(trackFor(lane));
+        addSpans(lane, track, flowLanes[index] ? &m_placed[index] : nullptr);
+    }
+    addFlows();
+    warn();
+}
+
+std::vector<size_t> TraceBuilder::laneOrder() const
+{
+    std::vector<size_t> order(m_events.lanes.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    const auto key = [this](size_t index) {
+        const Lane& lane = m_events.lanes[index];
+        const auto process = m_events.processes.find(lane.pid);
+        const auto thread = m_events.threads.find({lane.pid, lane.tid});
+        const int processSort = process == m_events.processes.end() ? 0 : process->second.sortIndex;
+        const int threadSort = thread == m_events.threads.end() ? 0 : thread->second.sortIndex;
+        return std::tuple(processSort, idOrder(lane.pid), int(lane.kind == TrackKind::Async), threadSort,
+                          idOrder(lane.tid));
+    };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+    return order;
+}
+
+TrackSpec TraceBuilder::trackFor(const Lane& lane) const
+{
+    TrackSpec track;
+    track.kind = lane.kind;
+    const auto process = m_events.processes.find(lane.pid);
+    track.process = process != m_events.processes.end() && !process->second.name.empty()
+                        ? fromStd(process->second.name)
+                        : QStringLiteral("pid %1").arg(fromStd(lane.pid));
+    track.thread = fromStd(lane.tid);
+    const auto thread = m_events.threads.find({lane.pid, lane.tid});
+    if (thread != m_events.threads.end())
+        track.sortIndex = thread->second.sortIndex;
+    switch (lane.kind) {
+    case TrackKind::Async:
+        track.name = fromStd(lane.title) + QStringLiteral(" (async)");
+        break;
+    case TrackKind::Process:
+        track.name = lane.pid.empty() && lane.tid == "global" ? QStringLiteral("global instants")
+                                                              : track.process + QStringLiteral(" instants");
+        break;
+    default:
+        track.name = thread != m_events.threads.end() && !thread->second.name.empty()
+                         ? fromStd(thread->second.name)
+                         : QStringLiteral("tid %1").arg(track.thread);
+        // PyTorch/Kineto put each CUDA stream on a thread of a "GPU n" process.
+        if (track.name.contains(QLatin1String("stream"), Qt::CaseInsensitive) ||
+            track.process.startsWith(QLatin1String("GPU"), Qt::CaseInsensitive))
+            track.kind = TrackKind::Gpu;
+    }
+    return track;
+}
+
+ArgsRef TraceBuilder::mergeArgs(ArgsRef begin, ArgsRef end)
+{
+    // An E event's args belong to the slice too (V8 puts its runtime call stats there).
+    if (end.length <= 2)
+        return begin;
+    if (begin.length <= 2)
+        return end;
+    std::string& arena = m_events.args;
+    if (arena[begin.offset] != '{' || arena[end.offset] != '{')
+        return begin;
+    std::string merged = arena.substr(begin.offset, begin.length - 1);
+    merged += ',';
+    merged.append(arena, end.offset + 1, end.length - 1);
+    const ArgsRef ref{arena.size(), quint32(merged.size())};
+    arena += merged;
+    return ref;
+}
+
+void TraceBuilder::matchMarks(Lane& lane)
+{
+    if (lane.marks.empty())
+        return;
+    std::stable_sort(lane.marks.begin(), lane.marks.end(),
+                     [](const Mark& a, const Mark& b) { return a.timeNs < b.timeNs; });
+    // Thread slices nest: an E closes its B and whatever opened above it. Async slices of one
+    // id may overlap: an e closes only its own b.
+    const bool nested = lane.kind != TrackKind::Async;
+    std::vector<const Mark*> open;
+    std::vector<const Mark*> pending;
+    const auto close = [&](size_t at, const Mark& end) {
+        const Mark& begin = *open[at];
+        lane.slices.push_back({begin.timeNs, end.timeNs - begin.timeNs, begin.name, begin.cat,
+                               mergeArgs(begin.args, end.args), begin.order});
+        open.erase(open.begin() + qsizetype(at));
+    };
+    const auto matches = [](const Mark& end, const Mark* begin) {
+        return !end.name || end.name == begin->name;
+    };
+    for (size_t first = 0; first < lane.marks.size();) {
+        size_t last = first;
+        while (last < lane.marks.size() && lane.marks[last].timeNs == lane.marks[first].timeNs)
+            ++last;
+        // Within one timestamp, in file order: an end closes the top if it matches; otherwise it
+        // waits, since tracers write the ends of one instant unordered and zero-length slices
+        // may come E before B. Every close lets the waiting ends try the new top.
+        pending.clear();
+        const auto closeWaiting = [&] {
+            for (bool progress = true; progress && !open.empty();) {
+                const auto it = std::find_if(pending.begin(), pending.end(),
+                                             [&](const Mark* end) { return matches(*end, open.back()); });
+                progress = it != pending.end();
+                if (progress) {
+                    close(open.size() - 1, **it);
+                    pending.erase(it);
+                }
+            }
+        };
+        for (size_t i = first; i < last; ++i) {
+            const Mark& mark = lane.marks[i];
+            if (mark.begin) {
+                open.push_back(&mark);
+            } else if (!open.empty() && matches(mark, open.back())) {
+                close(open.size() - 1, mark);
+                closeWaiting();
+            } else {
+                pending.push_back(&mark);
+            }
+        }
+        closeWaiting();
+        for (const Mark* mark : pending) {
+            auto it = std::find_if(open.rbegin(), open.rend(),
+                                   [&](const Mark* begin) { return matches(*mark, begin); });
+            if (it == open.rend()) {
+                problem(nested ? "An E event matches no open B event on its thread; it was ignored."
+                               : "An async end event matches no open begin; it was ignored.");
+                continue;
+            }
+            const size_t at = size_t(open.rend() - it) - 1;
+            if (nested) {
+                for (size_t above = open.size() - 1; above > at; --above) {
+                    problem("An E event closed a B event of another name opened after its own; both were "
+                            "closed.");
+                    close(above, *mark);
+                }
+            }
+            close(at, *mark);
+        }
+        first = last;
+    }
+    for (size_t at = open.size(); at-- > 0;) {
+        problem(nested ? "A B event was never closed; its slice ends at its thread's last timestamp."
+                       : "An async begin was never closed; its slice ends at the lane's last timestamp.");
+        Mark end;
+        end.timeNs = lane.lastNs;
+        close(at, end);
+    }
+    lane.marks.clear();
+    lane.marks.shrink_to_fit();
+}
+
+void TraceBuilder::addSpans(Lane& lane, TrackId track, Placed* placed)
+{
+    std::vector<Slice>& slices = lane.slices;
+    // Start order, longer first at equal starts, so that a parent precedes its children.
+    std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) {
+        return a.startNs != b.startNs ? a.startNs < b.startNs
+               : a.durNs != b.durNs   ? a.durNs > b.durNs
+                                      : a.order < b.order;
+    });
+    const bool nests = lane.kind != TrackKind::Async;
+    std::vector<std::pair<qint64, SpanId>> open; // end and span of the enclosing slices
+    std::vector<qint32> openPositions;
+    if (placed) {
+        placed->starts.reserve(slices.size());
+        placed->ends.reserve(slices.size());
+        placed->parents.reserve(slices.size());
+        placed->spans.reserve(slices.size());
+    }
+    SpanSpec span;
+    span.track = track;
+    for (size_t i = 0; i < slices.size(); ++i) {
+        const Slice& slice = slices[i];
+        const qint64 end = slice.startNs + slice.durNs;
+        while (!open.empty() && end > open.back().first) {
+            if (slice.startNs < open.back().first && nests)
+                problem(
+                    "Two slices on one thread overlap without nesting; the later one was not made a child.");
+            open.pop_back();
+            openPositions.pop_back();
+        }
+        span.parent = open.empty() ? 0 : open.back().second;
+        span.name = slice.name;
+        span.cat = slice.cat;
+        span.startNs = slice.startNs;
+        span.durNs = slice.durNs;
+        span.attributesJson =
+            slice.args.length > 2
+                ? std::string_view(m_events.args).substr(slice.args.offset, slice.args.length)
+                : std::string_view();
+        const SpanId id = m_sink.addSpan(span);
+        if (placed) {
+            placed->starts.push_back(slice.startNs);
+            placed->ends.push_back(end);
+            placed->parents.push_back(openPositions.empty() ? -1 : openPositions.back());
+            placed->spans.push_back(id);
+        }
+        open.emplace_back(end, id);
+        openPositions.push_back(qint32(i));
+        if ((++m_spansAdded & 0xffff) == 0)
+            m_control.progress(m_inputSize);
+    }
+}
+
+SpanId TraceBuilder::bind(const FlowStep& step) const
+{
+    const Placed& placed = m_placed[step.lane];
+    const auto& starts = placed.starts;
+    if (step.enclosing) {
+        // The deepest slice that contains the time: the last one starting at or before it,
+        // or one of its ancestors.
+        qint32 at = qint32(std::upper_bound(starts.begin(), starts.end(), step.timeNs) - starts.begin()) - 1;
+        while (at >= 0 && placed.ends[size_t(at)] < step.timeNs)
+            at = placed.parents[size_t(at)];
+        return at >= 0 ? placed.spans[size_t(at)] : 0;
+    }
+    const auto next = std::lower_bound(starts.begin(), starts.end(), step.timeNs);
+    return next == starts.end() ? 0 : placed.spans[size_t(next - starts.begin())];
+}
+
+void TraceBuilder::addFlows()
+{
+    std::vector<FlowStep>& flows = m_events.flows;
+    std::stable_sort(flows.begin(), flows.end(), [](const FlowStep& a, const FlowStep& b) {
+        return a.key != b.key         ? a.key < b.key
+               : a.timeNs != b.timeNs ? a.timeNs < b.timeNs
+                                      : a.order < b.order;
+    });
+    const StringId flowName = 0;
+    for (size_t first = 0; first < flows.size();) {
+        size_t last = first;
+        while (last < flows.size() && flows[last].key == flows[first].key)
+            ++last;
+        SpanId from = 0; // v1: the chain so far; v2: the last flow_out slice
+        for (size_t i = first; i < last; ++i) {
+            const FlowStep& step = flows[i];
+            const SpanId here = bind(step);
+            if (!here) {
+                problem("A flow event has no slice to bind to on its thread; it was ignored.");
+                if (step.phase == 's')
+                    from = 0;
+                continue;
+            }
+            switch (step.phase) {
+            case 's':
+                from = here;
+                break;
+            case 't':
+            case 'f':
+                if (from) {
+                    if (from != here)
+                        m_sink.addFlow(from, here, flowName);
+                } else {
+                    problem("A flow step or end has no flow start before it; it was ignored.");
+                }
+                from = step.phase == 't' ? here : 0;
+                break;
+            case 'i':
+            case 'b':
+                if (from && from != here)
+                    m_sink.addFlow(from, here, flowName);
+                if (step.phase == 'b')
+                    from = here;
+                break;
+            case 'o':
+                from = here;
+                break;
+            }
+        }
+        first = last;
+    }
+}
+
+void TraceBuilder::warn()
+{
+    const auto times = [](qint64 count) {
+        return count > 1 ? QStringLiteral(" (%1 times)").arg(count) : QString();
+    };
+    for (const auto& [sentence, count] : m_events.problems)
+        m_sink.warn(QString::fromUtf8(sentence.data(), qsizetype(sentence.size())) + times(count));
+    for (const auto& [phase, count] : m_events.ignored) {
+        if (phase.starts_with("M "))
+            m_sink.warn(
+                QStringLiteral("%1 metadata events \"%2\" were not imported (Lundi does not read them yet).")
+                    .arg(count)
+                    .arg(fromStd(phase.substr(2))));
+        else
+            m_sink.warn(
+                QStringLiteral("%1 events of phase \"%2\" (%3) were not imported (Lundi does not read them "
+                               "yet).")
+                    .arg(count)
+                    .arg(fromStd(phase), QLatin1String(phaseName(phase))));
+    }
+}
+
+} // namespace lundi::chrome
