@@ -62,6 +62,46 @@ struct SpanRecord
     qint64 durNs = 0;
 };
 
+// A span with everything it carries, for views and reports that show one track or one span.
+struct Span
+{
+    SpanId id = 0;
+    SpanId parent = 0;
+    TrackId track = 0;
+    QString name;
+    QString cat;
+    Category category = Category::Other;
+    qint64 startNs = 0;
+    qint64 durNs = 0;
+    int depth = 0;
+    SpanStatus status = SpanStatus::Unset;
+    QString traceId;
+    QByteArray attributesJson; // a JSON object, or empty
+};
+
+struct Flow
+{
+    SpanId from = 0;
+    SpanId to = 0;
+    QString name;
+};
+
+struct Series
+{
+    SeriesId id = 0;
+    SourceId source = 0;
+    TrackId track = 0;
+    QString name;
+    QByteArray labelsJson;
+    QString unit;
+};
+
+struct Sample
+{
+    qint64 timeNs = 0;
+    double value = 0;
+};
+
 struct TimeRange
 {
     qint64 startNs = 0;

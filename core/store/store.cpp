@@ -124,6 +124,70 @@ std::vector<SpanRecord> Store::spanRecords() const
     return spans;
 }
 
+std::vector<Span> Store::spansOfTrack(TrackId track) const
+{
+    std::vector<Span> spans;
+    Statement query(
+        m_connection,
+        "SELECT s.id, s.parent_id, s.track_id, n.text, c.text, s.category, s.start_ns, s.dur_ns, s.depth,"
+        " s.status, s.trace_id, a.json FROM spans s JOIN strings n ON n.id = s.name_id"
+        " LEFT JOIN strings c ON c.id = s.cat_id LEFT JOIN span_attributes a ON a.span_id = s.id"
+        " WHERE s.track_id = ?1 ORDER BY s.start_ns, s.dur_ns DESC, s.id");
+    query.bind(1, track);
+    while (query.step()) {
+        Span span;
+        span.id = query.int64(0);
+        span.parent = query.int64(1);
+        span.track = query.int64(2);
+        span.name = query.text(3);
+        span.cat = query.text(4);
+        span.category = Category(query.int64(5));
+        span.startNs = query.int64(6);
+        span.durNs = query.int64(7);
+        span.depth = int(query.int64(8));
+        span.status = SpanStatus(query.int64(9));
+        span.traceId = query.text(10);
+        span.attributesJson = query.text(11).toUtf8();
+        spans.push_back(std::move(span));
+    }
+    return spans;
+}
+
+QList<Flow> Store::flows() const
+{
+    QList<Flow> flows;
+    Statement query(
+        m_connection,
+        "SELECT from_span, to_span, coalesce(n.text, '') FROM flows f LEFT JOIN strings n ON n.id = f.name_id"
+        " ORDER BY f.id");
+    while (query.step())
+        flows.append({query.int64(0), query.int64(1), query.text(2)});
+    return flows;
+}
+
+QList<Series> Store::series() const
+{
+    QList<Series> series;
+    Statement query(
+        m_connection,
+        "SELECT id, source_id, coalesce(track_id, 0), name, labels, unit FROM series ORDER BY id");
+    while (query.step())
+        series.append({query.int64(0), query.int64(1), query.int64(2), query.text(3), query.text(4).toUtf8(),
+                       query.text(5)});
+    return series;
+}
+
+std::vector<Sample> Store::samples(SeriesId series) const
+{
+    std::vector<Sample> samples;
+    Statement query(m_connection,
+                    "SELECT t_ns, value FROM samples WHERE series_id = ?1 ORDER BY t_ns, rowid");
+    query.bind(1, series);
+    while (query.step())
+        samples.push_back({query.int64(0), query.real(1)});
+    return samples;
+}
+
 std::vector<QString> Store::strings() const
 {
     std::vector<QString> strings(size_t(scalar("SELECT coalesce(max(id), 0) + 1 FROM strings")));

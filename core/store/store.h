@@ -28,6 +28,11 @@ class Store
     TimeRange timeRange() const;
     // Every span in id order (a parent always precedes its children).
     std::vector<SpanRecord> spanRecords() const;
+    // The spans of one track in start order (longer first at equal starts), with attributes.
+    std::vector<Span> spansOfTrack(TrackId track) const;
+    QList<Flow> flows() const;
+    QList<Series> series() const;
+    std::vector<Sample> samples(SeriesId series) const;
     // The interned strings, indexed by StringId (index 0 is empty).
     std::vector<QString> strings() const;
     std::optional<SourceId> sourceWithSha256(const QString& sha256) const;

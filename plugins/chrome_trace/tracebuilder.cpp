@@ -75,8 +75,10 @@ std::vector<size_t> TraceBuilder::laneOrder() const
         const auto thread = m_events.threads.find({lane.pid, lane.tid});
         const int processSort = process == m_events.processes.end() ? 0 : process->second.sortIndex;
         const int threadSort = thread == m_events.threads.end() ? 0 : thread->second.sortIndex;
-        return std::tuple(processSort, idOrder(lane.pid), int(lane.kind == TrackKind::Async), threadSort,
-                          idOrder(lane.tid));
+        // Global instants first; within a process its own instants, then threads, then async lanes.
+        const bool global = lane.kind == TrackKind::Process && lane.pid.empty();
+        const int kindRank = lane.kind == TrackKind::Process ? 0 : lane.kind == TrackKind::Async ? 2 : 1;
+        return std::tuple(!global, processSort, idOrder(lane.pid), kindRank, threadSort, idOrder(lane.tid));
     };
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
     return order;

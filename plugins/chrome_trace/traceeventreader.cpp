@@ -145,7 +145,7 @@ bool TraceEventReader::scalar(std::string_view text, bool isString)
     if (m_rootIsObject && m_depth == 1) { // a top-level key's value: metadata
         rejectScalarEvents();
         isString ? m_metaWriter.String(text.data(), SizeType(text.size()), true)
-                 : m_metaWriter.RawNumber(text.data(), SizeType(text.size()), true);
+                 : m_metaWriter.RawValue(text.data(), text.size(), rapidjson::kNumberType);
         return true;
     }
     if (!m_inEvent || m_depth != m_eventsDepth + 1) {
@@ -200,7 +200,7 @@ bool TraceEventReader::scalar(std::string_view text, bool isString)
         m_argsBuffer.Clear();
         m_argsWriter.Reset(m_argsBuffer);
         isString ? m_argsWriter.String(text.data(), SizeType(text.size()), true)
-                 : m_argsWriter.RawNumber(text.data(), SizeType(text.size()), true);
+                 : m_argsWriter.RawValue(text.data(), text.size(), rapidjson::kNumberType);
         (m_field == Field::Args ? m_capturingArgs : m_capturingId2) = true;
         endEventValue();
         break;
@@ -254,10 +254,10 @@ bool TraceEventReader::Bool(bool value)
     return scalar(value ? "true" : "false", false);
 }
 
-bool TraceEventReader::RawNumber(const char* text, SizeType length, bool copy)
+bool TraceEventReader::RawNumber(const char* text, SizeType length, bool)
 {
     if (m_capture)
-        return m_capture->RawNumber(text, length, copy);
+        return m_capture->RawValue(text, length, rapidjson::kNumberType);
     if (m_skipUntil >= 0)
         return true;
     return scalar({text, length}, false);

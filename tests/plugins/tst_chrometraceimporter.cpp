@@ -1,0 +1,541 @@
+#include "classifier.h"
+#include "ingest/importer.h"
+#include "ingest/importerregistry.h"
+#include "ingest/importerror.h"
+#include "ingest/ingestor.h"
+#include "store/store.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <zlib.h>
+
+using namespace lundi;
+
+namespace {
+
+// The incident as text: each track, then its spans in start order, indented by depth, as
+// "name [start_ns +dur_ns]". Perfetto-style: a test reads as input, then expected output.
+QString render(const Store& store)
+{
+    QStringList lines;
+    for (const Track& track : store.tracks()) {
+        lines.append(QStringLiteral("%1 (%2)").arg(track.name, trackKindName(track.kind)));
+        for (const Span& span : store.spansOfTrack(track.id)) {
+            lines.append(QString(2 * (span.depth + 1), QLatin1Char(' ')) +
+                         QStringLiteral("%1 [%2 +%3]").arg(span.name).arg(span.startNs).arg(span.durNs));
+        }
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QByteArray fileBytes(const QString& path)
+{
+    QFile file(path);
+    file.open(QIODevice::ReadOnly);
+    return file.readAll();
+}
+
+class Fixture
+{
+  public:
+    Fixture()
+        : m_registry(QStringList{QStringLiteral(LUNDI_PLUGIN_DIR)}), m_classifier(Classifier::standard()),
+          m_dbPath(m_dir.filePath(QStringLiteral("incident.lundi")))
+    {
+    }
+
+    QString write(const QByteArray& content, const QString& name = QStringLiteral("trace.json"))
+    {
+        const QString path = m_dir.filePath(name);
+        QFile file(path);
+        file.open(QIODevice::WriteOnly | QIODevice::Truncate);
+        file.write(content);
+        return path;
+    }
+
+    ImportSummary import(const QString& path)
+    {
+        Store store(m_dbPath);
+        Ingestor ingestor(store, m_registry, m_classifier);
+        ImportControl control;
+        ImportOptions options;
+        options.force = true;
+        return ingestor.importFile(path, options, control);
+    }
+
+    ImportSummary importJson(const QByteArray& json) { return import(write(json)); }
+
+    QString rendered() const { return render(Store(m_dbPath)); }
+    Store store() const { return Store(m_dbPath); }
+    const QString& dbPath() const { return m_dbPath; }
+    const ImporterRegistry& registry() const { return m_registry; }
+
+  private:
+    QTemporaryDir m_dir;
+    ImporterRegistry m_registry;
+    Classifier m_classifier;
+    QString m_dbPath;
+};
+
+bool anyWarningContains(const ImportSummary& summary, const char* text)
+{
+    for (const QString& warning : summary.warnings) {
+        if (warning.contains(QLatin1String(text)))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestChromeTraceImporter : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void initTestCase();
+    void events_data();
+    void events();
+    void argsBecomeAttributes();
+    void countersBecomeSeries();
+    void flowsV1BindToSlices();
+    void flowsV2BindIds();
+    void objectFormKeepsMetadata();
+    void unknownPhasesAreCounted();
+    void gzipIsReadTransparently();
+    void detection();
+    void corpus_data();
+    void corpus();
+    void badInput_data();
+    void badInput();
+};
+
+void TestChromeTraceImporter::initTestCase()
+{
+    Fixture fixture;
+    QVERIFY2(fixture.registry().byFormat(QStringLiteral("chrome-trace")),
+             qPrintable(fixture.registry().problems().join(QLatin1Char('\n'))));
+}
+
+void TestChromeTraceImporter::events_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QString>("warning");
+
+    // Written in completion order, as live tracers do: children before parents.
+    QTest::newRow("X nesting") << QByteArray(R"([
+        {"ph":"X","name":"leaf","ts":2,"dur":1,"pid":1,"tid":1},
+        {"ph":"X","name":"mid","ts":1,"dur":5,"pid":1,"tid":1},
+        {"ph":"X","name":"root","ts":0,"dur":10,"pid":1,"tid":1},
+        {"ph":"X","name":"next","ts":12,"dur":3,"pid":1,"tid":1}])")
+                               << QStringLiteral("tid 1 (thread)\n"
+                                                 "  root [0 +10000]\n"
+                                                 "    mid [1000 +5000]\n"
+                                                 "      leaf [2000 +1000]\n"
+                                                 "  next [12000 +3000]")
+                               << QString();
+    QTest::newRow("B/E out of order") << QByteArray(R"([
+        {"ph":"E","name":"b","ts":5,"pid":1,"tid":1},
+        {"ph":"B","name":"a","ts":0,"pid":1,"tid":1},
+        {"ph":"E","name":"a","ts":9,"pid":1,"tid":1},
+        {"ph":"B","name":"b","ts":2,"pid":1,"tid":1}])")
+                                      << QStringLiteral("tid 1 (thread)\n"
+                                                        "  a [0 +9000]\n"
+                                                        "    b [2000 +3000]")
+                                      << QString();
+    QTest::newRow("ends of one instant unordered") << QByteArray(R"([
+        {"ph":"B","name":"outer","ts":0,"pid":1,"tid":1},
+        {"ph":"B","name":"inner","ts":0,"pid":1,"tid":1},
+        {"ph":"E","name":"outer","ts":4,"pid":1,"tid":1},
+        {"ph":"E","name":"inner","ts":4,"pid":1,"tid":1},
+        {"ph":"B","name":"after","ts":4,"pid":1,"tid":1},
+        {"ph":"E","name":"after","ts":6,"pid":1,"tid":1}])")
+                                                   << QStringLiteral("tid 1 (thread)\n"
+                                                                     "  outer [0 +4000]\n"
+                                                                     "    inner [0 +4000]\n"
+                                                                     "  after [4000 +2000]")
+                                                   << QString();
+    QTest::newRow("zero length, E before B") << QByteArray(R"([
+        {"pid":0,"tid":0,"ph":"B","name":"A","ts":0},
+        {"pid":0,"tid":0,"ph":"E","name":"C","ts":2},
+        {"pid":0,"tid":0,"ph":"B","name":"C","ts":2},
+        {"pid":0,"tid":0,"ph":"X","name":"D","ts":3,"dur":0},
+        {"pid":0,"tid":0,"ph":"E","name":"A","ts":10}])")
+                                             << QStringLiteral("tid 0 (thread)\n"
+                                                               "  A [0 +10000]\n"
+                                                               "    C [2000 +0]\n"
+                                                               "    D [3000 +0]")
+                                             << QString();
+    QTest::newRow("recursion at one instant") << QByteArray(R"([
+        {"ph":"B","name":"f","ts":0,"pid":1,"tid":1},
+        {"ph":"B","name":"f","ts":3,"pid":1,"tid":1},
+        {"ph":"E","name":"f","ts":3,"pid":1,"tid":1},
+        {"ph":"E","name":"f","ts":8,"pid":1,"tid":1}])")
+                                              << QStringLiteral("tid 1 (thread)\n"
+                                                                "  f [0 +8000]\n"
+                                                                "    f [3000 +0]")
+                                              << QString();
+    QTest::newRow("mismatched name") << QByteArray(R"([
+        {"pid":0,"tid":0,"ph":"B","name":"alpha","ts":0},
+        {"pid":0,"tid":0,"ph":"E","name":"beta","ts":10}])")
+                                     << QStringLiteral("tid 0 (thread)\n  alpha [0 +10000]")
+                                     << QStringLiteral("matches no open B");
+    QTest::newRow("unclosed B") << QByteArray(R"([
+        {"pid":0,"tid":0,"ph":"B","name":"open","ts":0},
+        {"pid":0,"tid":0,"ph":"X","name":"work","ts":1,"dur":6}])")
+                                << QStringLiteral("tid 0 (thread)\n  open [0 +7000]\n    work [1000 +6000]")
+                                << QStringLiteral("never closed");
+    QTest::newRow("overlap without nesting")
+        << QByteArray(R"([
+        {"pid":0,"tid":0,"ph":"X","name":"a","ts":0,"dur":10},
+        {"pid":0,"tid":0,"ph":"X","name":"b","ts":5,"dur":10}])")
+        << QStringLiteral("tid 0 (thread)\n  a [0 +10000]\n  b [5000 +10000]")
+        << QStringLiteral("overlap without nesting");
+    QTest::newRow("times and ids as strings, floats, negative") << QByteArray(R"([
+        {"ph":"X","name":"s","ts":"1.5","dur":"2.0004","pid":"7","tid":"main"},
+        {"ph":"X","name":"n","ts":-17000,"dur":1000.0006,"pid":"7","tid":"main"},
+        {"ph":"X","name":"e","ts":"1.5e1","dur":1,"pid":"7","tid":"main"},
+        {"ph":"X","name":"tdur only","ts":20,"tdur":4,"pid":"7","tid":"main"}])")
+                                                                << QStringLiteral("tid main (thread)\n"
+                                                                                  "  n [-17000000 +1000001]\n"
+                                                                                  "  s [1500 +2000]\n"
+                                                                                  "  e [15000 +1000]\n"
+                                                                                  "  tdur only [20000 +4000]")
+                                                                << QString();
+    QTest::newRow("negative dur") << QByteArray(R"([{"ph":"X","name":"x","ts":5,"dur":-3,"pid":1,"tid":1}])")
+                                  << QStringLiteral("tid 1 (thread)\n  x [5000 +0]")
+                                  << QStringLiteral("negative \"dur\"");
+    QTest::newRow("instants by scope") << QByteArray(R"([
+        {"ph":"X","name":"work","ts":0,"dur":10,"pid":1,"tid":2},
+        {"ph":"i","name":"thread mark","ts":3,"pid":1,"tid":2},
+        {"ph":"I","name":"legacy","ts":4,"pid":1,"tid":2,"s":"t"},
+        {"ph":"R","name":"perf mark","ts":5,"pid":1,"tid":2},
+        {"ph":"i","name":"process mark","ts":6,"pid":1,"tid":2,"s":"p"},
+        {"ph":"i","name":"global mark","ts":7,"pid":1,"tid":2,"s":"g"}])")
+                                       << QStringLiteral("global instants (process)\n"
+                                                         "  global mark [7000 +0]\n"
+                                                         "pid 1 instants (process)\n"
+                                                         "  process mark [6000 +0]\n"
+                                                         "tid 2 (thread)\n"
+                                                         "  work [0 +10000]\n"
+                                                         "    thread mark [3000 +0]\n"
+                                                         "    legacy [4000 +0]\n"
+                                                         "    perf mark [5000 +0]")
+                                       << QString();
+    QTest::newRow("metadata names and sort order")
+        << QByteArray(R"([
+        {"ph":"M","name":"process_name","pid":1,"args":{"name":"Renderer"}},
+        {"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{"name":"Main"}},
+        {"ph":"M","name":"thread_name","pid":1,"tid":2,"args":{"name":"IO"}},
+        {"ph":"M","name":"thread_sort_index","pid":1,"tid":2,"args":{"sort_index":"-1"}},
+        {"ph":"X","name":"a","ts":0,"dur":1,"pid":1,"tid":1},
+        {"ph":"X","name":"b","ts":0,"dur":1,"pid":1,"tid":2}])")
+        << QStringLiteral("IO (thread)\n  b [0 +1000]\nMain (thread)\n  a [0 +1000]") << QString();
+    QTest::newRow("nestable async") << QByteArray(R"([
+        {"ph":"b","name":"request","cat":"net","id":"0x1","ts":0,"pid":1,"tid":1},
+        {"ph":"b","name":"dns","cat":"net","id":"0x1","ts":1,"pid":1,"tid":1},
+        {"ph":"n","name":"resolved","cat":"net","id":"0x1","ts":2,"pid":1,"tid":1},
+        {"ph":"e","name":"dns","cat":"net","id":"0x1","ts":3,"pid":1,"tid":1},
+        {"ph":"e","name":"request","cat":"net","id":"0x1","ts":9,"pid":1,"tid":1}])")
+                                    << QStringLiteral("request (async) (async)\n"
+                                                      "  request [0 +9000]\n"
+                                                      "    dns [1000 +2000]\n"
+                                                      "      resolved [2000 +0]")
+                                    << QString();
+    QTest::newRow("legacy async S/T/F")
+        << QByteArray(R"([
+        {"ph":"S","name":"load","cat":"x","id":7,"ts":0,"pid":1,"tid":1},
+        {"ph":"T","name":"load","cat":"x","id":7,"ts":4,"pid":1,"tid":1,"args":{"step":"parsed"}},
+        {"ph":"F","name":"load","cat":"x","id":7,"ts":10,"pid":1,"tid":1}])")
+        << QStringLiteral("load (async) (async)\n  load [0 +10000]\n    load [4000 +0]") << QString();
+    QTest::newRow("truncated: no closing bracket, trailing comma")
+        << QByteArray("[\n {\"ph\":\"X\",\"name\":\"a\",\"ts\":0,\"dur\":1,\"pid\":1,\"tid\":1},\n\n  ")
+        << QStringLiteral("tid 1 (thread)\n  a [0 +1000]")
+        << QStringLiteral("without closing its event array");
+    QTest::newRow("truncated object form")
+        << QByteArray(
+               R"({"otherData":{"v":1},"traceEvents":[{"ph":"X","name":"a","ts":0,"dur":1,"pid":1,"tid":1})")
+        << QStringLiteral("tid 1 (thread)\n  a [0 +1000]")
+        << QStringLiteral("without closing its event array");
+    QTest::newRow("items that are no events")
+        << QByteArray(R"([1, "x", null, [2], {"ph":"X","name":"a","ts":0,"dur":1,"pid":1,"tid":1}])")
+        << QStringLiteral("tid 1 (thread)\n  a [0 +1000]") << QStringLiteral("not an object");
+    QTest::newRow("ts beyond the int64 range")
+        << QByteArray(R"([
+        {"ph":"X","name":"far","ts":1e300,"dur":1,"pid":1,"tid":1},
+        {"ph":"X","name":"far too","ts":99999999999999999999999,"dur":1,"pid":1,"tid":1},
+        {"ph":"X","name":"ok","ts":1,"dur":1,"pid":1,"tid":1}])")
+        << QStringLiteral("tid 1 (thread)\n  ok [1000 +1000]") << QStringLiteral("\"ts\" is not a number");
+}
+
+void TestChromeTraceImporter::events()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, expected);
+    QFETCH(QString, warning);
+    Fixture fixture;
+    const ImportSummary summary = fixture.importJson(json);
+    QCOMPARE(fixture.rendered(), expected);
+    if (warning.isEmpty())
+        QVERIFY2(summary.warnings.isEmpty(), qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+    else
+        QVERIFY2(anyWarningContains(summary, warning.toUtf8().constData()),
+                 qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+}
+
+void TestChromeTraceImporter::argsBecomeAttributes()
+{
+    Fixture fixture;
+    fixture.importJson(R"([
+        {"ph":"B","name":"task","ts":0,"pid":1,"tid":1,"args":{"url":"https://x","n":1.50}},
+        {"ph":"E","ts":4,"pid":1,"tid":1,"args":{"status":"done"}},
+        {"ph":"X","name":"plain","ts":5,"dur":1,"pid":1,"tid":1,"args":{}}])");
+    const Store store = fixture.store();
+    const auto spans = store.spansOfTrack(store.tracks().front().id);
+    QCOMPARE(spans.size(), size_t(2));
+    // E's args belong to the slice too; numbers keep the text they were written with.
+    QCOMPARE(spans[0].attributesJson, QByteArray(R"({"url":"https://x","n":1.50,"status":"done"})"));
+    QCOMPARE(
+        QJsonDocument::fromJson(spans[0].attributesJson).object().value(QLatin1String("status")).toString(),
+        QStringLiteral("done"));
+    QVERIFY(spans[1].attributesJson.isEmpty());
+}
+
+void TestChromeTraceImporter::countersBecomeSeries()
+{
+    Fixture fixture;
+    const ImportSummary summary = fixture.importJson(R"([
+        {"ph":"C","name":"memory","ts":0,"pid":1,"args":{"heap":10,"rss":"20.5"}},
+        {"ph":"C","name":"memory","ts":2,"pid":1,"args":{"heap":12,"rss":"oops"}},
+        {"ph":"C","name":"memory","ts":3,"pid":2,"id":"7","args":{"heap":1}}])");
+    QCOMPARE(summary.counts.series, 3);
+    QCOMPARE(summary.counts.samples, 4);
+    QVERIFY(anyWarningContains(summary, "counter value is not a number"));
+    const Store store = fixture.store();
+    const QList<Series> series = store.series();
+    QCOMPARE(series[0].name, QStringLiteral("memory"));
+    QCOMPARE(QJsonDocument::fromJson(series[0].labelsJson).object().value(QLatin1String("arg")).toString(),
+             QStringLiteral("heap"));
+    const auto heap = store.samples(series[0].id);
+    QCOMPARE(heap.size(), size_t(2));
+    QCOMPARE(heap[1].timeNs, 2000);
+    QCOMPARE(heap[1].value, 12.0);
+    QCOMPARE(store.samples(series[1].id).front().value, 20.5);
+    QCOMPARE(QJsonDocument::fromJson(series[2].labelsJson).object().value(QLatin1String("id")).toString(),
+             QStringLiteral("7"));
+}
+
+void TestChromeTraceImporter::flowsV1BindToSlices()
+{
+    Fixture fixture;
+    // As PyTorch's profiler writes them: the launch on the CPU thread, the kernel on a stream,
+    // the flow end bound to the enclosing slice ("bp":"e"); a step bound to the next slice.
+    const ImportSummary summary = fixture.importJson(R"({"traceEvents":[
+        {"ph":"X","name":"cudaLaunchKernel","cat":"cuda_runtime","ts":10,"dur":5,"pid":1,"tid":1},
+        {"ph":"s","name":"ac2g","cat":"ac2g","id":42,"ts":11,"pid":1,"tid":1},
+        {"ph":"t","name":"ac2g","cat":"ac2g","id":42,"ts":19,"pid":1,"tid":3},
+        {"ph":"X","name":"queued","ts":20,"dur":1,"pid":1,"tid":3},
+        {"ph":"f","name":"ac2g","cat":"ac2g","id":42,"ts":30,"pid":0,"tid":7,"bp":"e"},
+        {"ph":"X","name":"gemm_kernel","cat":"kernel","ts":30,"dur":50,"pid":0,"tid":7},
+        {"ph":"f","name":"ac2g","cat":"ac2g","id":99,"ts":30,"pid":0,"tid":7,"bp":"e"},
+        {"ph":"M","name":"process_name","pid":0,"args":{"name":"GPU 0"}}]})");
+    QCOMPARE(summary.counts.flows, 2);
+    QVERIFY(anyWarningContains(summary, "no flow start"));
+    const Store store = fixture.store();
+    QHash<SpanId, QString> names;
+    for (const Track& track : store.tracks()) {
+        for (const Span& span : store.spansOfTrack(track.id))
+            names.insert(span.id, span.name);
+        if (track.process == QLatin1String("GPU 0"))
+            QCOMPARE(track.kind, TrackKind::Gpu);
+    }
+    const QList<Flow> flows = store.flows();
+    QCOMPARE(names.value(flows[0].from), QStringLiteral("cudaLaunchKernel"));
+    QCOMPARE(names.value(flows[0].to), QStringLiteral("queued"));
+    QCOMPARE(names.value(flows[1].from), QStringLiteral("queued"));
+    QCOMPARE(names.value(flows[1].to), QStringLiteral("gemm_kernel"));
+}
+
+void TestChromeTraceImporter::flowsV2BindIds()
+{
+    Fixture fixture;
+    const QString corpus =
+        QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/perfetto_flow_events_v2_bind_id.json");
+    fixture.import(corpus);
+    const Store store = fixture.store();
+    QHash<SpanId, QString> names;
+    for (const Track& track : store.tracks()) {
+        for (const Span& span : store.spansOfTrack(track.id))
+            names.insert(span.id, span.name);
+    }
+    QStringList links;
+    for (const Flow& flow : store.flows())
+        links.append(names.value(flow.from) + QStringLiteral("->") + names.value(flow.to));
+    links.sort();
+    QCOMPARE(links, QStringList({QStringLiteral("OtherSlice->SomeOtherSlice"),
+                                 QStringLiteral("OtherSlice->SomeSlice"),
+                                 QStringLiteral("SenderA->OtherSlice"), QStringLiteral("SenderB->Blergh")}));
+}
+
+void TestChromeTraceImporter::objectFormKeepsMetadata()
+{
+    Fixture fixture;
+    fixture.importJson(R"({"displayTimeUnit":"ns","otherData":{"version":"1.2","n":[1,2]},
+        "traceEvents":[{"ph":"X","name":"a","ts":0,"dur":1,"pid":1,"tid":1}],"systemTraceEvents":""})");
+    const QJsonObject metadata =
+        QJsonDocument::fromJson(fixture.store().sources().front().metadataJson).object();
+    QCOMPARE(metadata.value(QLatin1String("displayTimeUnit")).toString(), QStringLiteral("ns"));
+    QCOMPARE(metadata.value(QLatin1String("otherData")).toObject().value(QLatin1String("version")).toString(),
+             QStringLiteral("1.2"));
+    QVERIFY(metadata.contains(QLatin1String("systemTraceEvents")));
+    QVERIFY(!metadata.contains(QLatin1String("traceEvents")));
+}
+
+void TestChromeTraceImporter::unknownPhasesAreCounted()
+{
+    Fixture fixture;
+    const ImportSummary summary = fixture.importJson(R"([
+        {"ph":"P","name":"sample","ts":0,"pid":1,"tid":1},
+        {"ph":"P","name":"sample","ts":1,"pid":1,"tid":1},
+        {"ph":"O","name":"snapshot","ts":1,"pid":1,"tid":1,"id":"0x1"},
+        {"ph":"M","name":"num_cpus","pid":1,"args":{"number":8}},
+        {"ph":"X","name":"a","ts":0,"dur":1,"pid":1,"tid":1}])");
+    QVERIFY2(anyWarningContains(summary, "2 events of phase \"P\""),
+             qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+    QVERIFY(anyWarningContains(summary, "1 events of phase \"O\""));
+    QVERIFY(anyWarningContains(summary, "\"num_cpus\""));
+}
+
+void TestChromeTraceImporter::gzipIsReadTransparently()
+{
+    Fixture fixture;
+    const QByteArray json = R"([{"ph":"X","name":"zipped","ts":0,"dur":1,"pid":1,"tid":1}])";
+    const QString path = fixture.write({}, QStringLiteral("trace.json.gz"));
+    gzFile gz = gzopen(path.toLocal8Bit().constData(), "wb");
+    gzwrite(gz, json.constData(), unsigned(json.size()));
+    gzclose(gz);
+    const ImportSummary summary = fixture.import(path);
+    QCOMPARE(summary.format, QStringLiteral("chrome-trace"));
+    QCOMPARE(fixture.rendered(), QStringLiteral("tid 1 (thread)\n  zipped [0 +1000]"));
+}
+
+void TestChromeTraceImporter::detection()
+{
+    Fixture fixture;
+    const auto detected = [&](std::string_view head) {
+        const Importer* importer = fixture.registry().detect(head, QStringLiteral("x.bin"));
+        return importer ? importer->format() : QString();
+    };
+    QCOMPARE(detected("\xEF\xBB\xBF\n [ {\"ph\":\"X\""), QStringLiteral("chrome-trace"));
+    QCOMPARE(detected(R"({"schemaVersion":1,"deviceProperties":[)"), QStringLiteral("chrome-trace"));
+    QCOMPARE(detected("# HELP up 1\nup 1\n"), QString());
+}
+
+void TestChromeTraceImporter::corpus_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("expect");
+    QFile manifest(QStringLiteral(LUNDI_CORPUS_DIR "/MANIFEST.tsv"));
+    QVERIFY(manifest.open(QIODevice::ReadOnly));
+    int rows = 0;
+    while (!manifest.atEnd()) {
+        const QList<QByteArray> fields = manifest.readLine().split('\t');
+        if (fields.size() < 2 || !fields[0].startsWith("chrome-trace/"))
+            continue;
+        QTest::newRow(fields[0].constData())
+            << QStringLiteral(LUNDI_CORPUS_DIR "/") + QString::fromUtf8(fields[0])
+            << QString::fromUtf8(fields[1]);
+        ++rows;
+    }
+    QVERIFY(rows >= 40);
+}
+
+void TestChromeTraceImporter::corpus()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, expect);
+    Fixture fixture;
+    fixture.store(); // the incident exists before the import, as a user's would
+    const QByteArray before = fileBytes(fixture.dbPath());
+    try {
+        const ImportSummary summary = fixture.import(path);
+        QVERIFY2(expect != QLatin1String("error"), "imported a file the corpus says must be refused");
+        QCOMPARE(summary.format, QStringLiteral("chrome-trace"));
+        const IncidentCounts counts = fixture.store().counts();
+        QCOMPARE(counts.spans, summary.counts.spans);
+        QCOMPARE(counts.samples, summary.counts.samples);
+    } catch (const ImportError& error) {
+        QVERIFY2(expect != QLatin1String("ok"), qPrintable(error.sentence()));
+        QVERIFY(error.sentence().startsWith(QFileInfo(path).fileName()));
+        QCOMPARE(fileBytes(fixture.dbPath()), before);
+    }
+}
+
+void TestChromeTraceImporter::badInput_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("error"); // empty: imports, possibly with warnings
+
+    QTest::newRow("not JSON") << QByteArray("hello, world") << QStringLiteral("no format Lundi reads");
+    QTest::newRow("empty file") << QByteArray() << QStringLiteral("empty");
+    QTest::newRow("JSON, but broken")
+        << QByteArray("[{\"ph\":\"X\",\"ts\":1,]]") << QStringLiteral("trace.json: line 1, column");
+    QTest::newRow("cut inside an event")
+        << QByteArray("[{\"ph\":\"X\",\"ts\":1") << QStringLiteral("middle of an event");
+    QTest::newRow("traceEvents not an array")
+        << QByteArray(R"({"traceEvents":5})") << QStringLiteral("not an array");
+    QTest::newRow("traceEvents an object")
+        << QByteArray(R"({"traceEvents":{"ph":"X"}})") << QStringLiteral("not an array");
+    QTest::newRow("object without events")
+        << QByteArray(R"({"otherData":{}})") << QStringLiteral("no \"traceEvents\"");
+    QTest::newRow("wrong types") << QByteArray(R"([{"ph":5,"ts":"abc","pid":{},"tid":[1],"name":7},
+        {"ph":"X","ts":"soon","dur":1,"pid":1,"tid":1},{"ph":"X","ts":1,"dur":"long","pid":1,"tid":1}])")
+                                 << QString();
+    QTest::newRow("exponent beyond a double")
+        << QByteArray(R"([{"ph":"X","ts":1e400,"dur":1,"pid":1,"tid":1}])")
+        << QStringLiteral("Number too big");
+    QTest::newRow("huge numbers") << QByteArray(
+                                         R"([{"ph":"X","ts":99999999999999999999999,"dur":1,"pid":1,"tid":1},
+        {"ph":"X","ts":9223372036854775807,"dur":9223372036854775807,"pid":1,"tid":1},
+        {"ph":"X","ts":1,"dur":1e30,"pid":123456789012345678901234567890,"tid":1}])")
+                                  << QString();
+    QByteArray deep;
+    deep.append(R"([{"ph":"X","name":"deep","ts":0,"dur":1,"pid":1,"tid":1,"args":{"a":)");
+    deep.append(QByteArray(100'000, '['));
+    deep.append(QByteArray(100'000, ']'));
+    deep.append("}}]");
+    QTest::newRow("args nested 100k levels") << deep << QString();
+    QByteArray longString(R"([{"ph":"X","ts":0,"dur":1,"pid":1,"tid":1,"name":")");
+    longString.append(QByteArray(20 << 20, 'n'));
+    longString.append(R"(","args":{"s":")" + QByteArray(20 << 20, 's') + "\"}}]");
+    QTest::newRow("20 MB strings") << longString << QString();
+    QTest::newRow("a bare number") << QByteArray("[42") << QString();
+}
+
+void TestChromeTraceImporter::badInput()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, error);
+    Fixture fixture;
+    fixture.importJson(R"([{"ph":"X","name":"earlier","ts":0,"dur":1,"pid":1,"tid":1}])");
+    const QByteArray before = fileBytes(fixture.dbPath());
+    try {
+        ImportOptions options;
+        const ImportSummary summary = fixture.importJson(content);
+        QVERIFY2(error.isEmpty(), "expected the import to be refused");
+        QVERIFY(summary.counts.spans >= 0);
+    } catch (const ImportError& caught) {
+        QVERIFY2(!error.isEmpty(), qPrintable(caught.sentence()));
+        QVERIFY2(caught.sentence().contains(error), qPrintable(caught.sentence()));
+        QVERIFY(caught.sentence().startsWith(QLatin1String("trace.json")));
+        QCOMPARE(fileBytes(fixture.dbPath()), before);
+    }
+}
+
+QTEST_GUILESS_MAIN(TestChromeTraceImporter)
+#include "tst_chrometraceimporter.moc"
