@@ -1,0 +1,273 @@
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run
+{
+    int status = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run cli(const QStringList& arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(LUNDI_CLI), arguments);
+    process.waitForFinished(120'000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+// Two threads, known answers: handler 0-100us with auth_check 10-30 and db_query 40-90 under it;
+// handler 200-230 with db_query 205-215 on the other thread.
+const QByteArray SmallTrace = R"({"traceEvents":[
+    {"ph":"X","name":"auth_check","ts":10,"dur":20,"pid":1,"tid":1},
+    {"ph":"X","name":"db_query","ts":40,"dur":50,"pid":1,"tid":1,"args":{"db.system":"postgresql"}},
+    {"ph":"X","name":"handler","cat":"http","ts":0,"dur":100,"pid":1,"tid":1},
+    {"ph":"X","name":"db_query","ts":205,"dur":10,"pid":1,"tid":2},
+    {"ph":"X","name":"handler","ts":200,"dur":30,"pid":1,"tid":2},
+    {"ph":"M","name":"thread_name","pid":1,"tid":2,"args":{"name":"worker"}}]})";
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void init();
+    void importSummarizes();
+    void infoJson();
+    void topJson_data();
+    void topJson();
+    void topText();
+    void flameFolded_data();
+    void flameFolded();
+    void reimportIsRefused();
+    void badInputLeavesIncidentAlone();
+    void usageErrors_data();
+    void usageErrors();
+    void demoWritesIncident();
+
+  private:
+    QString path(const char* name) const { return m_dir->filePath(QLatin1String(name)); }
+    QString writeTrace(const char* name, const QByteArray& content) const;
+    void importSmall();
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_db;
+};
+
+void TestCli::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_db = path("incident.lundi");
+}
+
+QString TestCli::writeTrace(const char* name, const QByteArray& content) const
+{
+    QFile file(path(name));
+    file.open(QIODevice::WriteOnly);
+    file.write(content);
+    return file.fileName();
+}
+
+void TestCli::importSmall()
+{
+    const Run run =
+        cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, writeTrace("small.json", SmallTrace)});
+    QVERIFY2(run.status == 0, run.err.constData());
+}
+
+void TestCli::importSummarizes()
+{
+    const QString trace = writeTrace("small.json", SmallTrace);
+    const Run run = cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, trace});
+    QCOMPARE(run.status, 0);
+    QCOMPARE(run.out,
+             (trace + QStringLiteral(": chrome-trace, 2 tracks, 5 spans, 0 flows, 0 series, 0 samples, "
+                                     "0 warnings\n"))
+                 .toUtf8());
+    QVERIFY(run.err.isEmpty()); // no progress bar when stderr is no terminal
+
+    const Run json = cli({QStringLiteral("import"), QStringLiteral("--db"), path("other.lundi"),
+                          QStringLiteral("--json"), trace});
+    const QJsonObject summary = QJsonDocument::fromJson(json.out).array().at(0).toObject();
+    QCOMPARE(summary.value(QLatin1String("format")).toString(), QStringLiteral("chrome-trace"));
+    QCOMPARE(summary.value(QLatin1String("counts")).toObject().value(QLatin1String("spans")).toInt(), 5);
+}
+
+void TestCli::infoJson()
+{
+    importSmall();
+    const Run run = cli({QStringLiteral("info"), QStringLiteral("--db"), m_db, QStringLiteral("--json")});
+    QCOMPARE(run.status, 0);
+    const QJsonObject info = QJsonDocument::fromJson(run.out).object();
+    const QJsonObject counts = info.value(QLatin1String("counts")).toObject();
+    QCOMPARE(counts.value(QLatin1String("sources")).toInt(), 1);
+    QCOMPARE(counts.value(QLatin1String("tracks")).toInt(), 2);
+    QCOMPARE(counts.value(QLatin1String("spans")).toInt(), 5);
+    QCOMPARE(counts.value(QLatin1String("samples")).toInt(), 0);
+    const QJsonObject range = info.value(QLatin1String("time_range")).toObject();
+    QCOMPARE(range.value(QLatin1String("start_ns")).toInteger(), 0);
+    QCOMPARE(range.value(QLatin1String("end_ns")).toInteger(), 230'000);
+    const QJsonObject source = info.value(QLatin1String("sources")).toArray().at(0).toObject();
+    QCOMPARE(source.value(QLatin1String("format")).toString(), QStringLiteral("chrome-trace"));
+    QCOMPARE(source.value(QLatin1String("spans")).toInt(), 5);
+    QCOMPARE(source.value(QLatin1String("sha256")).toString().size(), 64);
+    const QJsonArray tracks = info.value(QLatin1String("tracks")).toArray();
+    QCOMPARE(tracks.at(1).toObject().value(QLatin1String("name")).toString(), QStringLiteral("worker"));
+}
+
+void TestCli::topJson_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QByteArray>("expected");
+    const QByteArray db =
+        R"({"category":"storage","count":2,"name":"db_query","self_ns":60000,"total_ns":60000})";
+    const QByteArray handler =
+        R"({"category":"api","count":2,"name":"handler","self_ns":50000,"total_ns":130000})";
+    const QByteArray auth =
+        R"({"category":"compliance","count":1,"name":"auth_check","self_ns":20000,"total_ns":20000})";
+    QTest::newRow("by self") << QStringList() << "[" + db + "," + handler + "," + auth + "]";
+    QTest::newRow("by total") << QStringList{QStringLiteral("--by"), QStringLiteral("total")}
+                              << "[" + handler + "," + db + "," + auth + "]";
+    QTest::newRow("category") << QStringList{QStringLiteral("--category"), QStringLiteral("compliance")}
+                              << "[" + auth + "]";
+    QTest::newRow("limit") << QStringList{QStringLiteral("--limit"), QStringLiteral("1")} << "[" + db + "]";
+}
+
+void TestCli::topJson()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QByteArray, expected);
+    importSmall();
+    const Run run = cli(
+        QStringList{QStringLiteral("top"), QStringLiteral("--db"), m_db, QStringLiteral("--json")} + options);
+    QCOMPARE(run.status, 0);
+    QCOMPARE(QJsonDocument::fromJson(run.out).toJson(QJsonDocument::Compact), expected);
+}
+
+void TestCli::topText()
+{
+    importSmall();
+    const Run run = cli({QStringLiteral("top"), QStringLiteral("--db"), m_db, QStringLiteral("--limit"),
+                         QStringLiteral("1")});
+    QCOMPARE(run.status, 0);
+    const QList<QByteArray> lines = run.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines[1].simplified(), QByteArray("60.000 us 60.000 us 2 storage db_query"));
+}
+
+void TestCli::flameFolded_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("merged") << QStringList()
+                            << QByteArray(
+                                   "handler 50000\nhandler;auth_check 20000\nhandler;db_query 60000\n");
+    QTest::newRow("by track")
+        << QStringList{QStringLiteral("--by-track")}
+        << QByteArray("tid 1;handler 30000\ntid 1;handler;auth_check 20000\n"
+                      "tid 1;handler;db_query 50000\nworker;handler 20000\nworker;handler;db_query 10000\n");
+}
+
+void TestCli::flameFolded()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QByteArray, expected);
+    importSmall();
+    const Run run =
+        cli(QStringList{QStringLiteral("flame"), QStringLiteral("--db"), m_db, QStringLiteral("--folded")} +
+            options);
+    QCOMPARE(run.status, 0);
+    QCOMPARE(run.out, expected);
+}
+
+void TestCli::reimportIsRefused()
+{
+    importSmall();
+    const QStringList again{QStringLiteral("import"), QStringLiteral("--db"), m_db, path("small.json")};
+    const Run refused = cli(again);
+    QCOMPARE(refused.status, 1);
+    QVERIFY2(refused.err.contains("small.json: this content is already in the incident as source 1"),
+             refused.err.constData());
+    QCOMPARE(cli(again + QStringList{QStringLiteral("--force")}).status, 0);
+    const Run info = cli({QStringLiteral("info"), QStringLiteral("--db"), m_db, QStringLiteral("--json")});
+    QCOMPARE(QJsonDocument::fromJson(info.out)
+                 .object()
+                 .value(QLatin1String("counts"))
+                 .toObject()
+                 .value(QLatin1String("spans"))
+                 .toInt(),
+             10);
+}
+
+void TestCli::badInputLeavesIncidentAlone()
+{
+    importSmall();
+    QFile db(m_db);
+    QVERIFY(db.open(QIODevice::ReadOnly));
+    const QByteArray before = db.readAll();
+    db.close();
+    const Run run = cli({QStringLiteral("import"), QStringLiteral("--db"), m_db,
+                         writeTrace("bad.json", "[{\"ph\":\"X\",\"ts\":1},\n {\"ph\" \"X\"}]")});
+    QCOMPARE(run.status, 1);
+    QCOMPARE(
+        run.err,
+        QByteArray("lundi-cli: bad.json: line 2, column 8 (byte 27): this is not valid JSON: Missing a colon "
+                   "after a name of object member.\n"));
+    QVERIFY(db.open(QIODevice::ReadOnly));
+    QCOMPARE(db.readAll(), before);
+
+    const Run missing = cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, path("nowhere.json")});
+    QCOMPARE(missing.status, 1);
+    QVERIFY2(missing.err.startsWith("lundi-cli: nowhere.json: cannot open"), missing.err.constData());
+    QCOMPARE(missing.err.count('\n'), 1);
+}
+
+void TestCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("no command") << QStringList();
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")};
+    QTest::newRow("no db") << QStringList{QStringLiteral("info")};
+    QTest::newRow("bad --by") << QStringList{QStringLiteral("top"), QStringLiteral("--db"),
+                                             QStringLiteral("x.lundi"), QStringLiteral("--by"),
+                                             QStringLiteral("wall")};
+    QTest::newRow("bad category") << QStringList{QStringLiteral("top"), QStringLiteral("--db"),
+                                                 QStringLiteral("x.lundi"), QStringLiteral("--category"),
+                                                 QStringLiteral("gpus")};
+    QTest::newRow("flame without --folded")
+        << QStringList{QStringLiteral("flame"), QStringLiteral("--db"), QStringLiteral("x.lundi")};
+    QTest::newRow("import without inputs")
+        << QStringList{QStringLiteral("import"), QStringLiteral("--db"), QStringLiteral("x.lundi")};
+}
+
+void TestCli::usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    const Run run = cli(arguments);
+    QCOMPARE(run.status, 2);
+    QVERIFY(!run.err.isEmpty());
+}
+
+void TestCli::demoWritesIncident()
+{
+    const Run run = cli({QStringLiteral("demo"), QStringLiteral("--db"), m_db});
+    QVERIFY2(run.status == 0, run.err.constData());
+    const Run info = cli({QStringLiteral("info"), QStringLiteral("--db"), m_db, QStringLiteral("--json")});
+    const QJsonObject counts =
+        QJsonDocument::fromJson(info.out).object().value(QLatin1String("counts")).toObject();
+    QVERIFY(counts.value(QLatin1String("spans")).toInt() > 0);
+    QCOMPARE(cli({QStringLiteral("demo"), QStringLiteral("--db"), m_db}).status, 1); // already there
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
