@@ -14,7 +14,9 @@ QRegularExpression compile(const QJsonValue& pattern, const QString& where)
 {
     QRegularExpression regex(pattern.toString(), QRegularExpression::CaseInsensitiveOption);
     if (!regex.isValid())
-        throw RulesError(QStringLiteral("%1: %2").arg(where, regex.errorString()).toStdString());
+        throw RulesError(QStringLiteral("%1: %2 in \"%3\".")
+                             .arg(where, regex.errorString(), pattern.toString())
+                             .toStdString());
     return regex;
 }
 

@@ -18,9 +18,10 @@ std::vector<TopList::Entry> TopList::build(const FlameTree& tree, Order order)
         entry.category = node.category;
         entry.selfNs += node.selfNs;
         entry.count += node.count;
+        // Recursion is per entry: a same-name frame of another category is another entry.
         bool nested = false;
         for (qint32 up = node.parent; up > 0 && !nested; up = nodes[size_t(up)].parent)
-            nested = nodes[size_t(up)].frame == node.frame;
+            nested = nodes[size_t(up)].frame == node.frame && nodes[size_t(up)].category == node.category;
         if (!nested)
             entry.totalNs += node.totalNs;
     }

@@ -64,6 +64,8 @@ void InputFile::inflate(std::string_view gzip)
     quint32 hint = 0;
     std::memcpy(&hint, gzip.data() + gzip.size() - std::min<size_t>(4, gzip.size()),
                 std::min<size_t>(4, gzip.size()));
+    // A truncated file ends in arbitrary bytes, not a size; deflate never expands past 1032:1.
+    hint = quint32(std::min<quint64>(hint, quint64(gzip.size()) * 1032));
     size_t capacity = std::max<size_t>({size_t(hint) + 1, gzip.size() * 2, 4096});
     m_inflated.reset(static_cast<char*>(std::malloc(capacity)));
     m_inflated.get_deleter() = std::free;

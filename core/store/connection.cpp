@@ -11,8 +11,16 @@ Connection::Connection(const QString& path) : m_path(path)
 {
     const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
-    if (rc != SQLITE_OK)
-        fail(QStringLiteral("opening it"));
+    if (rc != SQLITE_OK) {
+        // SQLite hands out a handle even when opening fails; no destructor runs to close it.
+        try {
+            fail(QStringLiteral("opening it"));
+        } catch (...) {
+            sqlite3_close_v2(m_db);
+            m_db = nullptr;
+            throw;
+        }
+    }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 5000);
 }

@@ -13,11 +13,12 @@ namespace lundi {
 Store::Store(const QString& path) : m_connection(path)
 {
     m_connection.exec("PRAGMA foreign_keys = ON");
+    // Before switching to WAL, which rewrites the header: a file from a newer Lundi is refused untouched.
+    migrate();
     m_connection.exec("PRAGMA journal_mode = WAL");
     m_connection.exec("PRAGMA synchronous = NORMAL");
     // Bulk imports touch many pages; a 64 MiB cache keeps SQLite from spilling mid-import.
     m_connection.exec("PRAGMA cache_size = -65536");
-    migrate();
 }
 
 void Store::migrate()

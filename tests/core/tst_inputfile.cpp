@@ -1,0 +1,279 @@
+// InputFile: plain and gzip input read the same way, damaged input is an ImportError and never
+// a crash, and byte offsets turn into the line and column a user can find.
+
+#include "ingest/importerror.h"
+#include "ingest/inputfile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/resource.h>
+#include <unistd.h>
+#include <zlib.h>
+
+using namespace lundi;
+
+namespace {
+
+// One gzip member, as gzip(1) writes it; level 0 stores the bytes as they are.
+QByteArray gzip(const QByteArray& data, int level = Z_DEFAULT_COMPRESSION)
+{
+    z_stream zs{};
+    if (deflateInit2(&zs, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return {};
+    QByteArray out(qsizetype(deflateBound(&zs, uLong(data.size()))) + 64, Qt::Uninitialized);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData()));
+    zs.avail_in = uInt(data.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = uInt(out.size());
+    const int rc = deflate(&zs, Z_FINISH);
+    out.resize(qsizetype(zs.total_out));
+    deflateEnd(&zs);
+    return rc == Z_STREAM_END ? out : QByteArray();
+}
+
+// Text that does not repeat trivially, so it compresses like a real trace.
+QByteArray traceText(int events)
+{
+    QByteArray text = "{\"traceEvents\":[\n";
+    for (int i = 0; i < events; ++i) {
+        text += "{\"ph\":\"X\",\"name\":\"span " + QByteArray::number(i * 7919 % 1000) +
+                "\",\"ts\":" + QByteArray::number(qint64(i) * 37) + ",\"dur\":" + QByteArray::number(i % 97) +
+                ",\"pid\":1,\"tid\":" + QByteArray::number(i % 5) + "},\n";
+    }
+    return text + "]}\n";
+}
+
+} // namespace
+
+class TestInputFile : public QObject
+{
+    Q_OBJECT
+
+  private:
+    QTemporaryDir m_dir;
+    int m_files = 0;
+
+    QString write(const QByteArray& bytes, const QString& name = QString())
+    {
+        const QString path =
+            m_dir.filePath(name.isEmpty() ? QStringLiteral("input-%1").arg(++m_files) : name);
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes) != bytes.size())
+            qFatal("cannot write %s", qPrintable(path));
+        return path;
+    }
+
+    static QByteArray dataOf(const InputFile& input)
+    {
+        return QByteArray(input.data().data(), qsizetype(input.data().size()));
+    }
+
+  private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void reads_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");    // what is on disk
+        QTest::addColumn<QByteArray>("expected"); // what data() must be
+        QTest::addColumn<bool>("compressed");
+
+        const QByteArray small = "{\"traceEvents\":[]}\n";
+        const QByteArray big = traceText(60'000); // a few MB, far more than the compressed size
+        QTest::newRow("plain") << small << small << false;
+        QTest::newRow("plain, binary")
+            << QByteArray("\x1f\x00\xff\x8b", 4) << QByteArray("\x1f\x00\xff\x8b", 4) << false;
+        QTest::newRow("plain, one byte 0x1f") << QByteArray("\x1f") << QByteArray("\x1f") << false;
+        QTest::newRow("empty") << QByteArray() << QByteArray() << false;
+        QTest::newRow("gzip") << gzip(small) << small << true;
+        QTest::newRow("gzip, big") << gzip(big) << big << true;
+        QTest::newRow("gzip, stored") << gzip(big, 0) << big << true;
+        QTest::newRow("gzip, best") << gzip(big, 9) << big << true;
+        QTest::newRow("gzip of nothing") << gzip(QByteArray()) << QByteArray() << true;
+        // The trailer of the last member only knows its own size: the buffer has to grow.
+        QTest::newRow("gzip, concatenated members") << gzip(big) + gzip("tail\n") << big + "tail\n" << true;
+        QTest::newRow("gzip, three members")
+            << gzip("a") + gzip(QByteArray()) + gzip("b") << QByteArray("ab") << true;
+    }
+
+    void reads()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QByteArray, expected);
+        QFETCH(bool, compressed);
+        const QString path = write(bytes, QStringLiteral("trace.json"));
+        const InputFile input(path);
+        QCOMPARE(input.path(), path);
+        QCOMPARE(input.fileName(), QStringLiteral("trace.json"));
+        QCOMPARE(input.wasCompressed(), compressed);
+        QCOMPARE(qsizetype(input.data().size()), expected.size());
+        QVERIFY(dataOf(input) == expected);
+    }
+
+    // Written by zlib's own gz* file functions, as other tools would.
+    void gzFileApi()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("written.json.gz"));
+        const QByteArray text = traceText(1000);
+        gzFile file = gzopen(QFile::encodeName(path).constData(), "wb9");
+        QVERIFY(file);
+        QCOMPARE(gzwrite(file, text.constData(), unsigned(text.size())), int(text.size()));
+        QCOMPARE(gzclose(file), Z_OK);
+        const InputFile input(path);
+        QVERIFY(input.wasCompressed());
+        QVERIFY(dataOf(input) == text);
+    }
+
+    // As gzip -d does, bytes after the last member that are not another member are ignored.
+    void gzipTrailingGarbage()
+    {
+        const InputFile input(write(gzip("content") + QByteArray(16, '\0')));
+        QCOMPARE(dataOf(input), QByteArray("content"));
+    }
+
+    void damaged_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("problem");
+        const QByteArray whole = gzip(traceText(20'000));
+        QTest::newRow("magic only") << QByteArray("\x1f\x8b") << QStringLiteral("ends early");
+        QTest::newRow("header only") << whole.left(10) << QStringLiteral("ends early");
+        QTest::newRow("cut in half") << whole.left(whole.size() / 2) << QStringLiteral("ends early");
+        QTest::newRow("trailer missing") << whole.chopped(8) << QStringLiteral("ends early");
+        QTest::newRow("trailer half there") << whole.chopped(3) << QStringLiteral("ends early");
+        QByteArray corrupt = whole;
+        for (qsizetype i = 20; i < 60; ++i)
+            corrupt[i] = char(~corrupt[i]);
+        QTest::newRow("corrupt deflate data") << corrupt << QStringLiteral("damaged");
+        QByteArray badCrc = gzip("hello");
+        badCrc[badCrc.size() - 8] = char(badCrc[badCrc.size() - 8] ^ 0x55);
+        QTest::newRow("bad checksum") << badCrc << QStringLiteral("damaged");
+        QTest::newRow("gzip magic over text")
+            << QByteArray("\x1f\x8bhello, this is not gzip at all") << QStringLiteral("damaged");
+        QTest::newRow("second member truncated")
+            << gzip("first") + gzip("second").chopped(10) << QStringLiteral("ends early");
+    }
+
+    void damaged()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, problem);
+        const QString path = write(bytes, QStringLiteral("broken.json.gz"));
+        try {
+            InputFile input(path);
+            QFAIL("damaged gzip input was read");
+        } catch (const ImportError& error) {
+            QVERIFY2(error.problem().contains(problem), qPrintable(error.problem()));
+            QVERIFY2(error.offset() >= 0 && error.offset() <= bytes.size(),
+                     qPrintable(QString::number(error.offset())));
+        }
+    }
+
+    // A truncated file's last four bytes are not a size: believing them asks for up to 4 GiB.
+    void truncatedGzipDoesNotTrustTheTrailer()
+    {
+        QByteArray content =
+            QByteArray(4000, 'a') + QByteArray("\xff\xff\xff\xff", 4) + QByteArray(4000, 'b');
+        const QByteArray stored = gzip(content, 0); // stored: the content's bytes appear as they are
+        const qsizetype at = stored.indexOf(QByteArray("\xff\xff\xff\xff", 4));
+        QVERIFY(at > 0);
+        const QString path = write(stored.left(at + 4));
+
+        // Under a 4 GiB address-space limit a 4 GiB buffer cannot be had; the file itself needs 8 KiB.
+        rlimit old{};
+        QCOMPARE(getrlimit(RLIMIT_AS, &old), 0);
+        rlimit limited = old;
+        limited.rlim_cur = std::min<rlim_t>(old.rlim_max, rlim_t(4) << 30);
+        QCOMPARE(setrlimit(RLIMIT_AS, &limited), 0);
+        QString problem;
+        try {
+            InputFile input(path);
+        } catch (const ImportError& error) {
+            problem = error.problem();
+        }
+        setrlimit(RLIMIT_AS, &old);
+        QVERIFY2(problem.contains(QLatin1String("ends early")), qPrintable(problem));
+    }
+
+    void notAFile_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("folder") << m_dir.path() << QStringLiteral("is a folder");
+        QTest::newRow("missing") << m_dir.filePath(QStringLiteral("no-such-file.json"))
+                                 << QStringLiteral("cannot open");
+        QTest::newRow("missing folder")
+            << m_dir.filePath(QStringLiteral("nope/trace.json")) << QStringLiteral("cannot open");
+    }
+
+    void notAFile()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, problem);
+        try {
+            InputFile input(path);
+            QFAIL("no error");
+        } catch (const ImportError& error) {
+            QVERIFY2(error.problem().contains(problem), qPrintable(error.problem()));
+            QVERIFY2(error.problem().contains(path), qPrintable(error.problem()));
+        }
+    }
+
+    void unreadable()
+    {
+        if (geteuid() == 0)
+            QSKIP("root reads every file");
+        const QString path = write("secret");
+        QVERIFY(QFile::setPermissions(path, QFileDevice::WriteOwner));
+        QVERIFY_THROWS_EXCEPTION(ImportError, InputFile{path});
+    }
+
+    void lineAndColumn_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<bool>("compress");
+        QTest::addColumn<qint64>("offset");
+        QTest::addColumn<qint64>("line");
+        QTest::addColumn<qint64>("column");
+        // Offsets:          a0 b1 \n2 c3 d4 \n5 \n6 e7 f8
+        const QByteArray text = "ab\ncd\n\nef";
+        for (bool compress : {false, true}) {
+            const char* how = compress ? "gzip" : "plain";
+            QTest::addRow("%s: start", how) << text << compress << qint64(0) << qint64(1) << qint64(1);
+            QTest::addRow("%s: second byte", how) << text << compress << qint64(1) << qint64(1) << qint64(2);
+            QTest::addRow("%s: the newline", how) << text << compress << qint64(2) << qint64(1) << qint64(3);
+            QTest::addRow("%s: line 2", how) << text << compress << qint64(3) << qint64(2) << qint64(1);
+            QTest::addRow("%s: empty line", how) << text << compress << qint64(6) << qint64(3) << qint64(1);
+            QTest::addRow("%s: last line", how) << text << compress << qint64(8) << qint64(4) << qint64(2);
+            QTest::addRow("%s: end", how) << text << compress << qint64(9) << qint64(4) << qint64(3);
+            QTest::addRow("%s: past the end", how)
+                << text << compress << qint64(1000) << qint64(4) << qint64(3);
+            QTest::addRow("%s: negative", how) << text << compress << qint64(-5) << qint64(1) << qint64(1);
+        }
+        QTest::newRow("crlf") << QByteArray("a\r\nbc") << false << qint64(4) << qint64(2) << qint64(2);
+        // Columns count bytes: "é" is two.
+        QTest::newRow("utf-8") << QByteArray("\xc3\xa9x") << false << qint64(2) << qint64(1) << qint64(3);
+        QTest::newRow("empty file") << QByteArray() << false << qint64(0) << qint64(1) << qint64(1);
+        QTest::newRow("empty file, past the end")
+            << QByteArray() << false << qint64(7) << qint64(1) << qint64(1);
+    }
+
+    void lineAndColumn()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(bool, compress);
+        QFETCH(qint64, offset);
+        QFETCH(qint64, line);
+        QFETCH(qint64, column);
+        const InputFile input(write(compress ? gzip(content) : content));
+        QCOMPARE(input.wasCompressed(), compress);
+        const auto [gotLine, gotColumn] = input.lineAndColumn(offset);
+        QCOMPARE(gotLine, line);
+        QCOMPARE(gotColumn, column);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInputFile)
+#include "tst_inputfile.moc"
