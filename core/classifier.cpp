@@ -103,9 +103,11 @@ std::optional<Category> Classifier::classifyWithoutAttributes(std::string_view n
     return Category::Other;
 }
 
-Category Classifier::classify(std::string_view name, std::string_view cat,
-                              std::string_view attributesJson) const
+Category Classifier::classify(std::string_view name, std::string_view cat, std::string_view attributesJson,
+                              bool* valuesMatter) const
 {
+    if (valuesMatter)
+        *valuesMatter = false;
     const QString nameText = fromUtf8(name);
     const QString catText = fromUtf8(cat);
     QJsonObject attributes;
@@ -121,7 +123,11 @@ Category Classifier::classify(std::string_view name, std::string_view cat,
                 : value.isDouble() ? QString::number(value.toDouble())
                 : value.isBool()   ? (value.toBool() ? QStringLiteral("true") : QStringLiteral("false"))
                                    : QString();
-            if (condition.first.match(it.key()).hasMatch() && matches(condition.second, valueText))
+            if (!condition.first.match(it.key()).hasMatch())
+                continue;
+            if (valuesMatter && !condition.second.pattern().isEmpty())
+                *valuesMatter = true;
+            if (matches(condition.second, valueText))
                 return true;
         }
         return false;

@@ -38,7 +38,10 @@ class Classifier
 
     // The category where name and cat decide alone; nullopt where an attribute rule might.
     std::optional<Category> classifyWithoutAttributes(std::string_view name, std::string_view cat) const;
-    Category classify(std::string_view name, std::string_view cat, std::string_view attributesJson) const;
+    // valuesMatter, if given, is set when an attribute's value (not only its key) took part in
+    // the verdict: spans with the same name, cat and attribute keys then need not agree.
+    Category classify(std::string_view name, std::string_view cat, std::string_view attributesJson,
+                      bool* valuesMatter = nullptr) const;
 
     const QList<Rule>& rules() const { return m_rules; }
 

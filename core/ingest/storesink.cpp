@@ -33,16 +33,25 @@ TrackId StoreSink::addTrack(const TrackSpec& track)
 
 Category StoreSink::classify(const SpanSpec& span)
 {
-    // Name and cat repeat across thousands of spans: judge each pair once, and look at
-    // attributes only where a rule about them could change the verdict.
+    // Name, cat and attribute keys repeat across thousands of spans: judge each combination
+    // once, and look at a span's own attributes only where a rule reads their values.
     const bool hasAttributes = !span.attributesJson.empty();
-    const quint64 key = (quint64(span.name) << 33) ^ (quint64(span.cat) << 1) ^ quint64(hasAttributes);
+    const VerdictKey key{span.name, span.cat, hasAttributes ? std::max<quint64>(span.attributeKeys, 1) : 0};
     auto [it, inserted] = m_verdicts.try_emplace(key, qint8(-1));
     if (inserted) {
-        const auto verdict = hasAttributes
-                                 ? m_classifier.classifyWithoutAttributes(text(span.name), text(span.cat))
-                                 : m_classifier.classify(text(span.name), text(span.cat), {});
-        it->second = verdict ? qint8(*verdict) : qint8(-1);
+        if (!hasAttributes) {
+            it->second = qint8(m_classifier.classify(text(span.name), text(span.cat), {}));
+        } else if (span.attributeKeys) {
+            bool valuesMatter = false;
+            const Category category =
+                m_classifier.classify(text(span.name), text(span.cat), span.attributesJson, &valuesMatter);
+            if (!valuesMatter)
+                it->second = qint8(category);
+            return category;
+        } else if (const auto verdict =
+                       m_classifier.classifyWithoutAttributes(text(span.name), text(span.cat))) {
+            it->second = qint8(*verdict);
+        }
     }
     if (it->second >= 0)
         return Category(it->second);

@@ -52,8 +52,23 @@ class StoreSink : public Sink
     QStringList m_warnings;
     QByteArray m_metadata = "{}";
     std::unordered_map<StringId, std::string> m_texts;
-    // Per (name, cat): the category, or -1 where attributes decide.
-    std::unordered_map<quint64, qint8> m_verdicts;
+    struct VerdictKey
+    {
+        StringId name;
+        StringId cat;
+        quint64 attributes; // 0: none; 1: some, keys unknown; else the keys' hash
+        bool operator==(const VerdictKey&) const = default;
+    };
+    struct VerdictHash
+    {
+        size_t operator()(const VerdictKey& key) const
+        {
+            return size_t(key.name * 0x9E3779B97F4A7C15ull ^ key.cat * 0xC2B2AE3D27D4EB4Full ^
+                          key.attributes);
+        }
+    };
+    // The category of spans alike, or -1 where each span's attributes must be looked at.
+    std::unordered_map<VerdictKey, qint8, VerdictHash> m_verdicts;
     SpanId m_firstSpan = 0;
     std::vector<quint16> m_depths; // of this import's spans, by id - m_firstSpan
 };

@@ -9,7 +9,7 @@
 namespace lundi {
 
 BulkWriter::BulkWriter(Store& store)
-    : m_store(store), m_transaction(store.connection()),
+    : m_store(store), m_foreignKeysOff(store.connection()), m_transaction(store.connection()),
       m_insertSource(store.connection(),
                      "INSERT INTO sources(format, origin, sha256, imported_at_ns, clock_offset_ns)"
                      " VALUES(?1, ?2, '', ?3, ?4)"),
@@ -20,25 +20,37 @@ BulkWriter::BulkWriter(Store& store)
       m_insertTrack(
           store.connection(),
           "INSERT INTO tracks(source_id, kind, name, process, thread, sort_index) VALUES(?1,?2,?3,?4,?5,?6)"),
-      m_insertSpan(store.connection(),
-                   "INSERT INTO spans(id, track_id, parent_id, name_id, cat_id, category, start_ns,"
-                   " dur_ns, depth, status, trace_id) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"),
-      m_insertAttributes(store.connection(), "INSERT INTO span_attributes(span_id, json) VALUES(?1, ?2)"),
+      m_insertSpan(
+          store.connection(),
+          "INSERT INTO spans(id, track_id, parent_id, name_id, cat_id, category, start_ns, dur_ns, depth,"
+          " status, trace_id, attributes) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"),
       m_insertFlow(store.connection(),
                    "INSERT INTO flows(source_id, from_span, to_span, name_id) VALUES(?1, ?2, ?3, ?4)"),
       m_insertSeries(
           store.connection(),
           "INSERT INTO series(source_id, track_id, name, labels, unit) VALUES(?1, ?2, ?3, ?4, ?5)"),
-      m_insertSample(store.connection(), "INSERT INTO samples(series_id, t_ns, value) VALUES(?1, ?2, ?3)")
+      m_insertSample(store.connection(), "INSERT INTO samples(series_id, t_ns, value) VALUES(?1, ?2, ?3)"),
+      m_spans(m_insertSpan)
 {
     Statement last(store.connection(), "SELECT coalesce(max(id), 0) + 1 FROM spans");
     last.step();
     m_nextSpan = last.int64(0);
 }
 
+BulkWriter::ForeignKeysOff::ForeignKeysOff(Connection& connection) : connection(connection)
+{
+    connection.exec("PRAGMA foreign_keys = OFF");
+}
+
+BulkWriter::ForeignKeysOff::~ForeignKeysOff()
+{
+    sqlite3_exec(connection.handle(), "PRAGMA foreign_keys = ON", nullptr, nullptr, nullptr);
+}
+
 SourceId BulkWriter::addSource(const QString& format, const QString& origin, qint64 importedAtNs,
                                qint64 clockOffsetNs)
 {
+    m_spans.flush();
     m_insertSource.bind(1, format).bind(2, origin).bind(3, importedAtNs).bind(4, clockOffsetNs).run();
     return sqlite3_last_insert_rowid(m_store.connection().handle());
 }
@@ -46,6 +58,7 @@ SourceId BulkWriter::addSource(const QString& format, const QString& origin, qin
 void BulkWriter::finishSource(SourceId source, const QString& sha256, const QStringList& warnings,
                               const QByteArray& metadataJson)
 {
+    m_spans.flush();
     const QByteArray warningsJson =
         QJsonDocument(QJsonArray::fromStringList(warnings)).toJson(QJsonDocument::Compact);
     m_finishSource.bind(1, source)
@@ -59,6 +72,7 @@ StringId BulkWriter::intern(std::string_view text)
 {
     if (auto it = m_strings.find(text); it != m_strings.end())
         return it->second;
+    m_spans.flush();
     StringId id = 0;
     m_findString.bind(1, text);
     if (m_findString.step()) {
@@ -75,6 +89,7 @@ StringId BulkWriter::intern(std::string_view text)
 
 TrackId BulkWriter::addTrack(SourceId source, const TrackSpec& track)
 {
+    m_spans.flush();
     m_insertTrack.bind(1, source)
         .bind(2, qint64(track.kind))
         .bind(3, track.name)
@@ -88,33 +103,13 @@ TrackId BulkWriter::addTrack(SourceId source, const TrackSpec& track)
 SpanId BulkWriter::addSpan(const SpanSpec& span, Category category, int depth)
 {
     const SpanId id = m_nextSpan++;
-    m_insertSpan.bind(1, id).bind(2, span.track);
-    if (span.parent)
-        m_insertSpan.bind(3, span.parent);
-    else
-        m_insertSpan.bindNull(3);
-    m_insertSpan.bind(4, span.name);
-    if (span.cat)
-        m_insertSpan.bind(5, span.cat);
-    else
-        m_insertSpan.bindNull(5);
-    m_insertSpan.bind(6, qint64(category))
-        .bind(7, span.startNs)
-        .bind(8, span.durNs)
-        .bind(9, qint64(depth))
-        .bind(10, qint64(span.status));
-    if (span.traceId.empty())
-        m_insertSpan.bindNull(11);
-    else
-        m_insertSpan.bind(11, span.traceId);
-    m_insertSpan.run();
-    if (!span.attributesJson.empty())
-        m_insertAttributes.bind(1, id).bind(2, span.attributesJson).run();
+    m_spans.add(id, span, category, depth);
     return id;
 }
 
 void BulkWriter::addFlow(SourceId source, SpanId from, SpanId to, StringId name)
 {
+    m_spans.flush();
     m_insertFlow.bind(1, source).bind(2, from).bind(3, to);
     if (name)
         m_insertFlow.bind(4, name);
@@ -125,6 +120,7 @@ void BulkWriter::addFlow(SourceId source, SpanId from, SpanId to, StringId name)
 
 SeriesId BulkWriter::addSeries(SourceId source, const SeriesSpec& series)
 {
+    m_spans.flush();
     m_insertSeries.bind(1, source);
     if (series.track)
         m_insertSeries.bind(2, series.track);
@@ -139,11 +135,13 @@ SeriesId BulkWriter::addSeries(SourceId source, const SeriesSpec& series)
 
 void BulkWriter::addSample(SeriesId series, qint64 timeNs, double value)
 {
+    m_spans.flush();
     m_insertSample.bind(1, series).bind(2, timeNs).bind(3, value).run();
 }
 
 void BulkWriter::commit()
 {
+    m_spans.flush();
     m_transaction.commit();
 }
 

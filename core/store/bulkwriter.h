@@ -1,10 +1,9 @@
 #pragma once
 
 #include "model.h"
+#include "spaninserter.h"
 #include "statement.h"
 #include "transaction.h"
-
-#include <QHash>
 
 #include <string>
 #include <string_view>
@@ -15,7 +14,8 @@ namespace lundi {
 class Store;
 
 // All writes of one import, in one transaction: nothing reaches the incident until commit(),
-// and destroying an uncommitted writer rolls everything back.
+// and destroying an uncommitted writer rolls everything back. Spans are written on a thread
+// of their own (SpanInserter); every other write waits for them first.
 class BulkWriter
 {
   public:
@@ -42,7 +42,18 @@ class BulkWriter
         size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
     };
 
+    // The writer assigns every id itself, each parent before its children, so checking four
+    // references per span would only cost time (a quarter of a bulk import). SQLite switches
+    // the check only outside a transaction, hence before BEGIN and after COMMIT or ROLLBACK.
+    struct ForeignKeysOff
+    {
+        explicit ForeignKeysOff(Connection& connection);
+        ~ForeignKeysOff();
+        Connection& connection;
+    };
+
     Store& m_store;
+    ForeignKeysOff m_foreignKeysOff;
     Transaction m_transaction;
     Statement m_insertSource;
     Statement m_finishSource;
@@ -50,12 +61,12 @@ class BulkWriter
     Statement m_insertString;
     Statement m_insertTrack;
     Statement m_insertSpan;
-    Statement m_insertAttributes;
     Statement m_insertFlow;
     Statement m_insertSeries;
     Statement m_insertSample;
     std::unordered_map<std::string, StringId, StringHash, std::equal_to<>> m_strings;
     SpanId m_nextSpan = 1;
+    SpanInserter m_spans; // last: stops before the transaction rolls back
 };
 
 } // namespace lundi

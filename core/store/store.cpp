@@ -131,8 +131,8 @@ std::vector<Span> Store::spansOfTrack(TrackId track) const
     Statement query(
         m_connection,
         "SELECT s.id, s.parent_id, s.track_id, n.text, c.text, s.category, s.start_ns, s.dur_ns, s.depth,"
-        " s.status, s.trace_id, a.json FROM spans s JOIN strings n ON n.id = s.name_id"
-        " LEFT JOIN strings c ON c.id = s.cat_id LEFT JOIN span_attributes a ON a.span_id = s.id"
+        " s.status, s.trace_id, s.attributes FROM spans s JOIN strings n ON n.id = s.name_id"
+        " LEFT JOIN strings c ON c.id = s.cat_id"
         " WHERE s.track_id = ?1 ORDER BY s.start_ns, s.dur_ns DESC, s.id");
     query.bind(1, track);
     while (query.step()) {

@@ -129,7 +129,7 @@ ArgsRef TraceBuilder::mergeArgs(ArgsRef begin, ArgsRef end)
     std::string merged = arena.substr(begin.offset, begin.length - 1);
     merged += ',';
     merged.append(arena, end.offset + 1, end.length - 1);
-    const ArgsRef ref{arena.size(), quint32(merged.size())};
+    const ArgsRef ref{arena.size(), quint32(merged.size()), (begin.keys * 31) ^ end.keys};
     arena += merged;
     return ref;
 }
@@ -255,6 +255,7 @@ void TraceBuilder::addSpans(Lane& lane, TrackId track, Placed* placed)
             slice.args.length > 2
                 ? std::string_view(m_events.args).substr(slice.args.offset, slice.args.length)
                 : std::string_view();
+        span.attributeKeys = slice.args.keys;
         const SpanId id = m_sink.addSpan(span);
         if (placed) {
             placed->starts.push_back(slice.startNs);

@@ -96,6 +96,12 @@ QByteArray TraceEventReader::metadataJson() const
 
 quint32 TraceEventReader::findLane(TrackKind kind, const std::string& pid, const std::string& tid)
 {
+    // Consecutive events mostly share a thread: skip building the key for those.
+    if (m_lastLane < m_events.lanes.size()) {
+        const Lane& last = m_events.lanes[m_lastLane];
+        if (last.kind == kind && last.pid == pid && last.tid == tid)
+            return m_lastLane;
+    }
     m_laneKey.assign(1, char('0' + int(kind)));
     m_laneKey += pid;
     m_laneKey += '\x1f';
@@ -108,6 +114,7 @@ quint32 TraceEventReader::findLane(TrackKind kind, const std::string& pid, const
         lane.tid = tid;
         m_events.lanes.push_back(std::move(lane));
     }
+    m_lastLane = it->second;
     return it->second;
 }
 
@@ -129,7 +136,7 @@ void TraceEventReader::endEventValue()
 {
     if (m_capturingArgs) {
         m_capturingArgs = false;
-        m_event.args = {m_events.args.size(), quint32(m_argsBuffer.GetSize())};
+        m_event.args = {m_events.args.size(), quint32(m_argsBuffer.GetSize()), m_argKeys | 2};
         m_events.args.append(m_argsBuffer.GetString(), m_argsBuffer.GetSize());
     } else if (m_capturingId2) {
         m_capturingId2 = false;
@@ -199,6 +206,7 @@ bool TraceEventReader::scalar(std::string_view text, bool isString)
     case Field::Id2: {
         m_argsBuffer.Clear();
         m_argsWriter.Reset(m_argsBuffer);
+        m_argKeys = 0xcbf29ce484222325ull;
         isString ? m_argsWriter.String(text.data(), SizeType(text.size()), true)
                  : m_argsWriter.RawValue(text.data(), text.size(), rapidjson::kNumberType);
         (m_field == Field::Args ? m_capturingArgs : m_capturingId2) = true;
@@ -274,8 +282,15 @@ bool TraceEventReader::String(const char* text, SizeType length, bool copy)
 
 bool TraceEventReader::Key(const char* text, SizeType length, bool copy)
 {
-    if (m_capture)
+    if (m_capture) {
+        if (m_capturingArgs && m_depth == m_captureDepth + 1) {
+            // FNV-1a over the keys, so spans with the same keys are classified once.
+            for (SizeType i = 0; i < length; ++i)
+                m_argKeys = (m_argKeys ^ quint8(text[i])) * 0x100000001b3ull;
+            m_argKeys = (m_argKeys ^ 0xff) * 0x100000001b3ull;
+        }
         return m_capture->Key(text, length, copy);
+    }
     if (m_skipUntil >= 0)
         return true;
     const std::string_view key(text, length);
@@ -355,6 +370,7 @@ bool TraceEventReader::StartObject()
                (m_field == Field::Args || m_field == Field::Id2)) {
         m_argsBuffer.Clear();
         m_argsWriter.Reset(m_argsBuffer);
+        m_argKeys = 0xcbf29ce484222325ull;
         (m_field == Field::Args ? m_capturingArgs : m_capturingId2) = true;
         beginCapture(m_argsWriter);
         ++m_depth;
@@ -414,6 +430,7 @@ bool TraceEventReader::StartArray()
     } else if (m_inEvent && m_depth == m_eventsDepth + 1 && m_field == Field::Args) {
         m_argsBuffer.Clear();
         m_argsWriter.Reset(m_argsBuffer);
+        m_argKeys = 0xcbf29ce484222325ull;
         m_capturingArgs = true;
         beginCapture(m_argsWriter);
         ++m_depth;

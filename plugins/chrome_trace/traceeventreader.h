@@ -94,6 +94,7 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     std::unordered_map<std::string, quint32> m_laneIndex;
     std::unordered_map<std::string, SeriesId> m_series;
     std::string m_laneKey;
+    quint32 m_lastLane = std::numeric_limits<quint32>::max();
 
     int m_depth = 0;
     int m_eventsDepth = -1; // depth of the events array's elements, once inside it
@@ -113,6 +114,7 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     rapidjson::StringBuffer m_metaBuffer;
     rapidjson::Writer<rapidjson::StringBuffer> m_metaWriter;
     bool m_capturingArgs = false;
+    quint64 m_argKeys = 0;
     bool m_capturingId2 = false;
 };
 

@@ -17,6 +17,7 @@ struct ArgsRef
 {
     quint64 offset = 0;
     quint32 length = 0;
+    quint64 keys = 0; // hash of the first-level keys in order (SpanSpec::attributeKeys)
 };
 
 // A duration (X, or B/E once matched) or an instant, on one lane.
