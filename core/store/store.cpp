@@ -5,6 +5,7 @@
 #include "transaction.h"
 
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -62,14 +63,23 @@ IncidentCounts Store::counts() const
 
 QList<Source> Store::sources() const
 {
+    // One pass over spans and samples for all sources, not one per source.
+    QHash<SourceId, qint64> spans;
+    Statement spanCounts(m_connection,
+                         "SELECT t.source_id, count(*) FROM spans s JOIN tracks t ON t.id = s.track_id"
+                         " GROUP BY t.source_id");
+    while (spanCounts.step())
+        spans.insert(spanCounts.int64(0), spanCounts.int64(1));
+    QHash<SourceId, qint64> samples;
+    Statement sampleCounts(m_connection, "SELECT r.source_id, count(*) FROM samples m JOIN series r"
+                                         " ON r.id = m.series_id GROUP BY r.source_id");
+    while (sampleCounts.step())
+        samples.insert(sampleCounts.int64(0), sampleCounts.int64(1));
+
     QList<Source> sources;
-    Statement query(
-        m_connection,
-        "SELECT s.id, format, origin, sha256, imported_at_ns, clock_offset_ns, warnings, metadata,"
-        " (SELECT count(*) FROM spans JOIN tracks t ON t.id = spans.track_id WHERE t.source_id = s.id),"
-        " (SELECT count(*) FROM samples JOIN series r ON r.id = samples.series_id"
-        "  WHERE r.source_id = s.id)"
-        " FROM sources s ORDER BY s.id");
+    Statement query(m_connection,
+                    "SELECT id, format, origin, sha256, imported_at_ns, clock_offset_ns, warnings,"
+                    " metadata FROM sources ORDER BY id");
     while (query.step()) {
         Source source;
         source.id = query.int64(0);
@@ -81,8 +91,8 @@ QList<Source> Store::sources() const
         for (const QJsonValue& warning : QJsonDocument::fromJson(query.text(6).toUtf8()).array())
             source.warnings.append(warning.toString());
         source.metadataJson = query.text(7).toUtf8();
-        source.spanCount = query.int64(8);
-        source.sampleCount = query.int64(9);
+        source.spanCount = spans.value(source.id);
+        source.sampleCount = samples.value(source.id);
         sources.append(source);
     }
     return sources;
