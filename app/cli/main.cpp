@@ -111,13 +111,17 @@ QString isoTime(qint64 ns)
     return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-QJsonObject countsJson(const StoreSink::Counts& counts)
+// An import's counts leave out sources (it is one); an incident's include them.
+QJsonObject countsJson(const IncidentCounts& counts, bool withSources = true)
 {
-    return {{QStringLiteral("tracks"), counts.tracks},
-            {QStringLiteral("spans"), counts.spans},
-            {QStringLiteral("flows"), counts.flows},
-            {QStringLiteral("series"), counts.series},
-            {QStringLiteral("samples"), counts.samples}};
+    QJsonObject json{{QStringLiteral("tracks"), counts.tracks},
+                     {QStringLiteral("spans"), counts.spans},
+                     {QStringLiteral("flows"), counts.flows},
+                     {QStringLiteral("series"), counts.series},
+                     {QStringLiteral("samples"), counts.samples}};
+    if (withSources)
+        json.insert(QStringLiteral("sources"), counts.sources);
+    return json;
 }
 
 void printSummary(const ImportSummary& summary)
@@ -146,7 +150,7 @@ QJsonObject summaryJson(const ImportSummary& summary)
             {QStringLiteral("source"), summary.source},
             {QStringLiteral("format"), summary.format},
             {QStringLiteral("bytes"), summary.bytes},
-            {QStringLiteral("counts"), countsJson(summary.counts)},
+            {QStringLiteral("counts"), countsJson(summary.counts, false)},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(summary.warnings)}};
 }
 
@@ -243,12 +247,7 @@ int runInfo(const QStringList& arguments)
         }
         QJsonObject json{{QStringLiteral("db"), command.db()},
                          {QStringLiteral("schema_version"), Store::SchemaVersion},
-                         {QStringLiteral("counts"), QJsonObject{{QStringLiteral("sources"), counts.sources},
-                                                                {QStringLiteral("tracks"), counts.tracks},
-                                                                {QStringLiteral("spans"), counts.spans},
-                                                                {QStringLiteral("flows"), counts.flows},
-                                                                {QStringLiteral("series"), counts.series},
-                                                                {QStringLiteral("samples"), counts.samples}}},
+                         {QStringLiteral("counts"), countsJson(counts)},
                          {QStringLiteral("time_range"),
                           range.isEmpty() && counts.spans + counts.samples == 0
                               ? QJsonValue()

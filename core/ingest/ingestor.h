@@ -26,7 +26,7 @@ struct ImportSummary
     QString path;
     QString format;
     qint64 bytes = 0;
-    StoreSink::Counts counts;
+    IncidentCounts counts; // of this import (sources stays 0)
     QStringList warnings;
 };
 

@@ -17,15 +17,6 @@ class Classifier;
 class StoreSink : public Sink
 {
   public:
-    struct Counts
-    {
-        qint64 tracks = 0;
-        qint64 spans = 0;
-        qint64 flows = 0;
-        qint64 series = 0;
-        qint64 samples = 0;
-    };
-
     StoreSink(BulkWriter& writer, SourceId source, const Classifier& classifier);
 
     StringId intern(std::string_view text) override;
@@ -37,7 +28,7 @@ class StoreSink : public Sink
     void warn(const QString& sentence) override;
     void setMetadata(const QByteArray& json) override;
 
-    const Counts& counts() const { return m_counts; }
+    const IncidentCounts& counts() const { return m_counts; }
     const QStringList& warnings() const { return m_warnings; }
     const QByteArray& metadata() const { return m_metadata; }
 
@@ -48,7 +39,7 @@ class StoreSink : public Sink
     BulkWriter& m_writer;
     SourceId m_source;
     const Classifier& m_classifier;
-    Counts m_counts;
+    IncidentCounts m_counts; // sources stays 0: one import is one source
     QStringList m_warnings;
     QByteArray m_metadata = "{}";
     std::unordered_map<StringId, std::string> m_texts;

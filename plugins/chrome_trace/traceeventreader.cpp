@@ -131,6 +131,15 @@ void TraceEventReader::rejectScalarEvents() const
                           qint64(m_stream.Tell()));
 }
 
+// Args (or id2) are copied as JSON text; the args' first-level keys are hashed on the way.
+void TraceEventReader::startArgsCapture()
+{
+    m_argsBuffer.Clear();
+    m_argsWriter.Reset(m_argsBuffer);
+    m_argKeys = 0xcbf29ce484222325ull; // FNV-1a offset basis
+    (m_field == Field::Args ? m_capturingArgs : m_capturingId2) = true;
+}
+
 // A value of an event field has been read completely (scalar, or captured object).
 void TraceEventReader::endEventValue()
 {
@@ -204,12 +213,9 @@ bool TraceEventReader::scalar(std::string_view text, bool isString)
         break;
     case Field::Args:
     case Field::Id2: {
-        m_argsBuffer.Clear();
-        m_argsWriter.Reset(m_argsBuffer);
-        m_argKeys = 0xcbf29ce484222325ull;
+        startArgsCapture();
         isString ? m_argsWriter.String(text.data(), SizeType(text.size()), true)
                  : m_argsWriter.RawValue(text.data(), text.size(), rapidjson::kNumberType);
-        (m_field == Field::Args ? m_capturingArgs : m_capturingId2) = true;
         endEventValue();
         break;
     }
@@ -368,10 +374,7 @@ bool TraceEventReader::StartObject()
         m_field = Field::Other;
     } else if (m_inEvent && m_depth == m_eventsDepth + 1 &&
                (m_field == Field::Args || m_field == Field::Id2)) {
-        m_argsBuffer.Clear();
-        m_argsWriter.Reset(m_argsBuffer);
-        m_argKeys = 0xcbf29ce484222325ull;
-        (m_field == Field::Args ? m_capturingArgs : m_capturingId2) = true;
+        startArgsCapture();
         beginCapture(m_argsWriter);
         ++m_depth;
         return m_argsWriter.StartObject();
@@ -382,22 +385,29 @@ bool TraceEventReader::StartObject()
     return true;
 }
 
+bool TraceEventReader::endCaptured(bool written)
+{
+    if (m_depth == m_captureDepth) {
+        m_capture = nullptr;
+        endEventValue();
+    }
+    return written;
+}
+
+bool TraceEventReader::endSkipped()
+{
+    if (m_depth == m_skipUntil)
+        m_skipUntil = -1;
+    return true;
+}
+
 bool TraceEventReader::EndObject(SizeType members)
 {
     --m_depth;
-    if (m_capture) {
-        const bool ok = m_capture->EndObject(members);
-        if (m_depth == m_captureDepth) {
-            m_capture = nullptr;
-            endEventValue();
-        }
-        return ok;
-    }
-    if (m_skipUntil >= 0) {
-        if (m_depth == m_skipUntil)
-            m_skipUntil = -1;
-        return true;
-    }
+    if (m_capture)
+        return endCaptured(m_capture->EndObject(members));
+    if (m_skipUntil >= 0)
+        return endSkipped();
     if (m_depth == 0 && m_rootIsObject)
         return m_metaWriter.EndObject(members);
     if (m_inEvent && m_depth == m_eventsDepth) {
@@ -428,10 +438,7 @@ bool TraceEventReader::StartArray()
             return m_metaWriter.StartArray();
         }
     } else if (m_inEvent && m_depth == m_eventsDepth + 1 && m_field == Field::Args) {
-        m_argsBuffer.Clear();
-        m_argsWriter.Reset(m_argsBuffer);
-        m_argKeys = 0xcbf29ce484222325ull;
-        m_capturingArgs = true;
+        startArgsCapture();
         beginCapture(m_argsWriter);
         ++m_depth;
         return m_argsWriter.StartArray();
@@ -447,19 +454,10 @@ bool TraceEventReader::StartArray()
 bool TraceEventReader::EndArray(SizeType elements)
 {
     --m_depth;
-    if (m_capture) {
-        const bool ok = m_capture->EndArray(elements);
-        if (m_depth == m_captureDepth) {
-            m_capture = nullptr;
-            endEventValue();
-        }
-        return ok;
-    }
-    if (m_skipUntil >= 0) {
-        if (m_depth == m_skipUntil)
-            m_skipUntil = -1;
-        return true;
-    }
+    if (m_capture)
+        return endCaptured(m_capture->EndArray(elements));
+    if (m_skipUntil >= 0)
+        return endSkipped();
     if (m_depth == m_eventsDepth - 1)
         m_eventsDepth = -1; // the event array is closed
     return true;

@@ -79,7 +79,10 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
 
     bool scalar(std::string_view text, bool isString);
     void beginCapture(rapidjson::Writer<rapidjson::StringBuffer>& writer);
+    void startArgsCapture();
     void endEventValue();
+    bool endCaptured(bool written);
+    bool endSkipped();
     void rejectScalarEvents() const;
     void finishEvent();
     void addCounter(const Event& event, qint64 timeNs);
