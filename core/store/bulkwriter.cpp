@@ -20,17 +20,13 @@ BulkWriter::BulkWriter(Store& store)
       m_insertTrack(
           store.connection(),
           "INSERT INTO tracks(source_id, kind, name, process, thread, sort_index) VALUES(?1,?2,?3,?4,?5,?6)"),
-      m_insertSpan(
-          store.connection(),
-          "INSERT INTO spans(id, track_id, parent_id, name_id, cat_id, category, start_ns, dur_ns, depth,"
-          " status, trace_id, attributes) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"),
       m_insertFlow(store.connection(),
                    "INSERT INTO flows(source_id, from_span, to_span, name_id) VALUES(?1, ?2, ?3, ?4)"),
       m_insertSeries(
           store.connection(),
           "INSERT INTO series(source_id, track_id, name, labels, unit) VALUES(?1, ?2, ?3, ?4, ?5)"),
       m_insertSample(store.connection(), "INSERT INTO samples(series_id, t_ns, value) VALUES(?1, ?2, ?3)"),
-      m_spans(m_insertSpan)
+      m_spans(store.connection())
 {
     Statement last(store.connection(), "SELECT coalesce(max(id), 0) + 1 FROM spans");
     last.step();

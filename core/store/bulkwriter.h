@@ -60,7 +60,6 @@ class BulkWriter
     Statement m_findString;
     Statement m_insertString;
     Statement m_insertTrack;
-    Statement m_insertSpan;
     Statement m_insertFlow;
     Statement m_insertSeries;
     Statement m_insertSample;

@@ -8,6 +8,18 @@ namespace lundi {
 namespace {
 
 constexpr size_t BatchSize = 8192;
+constexpr int RowsPerInsert = 64; // 12 parameters a row, well under SQLite's limit
+constexpr int Columns = 12;
+
+std::string insertSql(int rows)
+{
+    std::string sql =
+        "INSERT INTO spans(id, track_id, parent_id, name_id, cat_id, category, start_ns, dur_ns,"
+        " depth, status, trace_id, attributes) VALUES";
+    for (int row = 0; row < rows; ++row)
+        sql += row ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)";
+    return sql;
+}
 
 } // namespace
 
@@ -17,7 +29,8 @@ void SpanInserter::Batch::clear()
     text.clear();
 }
 
-SpanInserter::SpanInserter(Statement& insertSpan) : m_insertSpan(insertSpan)
+SpanInserter::SpanInserter(Connection& connection)
+    : m_insertOne(connection, insertSql(1)), m_insertMany(connection, insertSql(RowsPerInsert))
 {
     m_filling.rows.reserve(BatchSize);
 }
@@ -79,26 +92,36 @@ void SpanInserter::flush()
         std::rethrow_exception(m_error);
 }
 
+void SpanInserter::bind(Statement& insert, int first, const Row& row, std::string_view& text)
+{
+    insert.bind(first, row.id).bind(first + 1, row.track);
+    row.parent ? insert.bind(first + 2, row.parent) : insert.bindNull(first + 2);
+    insert.bind(first + 3, row.name);
+    row.cat ? insert.bind(first + 4, row.cat) : insert.bindNull(first + 4);
+    insert.bind(first + 5, qint64(row.category))
+        .bind(first + 6, row.startNs)
+        .bind(first + 7, row.durNs)
+        .bind(first + 8, qint64(row.depth))
+        .bind(first + 9, qint64(row.status));
+    const std::string_view traceId = text.substr(0, row.traceIdLength);
+    const std::string_view attributes = text.substr(row.traceIdLength, row.attributesLength);
+    text.remove_prefix(row.traceIdLength + row.attributesLength);
+    traceId.empty() ? insert.bindNull(first + 10) : insert.bind(first + 10, traceId);
+    attributes.empty() ? insert.bindNull(first + 11) : insert.bind(first + 11, attributes);
+}
+
 void SpanInserter::write(const Batch& batch)
 {
-    Statement& insert = m_insertSpan;
     std::string_view text = batch.text;
-    for (const Row& row : batch.rows) {
-        insert.bind(1, row.id).bind(2, row.track);
-        row.parent ? insert.bind(3, row.parent) : insert.bindNull(3);
-        insert.bind(4, row.name);
-        row.cat ? insert.bind(5, row.cat) : insert.bindNull(5);
-        insert.bind(6, qint64(row.category))
-            .bind(7, row.startNs)
-            .bind(8, row.durNs)
-            .bind(9, qint64(row.depth))
-            .bind(10, qint64(row.status));
-        const std::string_view traceId = text.substr(0, row.traceIdLength);
-        const std::string_view attributes = text.substr(row.traceIdLength, row.attributesLength);
-        text.remove_prefix(row.traceIdLength + row.attributesLength);
-        traceId.empty() ? insert.bindNull(11) : insert.bind(11, traceId);
-        attributes.empty() ? insert.bindNull(12) : insert.bind(12, attributes);
-        insert.run();
+    size_t next = 0;
+    for (; next + RowsPerInsert <= batch.rows.size(); next += RowsPerInsert) {
+        for (int row = 0; row < RowsPerInsert; ++row)
+            bind(m_insertMany, 1 + row * Columns, batch.rows[next + size_t(row)], text);
+        m_insertMany.run();
+    }
+    for (; next < batch.rows.size(); ++next) {
+        bind(m_insertOne, 1, batch.rows[next], text);
+        m_insertOne.run();
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model.h"
+#include "statement.h"
 
 #include <condition_variable>
 #include <exception>
@@ -11,7 +12,7 @@
 
 namespace lundi {
 
-class Statement;
+class Connection;
 
 // Inserts spans on a thread of its own, in batches, so that a bulk import parses and nests on
 // one core while SQLite writes on the other. The connection is used by one thread at a time:
@@ -19,7 +20,7 @@ class Statement;
 class SpanInserter
 {
   public:
-    explicit SpanInserter(Statement& insertSpan);
+    explicit SpanInserter(Connection& connection);
     ~SpanInserter(); // drops what was not flushed
     SpanInserter(const SpanInserter&) = delete;
     SpanInserter& operator=(const SpanInserter&) = delete;
@@ -53,9 +54,11 @@ class SpanInserter
 
     void handOver();
     void write(const Batch& batch);
+    static void bind(Statement& insert, int first, const Row& row, std::string_view& text);
     void run();
 
-    Statement& m_insertSpan;
+    Statement m_insertOne;
+    Statement m_insertMany; // RowsPerInsert rows in one statement: a third less work per row
     Batch m_filling;
     Batch m_handed;
     std::mutex m_mutex;
