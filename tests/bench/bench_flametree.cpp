@@ -9,6 +9,7 @@
 #include "ingest/importerregistry.h"
 #include "ingest/ingestor.h"
 #include "store/store.h"
+#include "store/storeerror.h"
 
 #include <QTemporaryDir>
 
@@ -119,7 +120,12 @@ int main(int argc, char** argv)
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("flametree.lundi"));
     const auto writing = Clock::now();
-    writeStore(path, count);
+    try {
+        writeStore(path, count);
+    } catch (const StoreError& error) {
+        std::fprintf(stderr, "lundi-bench-flametree: %s\n", qPrintable(error.sentence()));
+        return 1;
+    }
     const double written = secondsSince(writing);
 
     std::vector<double> reads, totals;
