@@ -83,6 +83,11 @@ void TraceEventReader::read(std::string_view json, qsizetype bomLength)
         if (m_rootIsObject)
             m_metaWriter.EndObject();
     }
+    if (m_sampledProfile)
+        m_sink.warn(
+            QStringLiteral("The trace's top-level \"samples\" (a sampled CPU profile) were not imported as "
+                           "stacks (Lundi does not read sampled profiles yet); they are kept in the source's "
+                           "metadata."));
     if (m_rootIsObject && !m_sawEvents)
         throw ImportError(
             QStringLiteral("the JSON object has no \"traceEvents\" array, so it is no Chrome trace"), 0);
@@ -308,6 +313,7 @@ bool TraceEventReader::Key(const char* text, SizeType length, bool copy)
             return true;
         }
         m_field = Field::Other;
+        m_sampledProfile = m_sampledProfile || key == "samples";
         return m_metaWriter.Key(text, length, true);
     }
     if (!m_inEvent || m_depth != m_eventsDepth + 1)

@@ -103,6 +103,7 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     int m_eventsDepth = -1; // depth of the events array's elements, once inside it
     bool m_rootIsObject = false;
     bool m_sawEvents = false;
+    bool m_sampledProfile = false; // a top-level "samples" key (V8, Hermes)
     bool m_inEvent = false;
     int m_skipUntil = -1; // skipping a value we do not read, until the depth drops back here
     Field m_field = Field::Other;

@@ -409,6 +409,11 @@ void TestChromeTraceImporter::unknownPhasesAreCounted()
              qPrintable(summary.warnings.join(QLatin1Char('\n'))));
     QVERIFY(anyWarningContains(summary, "1 events of phase \"O\""));
     QVERIFY(anyWarningContains(summary, "\"num_cpus\""));
+
+    Fixture hermes;
+    const ImportSummary sampled = hermes.import(
+        QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/speedscope_te_hermes_samples_string_ts.json"));
+    QVERIFY(anyWarningContains(sampled, "sampled CPU profile"));
 }
 
 void TestChromeTraceImporter::gzipIsReadTransparently()
