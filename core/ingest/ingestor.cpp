@@ -49,6 +49,17 @@ const Importer& Ingestor::chooseImporter(const InputFile& input, const ImportOpt
         0);
 }
 
+void Ingestor::refuseDuplicate(const QString& sha256, const ImportOptions& options) const
+{
+    if (options.force)
+        return;
+    if (const auto existing = m_store.sourceWithSha256(sha256))
+        throw ImportError(
+            QStringLiteral(
+                "this content is already in the incident as source %1 (use --force to import it again)")
+                .arg(*existing));
+}
+
 ImportSummary Ingestor::run(const QString& format, const QString& origin, const ImportOptions& options,
                             const std::function<QString()>& sha256, const std::function<void(Sink&)>& fill)
 {
@@ -58,13 +69,7 @@ ImportSummary Ingestor::run(const QString& format, const QString& origin, const 
     StoreSink sink(writer, source, m_classifier);
     fill(sink);
     const QString hash = sha256();
-    if (!options.force) {
-        if (const auto existing = m_store.sourceWithSha256(hash))
-            throw ImportError(
-                QStringLiteral(
-                    "this content is already in the incident as source %1 (use --force to import it again)")
-                    .arg(*existing));
-    }
+    refuseDuplicate(hash, options);
     writer.finishSource(source, hash, sink.warnings(), sink.metadata());
     writer.commit();
     ImportSummary summary;
@@ -82,12 +87,25 @@ ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& opt
         input.emplace(path);
         const Importer& importer = chooseImporter(*input, options);
         const std::string_view data = input->data();
-        // Hash on the other core while this one parses; a duplicate is refused at the end.
-        auto sha256 = std::async(std::launch::async, [data] { return sha256Of(data); });
+        // Hash on the other core while this one parses; a duplicate is refused as soon as the
+        // hash is known, at the importer's next progress report, rather than after the whole file.
+        const std::shared_future<QString> sha256 =
+            std::async(std::launch::async, [data] { return sha256Of(data); }).share();
+        bool checked = false;
+        ImportControl watched(
+            [&](qint64 done, qint64) {
+                control.progress(done);
+                if (!checked && sha256.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+                    checked = true;
+                    refuseDuplicate(sha256.get(), options);
+                }
+            },
+            nullptr);
+        watched.setTotal(qint64(data.size()));
         control.setTotal(qint64(data.size()));
         ImportSummary summary = run(
             importer.format(), QFileInfo(path).absoluteFilePath(), options, [&] { return sha256.get(); },
-            [&](Sink& sink) { importer.import(*input, sink, control); });
+            [&](Sink& sink) { importer.import(*input, sink, watched); });
         summary.path = path;
         summary.bytes = qint64(data.size());
         return summary;

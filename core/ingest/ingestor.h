@@ -46,6 +46,7 @@ class Ingestor
 
   private:
     const Importer& chooseImporter(const InputFile& input, const ImportOptions& options) const;
+    void refuseDuplicate(const QString& sha256, const ImportOptions& options) const;
     ImportSummary run(const QString& format, const QString& origin, const ImportOptions& options,
                       const std::function<QString()>& sha256, const std::function<void(Sink&)>& fill);
 
