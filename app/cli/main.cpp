@@ -95,6 +95,8 @@ void printJson(const QJsonDocument& document)
 QString formatNs(qint64 ns)
 {
     const double abs = std::abs(double(ns));
+    if (abs >= 2 * 3600e9)
+        return QString::number(double(ns) / 3600e9, 'f', 2) + QStringLiteral(" h");
     if (abs >= 60e9)
         return QString::number(double(ns) / 60e9, 'f', 2) + QStringLiteral(" min");
     if (abs >= 1e9)
