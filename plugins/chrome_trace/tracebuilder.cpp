@@ -294,12 +294,12 @@ void TraceBuilder::addFlows()
                : a.timeNs != b.timeNs ? a.timeNs < b.timeNs
                                       : a.order < b.order;
     });
-    const StringId flowName = 0;
     for (size_t first = 0; first < flows.size();) {
         size_t last = first;
         while (last < flows.size() && flows[last].key == flows[first].key)
             ++last;
-        SpanId from = 0; // v1: the chain so far; v2: the last flow_out slice
+        SpanId from = 0;   // v1: the chain so far; v2: the last flow_out slice
+        StringId name = 0; // v1: the name of the flow's start
         for (size_t i = first; i < last; ++i) {
             const FlowStep& step = flows[i];
             const SpanId here = bind(step);
@@ -312,12 +312,13 @@ void TraceBuilder::addFlows()
             switch (step.phase) {
             case 's':
                 from = here;
+                name = step.name;
                 break;
             case 't':
             case 'f':
                 if (from) {
                     if (from != here)
-                        m_sink.addFlow(from, here, flowName);
+                        m_sink.addFlow(from, here, name);
                 } else {
                     problem("A flow step or end has no flow start before it; it was ignored.");
                 }
@@ -326,7 +327,7 @@ void TraceBuilder::addFlows()
             case 'i':
             case 'b':
                 if (from && from != here)
-                    m_sink.addFlow(from, here, flowName);
+                    m_sink.addFlow(from, here, name);
                 if (step.phase == 'b')
                     from = here;
                 break;

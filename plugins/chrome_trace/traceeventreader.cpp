@@ -574,7 +574,8 @@ void TraceEventReader::finishEvent()
     case 'f':
         laneFor(TrackKind::Thread, e.tid);
         m_events.flows.push_back({*ts, findLane(TrackKind::Thread, e.pid, e.tid), order, e.phase,
-                                  e.phase == 's' || e.enclosing, e.cat + '\x1f' + e.id});
+                                  e.phase == 's' || e.enclosing, e.cat + '\x1f' + e.id,
+                                  e.name.empty() ? 0 : m_sink.intern(e.name)});
         break;
     default:
         ++m_events.ignored[std::string(1, e.phase)];

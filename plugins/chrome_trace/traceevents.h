@@ -51,6 +51,7 @@ struct FlowStep
     char phase = 0;         // 's', 't', 'f'; for v2 'i' (flow_in), 'o' (flow_out), 'b' (both)
     bool enclosing = false; // bind to the enclosing slice rather than the next one
     std::string key;        // cat and id (v1) or bind_id (v2)
+    StringId name = 0;      // v1: the event's name (e.g. "ac2g"); v2: none
 };
 
 // A timeline lane: a thread, a process's own instants, the global instants, or an async id.

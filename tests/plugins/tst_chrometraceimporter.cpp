@@ -359,6 +359,7 @@ void TestChromeTraceImporter::flowsV1BindToSlices()
     QCOMPARE(names.value(flows[0].to), QStringLiteral("queued"));
     QCOMPARE(names.value(flows[1].from), QStringLiteral("queued"));
     QCOMPARE(names.value(flows[1].to), QStringLiteral("gemm_kernel"));
+    QCOMPARE(flows[1].name, QStringLiteral("ac2g"));
 }
 
 void TestChromeTraceImporter::flowsV2BindIds()
