@@ -17,35 +17,42 @@ Statement::~Statement()
     sqlite3_finalize(m_stmt);
 }
 
+void Statement::check(int rc) const
+{
+    // A value SQLite will not take (too big, out of memory) must fail the import, not vanish.
+    if (rc != SQLITE_OK)
+        m_connection.fail(QStringLiteral("storing a value"));
+}
+
 Statement& Statement::bind(int index, qint64 value)
 {
-    sqlite3_bind_int64(m_stmt, index, value);
+    check(sqlite3_bind_int64(m_stmt, index, value));
     return *this;
 }
 
 Statement& Statement::bind(int index, double value)
 {
-    sqlite3_bind_double(m_stmt, index, value);
+    check(sqlite3_bind_double(m_stmt, index, value));
     return *this;
 }
 
 Statement& Statement::bind(int index, std::string_view text)
 {
     // Callers keep the text alive until the statement has run.
-    sqlite3_bind_text(m_stmt, index, text.data(), int(text.size()), SQLITE_STATIC);
+    check(sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8));
     return *this;
 }
 
 Statement& Statement::bind(int index, const QString& text)
 {
     const QByteArray utf8 = text.toUtf8();
-    sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+    check(sqlite3_bind_text(m_stmt, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT));
     return *this;
 }
 
 Statement& Statement::bindNull(int index)
 {
-    sqlite3_bind_null(m_stmt, index);
+    check(sqlite3_bind_null(m_stmt, index));
     return *this;
 }
 

@@ -38,6 +38,8 @@ class Statement
     QString text(int column) const;
 
   private:
+    void check(int rc) const;
+
     Connection& m_connection;
     sqlite3_stmt* m_stmt = nullptr;
 };
