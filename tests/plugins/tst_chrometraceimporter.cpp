@@ -112,6 +112,8 @@ class TestChromeTraceImporter : public QObject
     void corpus();
     void badInput_data();
     void badInput();
+    void cutOrDamagedAnywhere_data();
+    void cutOrDamagedAnywhere();
 };
 
 void TestChromeTraceImporter::initTestCase()
@@ -541,6 +543,53 @@ void TestChromeTraceImporter::badInput()
         QVERIFY(caught.sentence().startsWith(QLatin1String("trace.json")));
         QCOMPARE(fileBytes(fixture.dbPath()), before);
     }
+}
+
+void TestChromeTraceImporter::cutOrDamagedAnywhere_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("object form, flows") << QStringLiteral("perfetto_flow_events_v2_bind_id.json");
+    QTest::newRow("kineto, counters") << QStringLiteral("kineto_gpu_metrics_expected.json");
+    QTest::newRow("bare array, B/E") << QStringLiteral("speedscope_te_zero_duration.json");
+}
+
+// Real files cut at many points and with bytes overwritten: each import either succeeds or is
+// refused with a sentence, and a refused one leaves the incident as it was. Never a crash.
+void TestChromeTraceImporter::cutOrDamagedAnywhere()
+{
+    QFETCH(QString, file);
+    const QByteArray original = fileBytes(QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/") + file);
+    QVERIFY(!original.isEmpty());
+    Fixture fixture;
+    fixture.store();
+    QByteArray empty = fileBytes(fixture.dbPath());
+    int refused = 0;
+    int imported = 0;
+    const auto attempt = [&](const QByteArray& content) {
+        try {
+            fixture.importJson(content);
+            ++imported;
+            QFile::remove(fixture.dbPath()); // a fresh incident for the next attempt
+            fixture.store();
+            empty = fileBytes(fixture.dbPath());
+        } catch (const ImportError& error) {
+            ++refused;
+            QVERIFY2(error.sentence().startsWith(QLatin1String("trace.json")), qPrintable(error.sentence()));
+            QCOMPARE(fileBytes(fixture.dbPath()), empty);
+        }
+    };
+    constexpr int Points = 150;
+    for (int i = 1; i <= Points; ++i)
+        attempt(original.left(original.size() * i / (Points + 1)));
+    quint32 seed = 12345;
+    for (int i = 0; i < Points; ++i) {
+        QByteArray damaged = original;
+        seed = seed * 1664525u + 1013904223u;
+        damaged[qsizetype(seed % quint32(damaged.size()))] = "{}[],:\"0x \0"[seed >> 28 & 7];
+        attempt(damaged);
+    }
+    QVERIFY(refused > 0);
+    QVERIFY(imported > 0);
 }
 
 QTEST_GUILESS_MAIN(TestChromeTraceImporter)
