@@ -14,6 +14,7 @@
 #include "ingest/ingestor.h"
 #include "store/store.h"
 #include "store/storeerror.h"
+#include "timeformat.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -90,27 +91,6 @@ void printJson(const QJsonDocument& document)
 {
     out() << document.toJson(QJsonDocument::Indented);
     out().flush();
-}
-
-QString formatNs(qint64 ns)
-{
-    const double abs = std::abs(double(ns));
-    if (abs >= 2 * 3600e9)
-        return QString::number(double(ns) / 3600e9, 'f', 2) + QStringLiteral(" h");
-    if (abs >= 60e9)
-        return QString::number(double(ns) / 60e9, 'f', 2) + QStringLiteral(" min");
-    if (abs >= 1e9)
-        return QString::number(double(ns) / 1e9, 'f', 3) + QStringLiteral(" s");
-    if (abs >= 1e6)
-        return QString::number(double(ns) / 1e6, 'f', 3) + QStringLiteral(" ms");
-    if (abs >= 1e3)
-        return QString::number(double(ns) / 1e3, 'f', 3) + QStringLiteral(" us");
-    return QString::number(ns) + QStringLiteral(" ns");
-}
-
-QString isoTime(qint64 ns)
-{
-    return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
 // An import's counts leave out sources (it is one); an incident's include them.
@@ -231,7 +211,7 @@ int runInfo(const QStringList& arguments)
                 {QStringLiteral("format"), source.format},
                 {QStringLiteral("origin"), source.origin},
                 {QStringLiteral("sha256"), source.sha256},
-                {QStringLiteral("imported_at"), isoTime(source.importedAtNs)},
+                {QStringLiteral("imported_at"), TimeFormat::utc(source.importedAtNs)},
                 {QStringLiteral("clock_offset_ns"), source.clockOffsetNs},
                 {QStringLiteral("spans"), source.spanCount},
                 {QStringLiteral("samples"), source.sampleCount},
@@ -256,8 +236,8 @@ int runInfo(const QStringList& arguments)
                               : QJsonObject{{QStringLiteral("start_ns"), range.startNs},
                                             {QStringLiteral("end_ns"), range.endNs},
                                             {QStringLiteral("duration_ns"), range.endNs - range.startNs},
-                                            {QStringLiteral("start"), isoTime(range.startNs)},
-                                            {QStringLiteral("end"), isoTime(range.endNs)}}},
+                                            {QStringLiteral("start"), TimeFormat::utc(range.startNs)},
+                                            {QStringLiteral("end"), TimeFormat::utc(range.endNs)}}},
                          {QStringLiteral("sources"), sourcesJson},
                          {QStringLiteral("tracks"), tracksJson}};
         printJson(QJsonDocument(json));
@@ -274,8 +254,8 @@ int runInfo(const QStringList& arguments)
                  .arg(counts.samples);
     if (counts.spans + counts.samples > 0)
         out() << QStringLiteral("  time range: %1 .. %2 (%3)\n")
-                     .arg(isoTime(range.startNs), isoTime(range.endNs),
-                          formatNs(range.endNs - range.startNs));
+                     .arg(TimeFormat::utc(range.startNs), TimeFormat::utc(range.endNs),
+                          TimeFormat::duration(range.endNs - range.startNs));
     for (const Source& source : sources) {
         out() << QStringLiteral("  source %1: %2 %3 (%4 spans, %5 samples, %6 warnings)\n")
                      .arg(source.id)
@@ -357,8 +337,8 @@ int runTop(const QStringList& arguments)
                  .arg(QStringLiteral("name"));
     for (const TopList::Entry* entry : rows) {
         out() << QStringLiteral("%1  %2  %3  %4  %5\n")
-                     .arg(formatNs(entry->selfNs), 14)
-                     .arg(formatNs(entry->totalNs), 14)
+                     .arg(TimeFormat::duration(entry->selfNs), 14)
+                     .arg(TimeFormat::duration(entry->totalNs), 14)
                      .arg(entry->count, 9)
                      .arg(categoryName(entry->category), -10)
                      .arg(names[size_t(entry->name)]);

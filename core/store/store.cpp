@@ -135,33 +135,52 @@ std::vector<SpanRecord> Store::spanRecords() const
     return spans;
 }
 
+namespace {
+
+// The columns spanFrom() reads, in its order.
+constexpr std::string_view SpanColumns =
+    "SELECT s.id, s.parent_id, s.track_id, n.text, c.text, s.category, s.start_ns, s.dur_ns, s.depth,"
+    " s.status, s.trace_id, s.attributes FROM spans s JOIN strings n ON n.id = s.name_id"
+    " LEFT JOIN strings c ON c.id = s.cat_id";
+
+Span spanFrom(const Statement& query)
+{
+    Span span;
+    span.id = query.int64(0);
+    span.parent = query.int64(1);
+    span.track = query.int64(2);
+    span.name = query.text(3);
+    span.cat = query.text(4);
+    span.category = Category(query.int64(5));
+    span.startNs = query.int64(6);
+    span.durNs = query.int64(7);
+    span.depth = int(query.int64(8));
+    span.status = SpanStatus(query.int64(9));
+    span.traceId = query.text(10);
+    span.attributesJson = query.text(11).toUtf8();
+    return span;
+}
+
+} // namespace
+
 std::vector<Span> Store::spansOfTrack(TrackId track) const
 {
     std::vector<Span> spans;
-    Statement query(
-        m_connection,
-        "SELECT s.id, s.parent_id, s.track_id, n.text, c.text, s.category, s.start_ns, s.dur_ns, s.depth,"
-        " s.status, s.trace_id, s.attributes FROM spans s JOIN strings n ON n.id = s.name_id"
-        " LEFT JOIN strings c ON c.id = s.cat_id"
-        " WHERE s.track_id = ?1 ORDER BY s.start_ns, s.dur_ns DESC, s.id");
+    Statement query(m_connection, std::string(SpanColumns) +
+                                      " WHERE s.track_id = ?1 ORDER BY s.start_ns, s.dur_ns DESC, s.id");
     query.bind(1, track);
-    while (query.step()) {
-        Span span;
-        span.id = query.int64(0);
-        span.parent = query.int64(1);
-        span.track = query.int64(2);
-        span.name = query.text(3);
-        span.cat = query.text(4);
-        span.category = Category(query.int64(5));
-        span.startNs = query.int64(6);
-        span.durNs = query.int64(7);
-        span.depth = int(query.int64(8));
-        span.status = SpanStatus(query.int64(9));
-        span.traceId = query.text(10);
-        span.attributesJson = query.text(11).toUtf8();
-        spans.push_back(std::move(span));
-    }
+    while (query.step())
+        spans.push_back(spanFrom(query));
     return spans;
+}
+
+std::optional<Span> Store::span(SpanId id) const
+{
+    Statement query(m_connection, std::string(SpanColumns) + " WHERE s.id = ?1");
+    query.bind(1, id);
+    if (!query.step())
+        return std::nullopt;
+    return spanFrom(query);
 }
 
 QList<Flow> Store::flows() const
@@ -215,6 +234,14 @@ std::optional<SourceId> Store::sourceWithSha256(const QString& sha256) const
     if (query.step())
         return query.int64(0);
     return std::nullopt;
+}
+
+void Store::saveCopy(const QString& path) const
+{
+    // VACUUM INTO writes a consistent, compact copy even while this connection reads.
+    Statement query(m_connection, "VACUUM INTO ?1");
+    query.bind(1, path);
+    query.step();
 }
 
 } // namespace lundi

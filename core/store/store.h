@@ -30,12 +30,15 @@ class Store
     std::vector<SpanRecord> spanRecords() const;
     // The spans of one track in start order (longer first at equal starts), with attributes.
     std::vector<Span> spansOfTrack(TrackId track) const;
+    std::optional<Span> span(SpanId id) const;
     QList<Flow> flows() const;
     QList<Series> series() const;
     std::vector<Sample> samples(SeriesId series) const;
     // The interned strings, indexed by StringId (index 0 is empty).
     std::vector<QString> strings() const;
     std::optional<SourceId> sourceWithSha256(const QString& sha256) const;
+    // Writes a compact copy of the incident to path, which must not exist yet.
+    void saveCopy(const QString& path) const;
 
   private:
     void migrate();

@@ -396,6 +396,40 @@ class TestStore : public QObject
         QVERIFY(!sampleRows.step());
     }
 
+    void oneSpanAndACopy()
+    {
+        const QString path = newPath();
+        Written w;
+        Store store(path);
+        importIncident(store, "one span", {}, &w);
+
+        const std::optional<Span> child = store.span(w.child);
+        QVERIFY(child);
+        QCOMPARE(child->id, w.child);
+        QCOMPARE(child->parent, w.root);
+        QCOMPARE(child->track, w.gateway);
+        QCOMPARE(child->name, QStringLiteral("auth.check"));
+        QCOMPARE(child->category, Category::Compliance);
+        QCOMPARE(child->startNs, T0 + 1'000);
+        QCOMPARE(child->durNs, 2'000);
+        QCOMPARE(child->depth, 1);
+        QCOMPARE(child->status, SpanStatus::Error);
+        QCOMPARE(child->traceId, QString::fromLatin1(TraceId));
+        const std::optional<Span> root = store.span(w.root);
+        QVERIFY(root);
+        QCOMPARE(root->attributesJson, QByteArray(R"({"http.method":"POST","span.kind":"server"})"));
+        QCOMPARE(store.span(w.launch)->cat, QStringLiteral("kernel"));
+        QCOMPARE(store.span(9999), std::nullopt);
+
+        // The copy is a whole incident of its own, while the original stays open.
+        const QString copy = newPath();
+        store.saveCopy(copy);
+        const QString before = dump(path);
+        QCOMPARE(dump(copy), before);
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.saveCopy(copy));
+        QCOMPARE(dump(path), before);
+    }
+
     void emptyIncident()
     {
         Store store(newPath());

@@ -1,0 +1,111 @@
+// lundi: the workbench window. With a file it opens (or imports) it; with none, the demo
+// incident. --screenshot renders one view into a PNG and exits, for tests and documentation.
+
+#include "mainwindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace lundi;
+
+namespace {
+
+void fail(const QString& sentence)
+{
+    std::fprintf(stderr, "lundi: %s\n", qPrintable(sentence));
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    // A screenshot needs no display: choose the offscreen platform unless the user chose one.
+    for (int i = 1; i < argc; ++i) {
+        if (qstrcmp(argv[i], "--screenshot") == 0 && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("lundi"));
+    QApplication::setOrganizationName(QStringLiteral("lundi"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Lundi"));
+    QApplication::setApplicationVersion(QStringLiteral(LUNDI_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Lundi, the performance-diagnostics workbench."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("screenshot"),
+                      QStringLiteral("Render the window into OUT.png and exit."), QStringLiteral("OUT.png")});
+    parser.addOption({QStringLiteral("view"),
+                      QStringLiteral("The view to show: flamegraph, flamechart, sandwich or top."),
+                      QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("size"),
+                      QStringLiteral("The window size for --screenshot (default 1600x1000)."),
+                      QStringLiteral("WxH"), QStringLiteral("1600x1000")});
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("An incident (.lundi) or a file to import."),
+                                 QStringLiteral("[FILE]"));
+    parser.process(app);
+
+    const QStringList files = parser.positionalArguments();
+    const bool screenshot = parser.isSet(QStringLiteral("screenshot"));
+    std::optional<MainWindow::View> view;
+    if (parser.isSet(QStringLiteral("view"))) {
+        view = MainWindow::viewFromName(parser.value(QStringLiteral("view")));
+        if (!view) {
+            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich or top"));
+            return 2;
+        }
+    }
+    QSize size;
+    if (screenshot) {
+        const QStringList parts = parser.value(QStringLiteral("size")).split(QLatin1Char('x'));
+        if (parts.size() == 2)
+            size = QSize(parts[0].toInt(), parts[1].toInt());
+        if (size.width() < 200 || size.height() < 150) {
+            fail(QStringLiteral("--size takes WIDTHxHEIGHT, at least 200x150"));
+            return 2;
+        }
+        if (files.size() != 1) {
+            fail(QStringLiteral("--screenshot needs one FILE"));
+            return 2;
+        }
+    }
+
+    MainWindow window;
+    if (screenshot) {
+        window.resize(size);
+        // The window's state is the user's: a screenshot neither restores nor saves it.
+        window.restoreState({});
+    }
+    if (view)
+        window.showView(*view);
+    window.show();
+    if (screenshot) {
+        const QString out = parser.value(QStringLiteral("screenshot"));
+        QObject::connect(&window, &MainWindow::settled, &app, [&] {
+            // One more turn of the event loop, so the views paint what just arrived.
+            QTimer::singleShot(50, &app, [&] {
+                if (!window.grab().save(out)) {
+                    fail(QStringLiteral("%1: cannot write the image.").arg(out));
+                    QApplication::exit(1);
+                    return;
+                }
+                QApplication::exit(0);
+            });
+        });
+        QObject::connect(&window, &MainWindow::failed, &app, [](const QString& sentence) {
+            fail(sentence);
+            QApplication::exit(1);
+        });
+    }
+    if (files.isEmpty())
+        window.openDemo();
+    else
+        window.openOrImport(files.front());
+    const int status = app.exec();
+    return status;
+}

@@ -1,0 +1,139 @@
+// `lundi --screenshot OUT.png [--view V] [--size WxH] FILE` as a user runs it: a real process,
+// offscreen, on a real incident file and on a corpus trace it imports first.
+
+#include "classifier.h"
+#include "demo/demoincident.h"
+#include "ingest/importerregistry.h"
+#include "ingest/ingestor.h"
+#include "store/store.h"
+
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <set>
+
+using namespace lundi;
+
+class TestScreenshot : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_demo = m_dir.filePath(QStringLiteral("demo.lundi"));
+        Store store(m_demo);
+        const ImporterRegistry registry{QStringList{}};
+        const Classifier classifier = Classifier::standard();
+        Ingestor(store, registry, classifier)
+            .importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
+                             DemoIncident::identity(), {}, DemoIncident::generate);
+    }
+
+    void eachView_data()
+    {
+        QTest::addColumn<QString>("view");
+        QTest::addColumn<QString>("input");
+        const QString alexnet =
+            QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/hta_cuda_alexnet_critical_path.json");
+        for (const char* view : {"flamegraph", "flamechart", "sandwich", "top"}) {
+            QTest::addRow("%s demo", view) << QString::fromLatin1(view) << m_demo;
+            QTest::addRow("%s alexnet", view) << QString::fromLatin1(view) << alexnet;
+        }
+    }
+
+    void eachView()
+    {
+        QFETCH(QString, view);
+        QFETCH(QString, input);
+        const QString out = m_dir.filePath(view + QStringLiteral("-%1.png")
+                                                      .arg(QTest::currentDataTag())
+                                                      .replace(QLatin1Char(' '), QLatin1Char('-')));
+        const auto [status, errors] =
+            run({QStringLiteral("--screenshot"), out, QStringLiteral("--view"), view,
+                 QStringLiteral("--size"), QStringLiteral("1200x800"), input});
+        QVERIFY2(status == 0, qPrintable(errors));
+        QImage image(out);
+        QCOMPARE(image.size(), QSize(1200, 800));
+        // A real picture of many colours, not a blank or a single fill.
+        std::set<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7) {
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        }
+        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+    }
+
+    void refusesBadArguments_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("message");
+        const QString out = QStringLiteral("/nonexistent-dir/x.png");
+        QTest::addRow("unknown view")
+            << QStringList{QStringLiteral("--screenshot"), out, QStringLiteral("--view"),
+                           QStringLiteral("pie"), QStringLiteral("x.lundi")}
+            << QStringLiteral("--view takes");
+        QTest::addRow("bad size") << QStringList{QStringLiteral("--screenshot"), out,
+                                                 QStringLiteral("--size"), QStringLiteral("big"),
+                                                 QStringLiteral("x.lundi")}
+                                  << QStringLiteral("--size takes");
+        QTest::addRow("no file") << QStringList{QStringLiteral("--screenshot"), out}
+                                 << QStringLiteral("needs one FILE");
+    }
+
+    void refusesBadArguments()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, message);
+        const auto [status, errors] = run(arguments);
+        QCOMPARE(status, 2);
+        QVERIFY2(errors.contains(message), qPrintable(errors));
+    }
+
+    void reportsAnUnwritableImage()
+    {
+        const auto [status, errors] =
+            run({QStringLiteral("--screenshot"), QStringLiteral("/nonexistent-dir/x.png"), m_demo});
+        QCOMPARE(status, 1);
+        QVERIFY2(errors.contains(QLatin1String("x.png: cannot write the image.")), qPrintable(errors));
+    }
+
+    void reportsABadInput()
+    {
+        const QString bad = m_dir.filePath(QStringLiteral("broken.json"));
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"traceEvents\": [{\"ph\": \"X\", \"ts\": ");
+        file.close();
+        const auto [status, errors] =
+            run({QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("broken.png")), bad});
+        QCOMPARE(status, 1);
+        QVERIFY2(errors.contains(QLatin1String("broken.json: line 1")), qPrintable(errors));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("broken.png"))));
+    }
+
+  private:
+    std::pair<int, QString> run(const QStringList& arguments)
+    {
+        QProcess lundi;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        // Incidents made from imported files go to the data folder: keep it inside the test's.
+        environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("data")));
+        environment.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+        environment.insert(QStringLiteral("LUNDI_PLUGIN_PATH"), QStringLiteral(LUNDI_PLUGIN_DIR));
+        lundi.setProcessEnvironment(environment);
+        lundi.start(QStringLiteral(LUNDI_GUI), arguments);
+        if (!lundi.waitForFinished(120000))
+            return {-1, QStringLiteral("lundi did not finish")};
+        return {lundi.exitCode(), QString::fromLocal8Bit(lundi.readAllStandardError())};
+    }
+
+    QTemporaryDir m_dir;
+    QString m_demo;
+};
+
+QTEST_MAIN(TestScreenshot)
+#include "tst_screenshot.moc"

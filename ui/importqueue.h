@@ -1,0 +1,55 @@
+#pragma once
+
+#include "ingest/ingestor.h"
+
+#include <QObject>
+#include <QQueue>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+namespace lundi {
+
+// Imports run one after another off the GUI thread, each in its own transaction: the incident
+// is left as it was by one that fails or is cancelled, and the next one in the queue still runs.
+class ImportQueue : public QObject
+{
+    Q_OBJECT
+
+  public:
+    using QObject::QObject;
+    ~ImportQueue() override;
+
+    void importFiles(const QString& incident, const QStringList& files);
+    // Writes the built-in demo incident into incident.
+    void writeDemo(const QString& incident);
+    // Cancels the running import and drops the queued ones.
+    void cancelAll();
+    bool isIdle() const { return !m_running && m_jobs.isEmpty(); }
+    int waiting() const { return int(m_jobs.size()); }
+
+  Q_SIGNALS:
+    void started(const QString& label, int waiting);
+    void progressed(double fraction); // 0..1, or -1 when the total is unknown
+    void imported(const QString& incident, const lundi::ImportSummary& summary);
+    void failed(const QString& incident, const QString& sentence);
+    void idle();
+
+  private:
+    using Work = std::function<ImportSummary(Ingestor&, ImportControl&)>;
+    struct Job
+    {
+        QString label;
+        QString incident;
+        Work work;
+    };
+    void enqueue(Job job);
+    void startNext();
+
+    QQueue<Job> m_jobs;
+    bool m_running = false;
+    std::shared_ptr<std::atomic_bool> m_cancel;
+};
+
+} // namespace lundi

@@ -1,0 +1,578 @@
+#include "mainwindow.h"
+
+#include "categorylegend.h"
+#include "detailspanel.h"
+#include "flamechartview.h"
+#include "flamegraphview.h"
+#include "importqueue.h"
+#include "sandwichview.h"
+#include "sourcespanel.h"
+#include "store/store.h"
+#include "store/storeerror.h"
+#include "timeformat.h"
+#include "toptableview.h"
+#include "workbench.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
+
+namespace lundi {
+
+namespace {
+
+constexpr int MaxRecent = 10;
+const QString RecentKey = QStringLiteral("recentIncidents");
+
+// An incident file is an SQLite database; anything else is something to import.
+bool isIncidentFile(const QString& path)
+{
+    QFile file(path);
+    if (path.endsWith(QLatin1String(".lundi")) && !file.exists())
+        return true;
+    return file.open(QIODevice::ReadOnly) && file.read(16) == QByteArray("SQLite format 3\0", 16);
+}
+
+QString dataFolder()
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(folder);
+    return folder;
+}
+
+// A new incident file in the user's data folder named after what goes into it.
+QString newIncidentPathFor(const QString& input)
+{
+    const QString base = QDir(dataFolder()).filePath(QFileInfo(input).completeBaseName());
+    QString path = base + QStringLiteral(".lundi");
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = QStringLiteral("%1-%2.lundi").arg(base).arg(n);
+    return path;
+}
+
+bool isEmptyIncident(const QString& path)
+{
+    try {
+        return Store(path).counts().sources == 0;
+    } catch (const StoreError&) {
+        return false;
+    }
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_workbench(new Workbench(this)), m_imports(new ImportQueue(this))
+{
+    setAcceptDrops(true);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks);
+    createViews();
+    createDocks();
+    createActions();
+    connectState();
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_views->setCurrentIndex(settings.value(QStringLiteral("window/view"), 0).toInt());
+    updateTitle();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createViews()
+{
+    m_views = new QTabWidget(this);
+    m_views->setDocumentMode(true);
+    m_flameGraph = new FlameGraphView(m_views);
+    m_flameChart = new FlameChartView(m_views);
+    m_sandwich = new SandwichView(m_views);
+    m_topTable = new TopTableView(m_views);
+    m_views->addTab(m_flameGraph, tr("Flame &graph"));
+    m_views->addTab(m_flameChart, tr("Flame &chart"));
+    m_views->addTab(m_sandwich, tr("&Sandwich"));
+    m_views->addTab(m_topTable, tr("&Top"));
+    setCentralWidget(m_views);
+}
+
+void MainWindow::createDocks()
+{
+    m_sources = new SourcesPanel(this);
+    auto* sourcesDock = new QDockWidget(tr("Sources"), this);
+    sourcesDock->setObjectName(QStringLiteral("sourcesDock"));
+    sourcesDock->setWidget(m_sources);
+    addDockWidget(Qt::LeftDockWidgetArea, sourcesDock);
+
+    m_details = new DetailsPanel(this);
+    auto* detailsDock = new QDockWidget(tr("Details"), this);
+    detailsDock->setObjectName(QStringLiteral("detailsDock"));
+    detailsDock->setWidget(m_details);
+    addDockWidget(Qt::RightDockWidgetArea, detailsDock);
+    resizeDocks({sourcesDock, detailsDock}, {260, 320}, Qt::Horizontal);
+}
+
+void MainWindow::createActions()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New incident…"), QKeySequence::New, this, &MainWindow::newIncident);
+    file->addAction(tr("&Open incident…"), QKeySequence::Open, this, &MainWindow::chooseIncident);
+    file->addAction(tr("&Import files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                    &MainWindow::chooseImports);
+    m_recentMenu = file->addMenu(tr("&Recent incidents"));
+    file->addAction(tr("Open the &demo incident"), this, &MainWindow::openDemo);
+    file->addSeparator();
+    file->addAction(tr("Save a &copy as…"), QKeySequence::SaveAs, this, &MainWindow::saveCopy);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    updateRecentMenu();
+
+    QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
+    const std::array views{View::FlameGraph, View::FlameChart, View::Sandwich, View::Top};
+    for (size_t i = 0; i < views.size(); ++i) {
+        viewMenu->addAction(m_views->tabText(int(i)).remove(QLatin1Char('&')),
+                            QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(i))), this,
+                            [this, view = views[i]] { showView(view); });
+    }
+    viewMenu->addSeparator();
+    for (QDockWidget* dock : findChildren<QDockWidget*>())
+        viewMenu->addAction(dock->toggleViewAction());
+
+    QToolBar* tools = addToolBar(tr("Navigation"));
+    tools->setObjectName(QStringLiteral("navigationBar"));
+    tools->setMovable(false);
+    m_back = tools->addAction(style()->standardIcon(QStyle::SP_ArrowBack), tr("Back"));
+    m_back->setToolTip(tr("Back to the previous flame graph zoom (Backspace)"));
+    m_back->setEnabled(false);
+    connect(m_back, &QAction::triggered, m_flameGraph, &FlameGraphView::back);
+    connect(m_flameGraph, &FlameGraphView::canGoBackChanged, m_back, &QAction::setEnabled);
+    QAction* icicle = tools->addAction(tr("Icicle"));
+    icicle->setCheckable(true);
+    icicle->setChecked(true);
+    icicle->setToolTip(tr("Roots at the top (icicle) or at the bottom (flame)"));
+    connect(icicle, &QAction::toggled, m_flameGraph, &FlameGraphView::setIcicle);
+    tools->addSeparator();
+
+    m_search = new QLineEdit(tools);
+    m_search->setPlaceholderText(tr("Search span names (regular expression, Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(260);
+    m_search->setMaximumWidth(420);
+    tools->addWidget(m_search);
+    auto* find = new QAction(this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        m_search->setFocus(Qt::ShortcutFocusReason);
+        m_search->selectAll();
+    });
+    addAction(find);
+    // Typing re-matches every name; wait for a pause in the typing.
+    m_searchDelay = new QTimer(this);
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(150);
+    connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
+    connect(m_searchDelay, &QTimer::timeout, this,
+            [this] { m_workbench->state()->setSearch(m_search->text()); });
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        m_searchDelay->stop();
+        m_workbench->state()->setSearch(m_search->text());
+    });
+    tools->addSeparator();
+
+    m_rangeLabel = new QLabel(tools);
+    m_rangeLabel->setTextFormat(Qt::PlainText);
+    m_rangeLabel->setContentsMargins(6, 0, 6, 0);
+    tools->addWidget(m_rangeLabel);
+    m_clearRange = tools->addAction(tr("Clear range"));
+    m_clearRange->setToolTip(tr("Show the whole incident again (Esc)"));
+    m_clearRange->setShortcut(Qt::Key_Escape);
+    m_clearRange->setEnabled(false);
+    connect(m_clearRange, &QAction::triggered, this, [this] { m_workbench->state()->setTimeRange({}); });
+
+    QToolBar* legendBar = addToolBar(tr("Categories"));
+    legendBar->setObjectName(QStringLiteral("categoriesBar"));
+    m_legend = new CategoryLegend(legendBar);
+    legendBar->addWidget(m_legend);
+
+    m_summary = new QLabel(this);
+    m_summary->setTextFormat(Qt::PlainText);
+    statusBar()->addWidget(m_summary, 1);
+    m_importLabel = new QLabel(this);
+    m_importLabel->setTextFormat(Qt::PlainText);
+    m_importProgress = new QProgressBar(this);
+    m_importProgress->setMaximumWidth(200);
+    m_importProgress->setRange(0, 100);
+    m_cancelImports = new QToolButton(this);
+    m_cancelImports->setText(tr("Cancel"));
+    m_cancelImports->setToolTip(tr("Cancel the running import and those waiting"));
+    connect(m_cancelImports, &QToolButton::clicked, m_imports, &ImportQueue::cancelAll);
+    statusBar()->addPermanentWidget(m_importLabel);
+    statusBar()->addPermanentWidget(m_importProgress);
+    statusBar()->addPermanentWidget(m_cancelImports);
+    for (QWidget* widget : {static_cast<QWidget*>(m_importLabel), static_cast<QWidget*>(m_importProgress),
+                            static_cast<QWidget*>(m_cancelImports)})
+        widget->hide();
+}
+
+void MainWindow::connectState()
+{
+    ViewState* state = m_workbench->state();
+    Workbench* workbench = m_workbench;
+
+    // Views report what the user did to the state...
+    connect(m_flameGraph, &FlameGraphView::frameSelected, state, &ViewState::setSelectedFrame);
+    connect(m_sandwich, &SandwichView::frameSelected, state, &ViewState::setSelectedFrame);
+    connect(m_topTable, &TopTableView::frameSelected, state, &ViewState::setSelectedFrame);
+    connect(m_flameChart, &FlameChartView::rangeSelected, state, &ViewState::setTimeRange);
+    connect(m_flameChart, &FlameChartView::spanSelected, this, [this, state](SpanId id) {
+        state->setSelectedSpan(id);
+        const auto snapshot = m_workbench->snapshot();
+        const qint32 index = snapshot ? snapshot->indexOf(id) : -1;
+        if (index >= 0)
+            state->setSelectedFrame(snapshot->spans[size_t(index)].name);
+    });
+    connect(m_sources, &SourcesPanel::hiddenTracksChanged, state, &ViewState::setHiddenTracks);
+    connect(m_legend, &CategoryLegend::categoriesChanged, state, &ViewState::setCategories);
+
+    // ...and follow it.
+    connect(state, &ViewState::selectedFrameChanged, this, [this](StringId name) {
+        m_flameGraph->setSelectedFrame(name);
+        m_flameChart->setSelectedFrame(name);
+        m_sandwich->setSelectedFrame(name);
+        m_topTable->setSelectedFrame(name);
+    });
+    connect(state, &ViewState::selectedSpanChanged, this, [this](SpanId id) {
+        m_flameChart->setSelectedSpan(id);
+        const std::optional<Span> span = id ? m_workbench->span(id) : std::nullopt;
+        const auto snapshot = m_workbench->snapshot();
+        const Track* track = span && snapshot ? snapshot->track(span->track) : nullptr;
+        m_details->showSpan(span, track ? track->name : QString());
+    });
+    connect(state, &ViewState::timeRangeChanged, this, [this](TimeRange range) {
+        m_flameChart->setTimeRange(range);
+        updateStatus();
+    });
+    connect(state, &ViewState::hiddenTracksChanged, this, [this, state] {
+        m_flameChart->setHiddenTracks(state->hiddenTracks());
+        m_sources->setHiddenTracks(state->hiddenTracks());
+    });
+    connect(state, &ViewState::categoriesChanged, m_legend, &CategoryLegend::setCategories);
+
+    connect(workbench, &Workbench::opened, this, [this](const QString& path) {
+        addRecent(path);
+        m_search->clear();
+        m_legend->setCategories(CategorySet::all());
+        m_flameChart->setTimeRange({});
+        m_flameChart->setHiddenTracks({});
+        m_details->showSpan(std::nullopt, {});
+        updateTitle();
+    });
+    connect(workbench, &Workbench::snapshotChanged, this, [this] {
+        m_flameChart->setSnapshot(m_workbench->snapshot());
+        m_sources->setSnapshot(m_workbench->snapshot());
+        m_sources->setHiddenTracks(m_workbench->state()->hiddenTracks());
+        updateStatus();
+    });
+    connect(workbench, &Workbench::flameTreeChanged, this, [this] {
+        const auto tree = m_workbench->flameTree();
+        m_flameGraph->setTree(tree, m_workbench->names());
+        m_sandwich->setTree(tree, m_workbench->names());
+        m_topTable->setEntries(m_workbench->topList(), m_workbench->names(), tree ? tree->root().totalNs : 0);
+        updateStatus();
+    });
+    connect(workbench, &Workbench::highlightChanged, this, [this] {
+        m_flameGraph->setHighlight(m_workbench->highlight());
+        m_flameChart->setHighlight(m_workbench->highlight());
+        m_sandwich->setHighlight(m_workbench->highlight());
+        updateStatus();
+    });
+    connect(workbench, &Workbench::loadFailed, this, &MainWindow::showError);
+    connect(workbench, &Workbench::busyChanged, this, &MainWindow::checkSettled);
+
+    connect(m_imports, &ImportQueue::started, this, [this](const QString& label, int waiting) {
+        m_importLabel->setText(waiting > 0 ? tr("Importing %1 (%2 more waiting)").arg(label).arg(waiting)
+                                           : tr("Importing %1").arg(label));
+        m_importProgress->setRange(0, 0);
+        for (QWidget* widget : {static_cast<QWidget*>(m_importLabel), static_cast<QWidget*>(m_importProgress),
+                                static_cast<QWidget*>(m_cancelImports)})
+            widget->show();
+        checkSettled();
+    });
+    connect(m_imports, &ImportQueue::progressed, this, [this](double fraction) {
+        if (fraction < 0) {
+            m_importProgress->setRange(0, 0);
+            return;
+        }
+        m_importProgress->setRange(0, 100);
+        m_importProgress->setValue(int(fraction * 100));
+    });
+    connect(m_imports, &ImportQueue::imported, this,
+            [this](const QString& incident, const ImportSummary& summary) {
+                statusBar()->showMessage(tr("Imported %1: %2 spans, %3 samples")
+                                             .arg(QFileInfo(summary.path).fileName(),
+                                                  QLocale().toString(summary.counts.spans),
+                                                  QLocale().toString(summary.counts.samples)),
+                                         8000);
+                if (incident == m_workbench->path() && m_workbench->snapshot())
+                    m_workbench->reload();
+                else
+                    m_workbench->open(incident);
+            });
+    connect(m_imports, &ImportQueue::failed, this, [this](const QString& incident, const QString& sentence) {
+        showError(sentence);
+        // A new incident whose first import failed holds nothing: leave no empty file behind.
+        if (incident != m_workbench->path() && isEmptyIncident(incident)) {
+            for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+                QFile::remove(incident + suffix);
+        }
+    });
+    connect(m_imports, &ImportQueue::idle, this, [this] {
+        for (QWidget* widget : {static_cast<QWidget*>(m_importLabel), static_cast<QWidget*>(m_importProgress),
+                                static_cast<QWidget*>(m_cancelImports)})
+            widget->hide();
+        checkSettled();
+    });
+}
+
+void MainWindow::openOrImport(const QString& path)
+{
+    if (isIncidentFile(path)) {
+        openIncident(path);
+        return;
+    }
+    if (!QFileInfo(path).isFile()) {
+        showError(tr("%1: no such file.").arg(path));
+        return;
+    }
+    const QString incident = newIncidentPathFor(path);
+    m_imports->importFiles(incident, {path});
+}
+
+void MainWindow::openIncident(const QString& path)
+{
+    m_workbench->open(QFileInfo(path).absoluteFilePath());
+}
+
+void MainWindow::importFiles(const QStringList& files)
+{
+    if (files.isEmpty())
+        return;
+    if (m_workbench->path().isEmpty()) {
+        m_imports->importFiles(newIncidentPathFor(files.front()), files);
+        return;
+    }
+    m_imports->importFiles(m_workbench->path(), files);
+}
+
+void MainWindow::openDemo()
+{
+    const QString path = QDir(dataFolder()).filePath(QStringLiteral("demo.lundi"));
+    if (QFileInfo::exists(path))
+        openIncident(path);
+    else
+        m_imports->writeDemo(path);
+}
+
+void MainWindow::showView(View view)
+{
+    m_views->setCurrentIndex(int(view));
+}
+
+std::optional<MainWindow::View> MainWindow::viewFromName(const QString& name)
+{
+    static const QHash<QString, View> views{{QStringLiteral("flamegraph"), View::FlameGraph},
+                                            {QStringLiteral("flamechart"), View::FlameChart},
+                                            {QStringLiteral("sandwich"), View::Sandwich},
+                                            {QStringLiteral("top"), View::Top}};
+    const auto it = views.find(name);
+    return it != views.end() ? std::optional(*it) : std::nullopt;
+}
+
+bool MainWindow::isSettled() const
+{
+    return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle();
+}
+
+void MainWindow::checkSettled()
+{
+    const bool settledNow = isSettled();
+    if (settledNow && !m_wasSettled)
+        Q_EMIT settled();
+    m_wasSettled = settledNow;
+    updateStatus();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!m_imports->isIdle()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Import running"),
+            tr("An import is still running. Cancel it and quit? The incident stays as it was before it."));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_imports->cancelAll();
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/view"), m_views->currentIndex());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    QStringList files;
+    for (const QUrl& url : event->mimeData()->urls()) {
+        if (url.isLocalFile())
+            files.append(url.toLocalFile());
+    }
+    if (files.isEmpty())
+        return;
+    event->acceptProposedAction();
+    if (files.size() == 1 && isIncidentFile(files.front()))
+        openIncident(files.front());
+    else
+        importFiles(files);
+}
+
+void MainWindow::newIncident()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("New incident"), dataFolder(), tr("Lundi incidents (*.lundi)"));
+    if (path.isEmpty())
+        return;
+    const QString file = path.endsWith(QLatin1String(".lundi")) ? path : path + QStringLiteral(".lundi");
+    // Starting afresh: an existing file at that name was confirmed for replacing by the dialog.
+    for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(file + suffix);
+    openIncident(file);
+}
+
+void MainWindow::chooseIncident()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open incident"), dataFolder(),
+                                                      tr("Lundi incidents (*.lundi);;All files (*)"));
+    if (!path.isEmpty())
+        openIncident(path);
+}
+
+void MainWindow::chooseImports()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Import files"), QString(),
+        tr("Traces and metrics (*.json *.json.gz *.gz *.trace *.csv *.txt *.folded);;All files (*)"));
+    importFiles(files);
+}
+
+void MainWindow::saveCopy()
+{
+    if (m_workbench->path().isEmpty())
+        return;
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Save a copy as"), QString(), tr("Lundi incidents (*.lundi)"));
+    if (path.isEmpty())
+        return;
+    try {
+        QFile::remove(path);
+        Store(m_workbench->path()).saveCopy(path);
+        statusBar()->showMessage(tr("Saved a copy as %1").arg(path), 8000);
+    } catch (const StoreError& error) {
+        showError(error.sentence());
+    }
+}
+
+void MainWindow::addRecent(const QString& path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(RecentKey).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > MaxRecent)
+        recent.removeLast();
+    settings.setValue(RecentKey, recent);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(RecentKey).toStringList();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openIncident(path); })
+            ->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::updateTitle()
+{
+    const QString path = m_workbench->path();
+    setWindowTitle(path.isEmpty() ? tr("Lundi") : tr("%1 — Lundi").arg(QFileInfo(path).fileName()));
+}
+
+void MainWindow::updateStatus()
+{
+    const auto snapshot = m_workbench->snapshot();
+    const TimeRange range = m_workbench->state()->timeRange();
+    m_clearRange->setEnabled(!range.isEmpty());
+    m_rangeLabel->setText(range.isEmpty() ? tr("Whole incident")
+                                          : tr("Range %1 + %2")
+                                                .arg(TimeFormat::utc(range.startNs),
+                                                     TimeFormat::duration(range.endNs - range.startNs)));
+    if (!snapshot) {
+        m_summary->setText(m_workbench->busy() ? tr("Opening…") : tr("No incident open"));
+        return;
+    }
+    if (!m_workbench->searchSummary().isEmpty()) {
+        m_summary->setText(m_workbench->searchSummary());
+        return;
+    }
+    const QLocale locale;
+    const TimeRange whole = snapshot->timeRange;
+    m_summary->setText(
+        tr("%1 spans on %2 tracks, %3 series, %4 to %5%6")
+            .arg(locale.toString(snapshot->counts.spans), locale.toString(snapshot->counts.tracks),
+                 locale.toString(snapshot->counts.series), TimeFormat::utc(whole.startNs),
+                 TimeFormat::utc(whole.endNs), m_workbench->busy() ? tr(" (working…)") : QString()));
+}
+
+void MainWindow::showError(const QString& sentence)
+{
+    statusBar()->showMessage(sentence, 15000);
+    Q_EMIT failed(sentence);
+    if (!isVisible())
+        return;
+    // Not exec(): the window keeps painting and importing while the message is up.
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Lundi"), sentence, QMessageBox::Ok, this);
+    box->setTextFormat(Qt::PlainText);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+} // namespace lundi

@@ -1,0 +1,109 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QTabWidget;
+class QTimer;
+class QToolButton;
+
+namespace lundi {
+
+class CategoryLegend;
+class DetailsPanel;
+class FlameChartView;
+class FlameGraphView;
+class ImportQueue;
+class SandwichView;
+class SourcesPanel;
+class TopTableView;
+class Workbench;
+
+// The workbench window: the views of one incident around the shared view state, the sources
+// and details docks, and the file menu that opens incidents and queues imports into them.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+  public:
+    enum class View { FlameGraph, FlameChart, Sandwich, Top };
+
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens an incident file, or imports any other file into a new incident.
+    void openOrImport(const QString& path);
+    void openIncident(const QString& path);
+    void importFiles(const QStringList& files);
+    // Opens the built-in demo incident, writing it first if the user's data folder lacks it.
+    void openDemo();
+    void showView(View view);
+    // Nothing is loading, aggregating or importing, and an incident is open.
+    bool isSettled() const;
+
+    Workbench* workbench() const { return m_workbench; }
+    ImportQueue* imports() const { return m_imports; }
+    FlameGraphView* flameGraph() const { return m_flameGraph; }
+    FlameChartView* flameChart() const { return m_flameChart; }
+    SandwichView* sandwich() const { return m_sandwich; }
+    TopTableView* topTable() const { return m_topTable; }
+    SourcesPanel* sources() const { return m_sources; }
+    DetailsPanel* details() const { return m_details; }
+    QLineEdit* searchField() const { return m_search; }
+
+    // For the views' names on the command line: flamegraph, flamechart, sandwich, top.
+    static std::optional<View> viewFromName(const QString& name);
+
+  Q_SIGNALS:
+    // The window became settled (see isSettled()).
+    void settled();
+    // Opening or importing failed; the sentence was shown to the user.
+    void failed(const QString& sentence);
+
+  protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+  private:
+    void createViews();
+    void createDocks();
+    void createActions();
+    void connectState();
+    void newIncident();
+    void chooseIncident();
+    void chooseImports();
+    void saveCopy();
+    void addRecent(const QString& path);
+    void updateRecentMenu();
+    void updateTitle();
+    void updateStatus();
+    void showError(const QString& sentence);
+    void checkSettled();
+
+    Workbench* m_workbench;
+    ImportQueue* m_imports;
+    QTabWidget* m_views = nullptr;
+    FlameGraphView* m_flameGraph = nullptr;
+    FlameChartView* m_flameChart = nullptr;
+    SandwichView* m_sandwich = nullptr;
+    TopTableView* m_topTable = nullptr;
+    SourcesPanel* m_sources = nullptr;
+    DetailsPanel* m_details = nullptr;
+    CategoryLegend* m_legend = nullptr;
+    QLineEdit* m_search = nullptr;
+    QTimer* m_searchDelay = nullptr;
+    QLabel* m_rangeLabel = nullptr;
+    QAction* m_clearRange = nullptr;
+    QAction* m_back = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QLabel* m_summary = nullptr;
+    QLabel* m_importLabel = nullptr;
+    QProgressBar* m_importProgress = nullptr;
+    QToolButton* m_cancelImports = nullptr;
+    bool m_wasSettled = false;
+};
+
+} // namespace lundi

@@ -1,0 +1,141 @@
+#include "sourcespanel.h"
+
+#include "plaintooltip.h"
+
+#include <QFileInfo>
+#include <QHash>
+#include <QHeaderView>
+#include <QLocale>
+#include <QScopedValueRollback>
+
+namespace lundi {
+
+namespace {
+
+constexpr int TrackRole = Qt::UserRole + 1;
+
+} // namespace
+
+SourcesPanel::SourcesPanel(QWidget* parent) : QTreeWidget(parent)
+{
+    setColumnCount(2);
+    setHeaderLabels({tr("Source / track"), tr("Spans")});
+    header()->setStretchLastSection(false);
+    header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
+    setTextElideMode(Qt::ElideMiddle);
+    connect(this, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item) {
+        if (m_applying)
+            return;
+        if (!item->parent()) {
+            // A source's box ticks or unticks all its tracks.
+            const Qt::CheckState state = item->checkState(0);
+            if (state != Qt::PartiallyChecked)
+                setHiddenTracks(state == Qt::Checked ? hiddenTracks() - tracksOf(item)
+                                                     : hiddenTracks() + tracksOf(item));
+        } else {
+            setHiddenTracks(hiddenTracks());
+        }
+        Q_EMIT hiddenTracksChanged(hiddenTracks());
+    });
+}
+
+void SourcesPanel::setSnapshot(const std::shared_ptr<const IncidentSnapshot>& snapshot)
+{
+    const QScopedValueRollback applying(m_applying, true);
+    clear();
+    if (!snapshot)
+        return;
+    QHash<TrackId, qint64> spansOfTrack;
+    for (const SpanRecord& span : snapshot->spans)
+        ++spansOfTrack[span.track];
+    const QLocale locale;
+    for (const Source& source : snapshot->sources) {
+        auto* item = new QTreeWidgetItem(
+            this, {QFileInfo(source.origin).fileName(), locale.toString(source.spanCount)});
+        item->setToolTip(
+            0, plainToolTip(tr("%1\nformat: %2\n%3 spans, %4 samples%5")
+                                .arg(source.origin, source.format, locale.toString(source.spanCount),
+                                     locale.toString(source.sampleCount),
+                                     source.warnings.isEmpty()
+                                         ? QString()
+                                         : QLatin1Char('\n') + source.warnings.join(QLatin1Char('\n')))));
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        item->setCheckState(0, Qt::Checked);
+        item->setExpanded(true);
+        for (const Track& track : snapshot->tracks) {
+            if (track.source != source.id)
+                continue;
+            auto* child =
+                new QTreeWidgetItem(item, {track.name, locale.toString(spansOfTrack.value(track.id))});
+            child->setToolTip(0, plainToolTip(tr("%1 track %2").arg(trackKindName(track.kind), track.name)));
+            child->setFlags(child->flags() | Qt::ItemIsUserCheckable);
+            child->setCheckState(0, Qt::Checked);
+            child->setData(0, TrackRole, track.id);
+        }
+        qsizetype seriesCount = 0;
+        for (const Series& series : snapshot->series)
+            seriesCount += series.source == source.id;
+        if (seriesCount == 0)
+            continue;
+        auto* group = new QTreeWidgetItem(item, {tr("%n metric series", nullptr, int(seriesCount))});
+        group->setFlags(group->flags() & ~Qt::ItemIsUserCheckable);
+        for (const Series& series : snapshot->series) {
+            if (series.source != source.id)
+                continue;
+            const QString label =
+                series.unit.isEmpty() ? series.name : tr("%1 (%2)").arg(series.name, series.unit);
+            auto* child = new QTreeWidgetItem(group, {label});
+            child->setToolTip(0,
+                              plainToolTip(label + QLatin1Char('\n') + QString::fromUtf8(series.labelsJson)));
+        }
+    }
+}
+
+void SourcesPanel::setHiddenTracks(const QSet<TrackId>& hidden)
+{
+    const QScopedValueRollback applying(m_applying, true);
+    for (int s = 0; s < topLevelItemCount(); ++s) {
+        QTreeWidgetItem* source = topLevelItem(s);
+        int shown = 0;
+        int tracks = 0;
+        for (int t = 0; t < source->childCount(); ++t) {
+            QTreeWidgetItem* track = source->child(t);
+            if (!track->data(0, TrackRole).isValid())
+                continue;
+            const bool visible = !hidden.contains(track->data(0, TrackRole).toLongLong());
+            track->setCheckState(0, visible ? Qt::Checked : Qt::Unchecked);
+            shown += visible;
+            ++tracks;
+        }
+        source->setCheckState(0, shown == tracks ? Qt::Checked
+                                 : shown == 0    ? Qt::Unchecked
+                                                 : Qt::PartiallyChecked);
+    }
+}
+
+QSet<TrackId> SourcesPanel::tracksOf(const QTreeWidgetItem* source)
+{
+    QSet<TrackId> tracks;
+    for (int t = 0; t < source->childCount(); ++t) {
+        if (source->child(t)->data(0, TrackRole).isValid())
+            tracks.insert(source->child(t)->data(0, TrackRole).toLongLong());
+    }
+    return tracks;
+}
+
+QSet<TrackId> SourcesPanel::hiddenTracks() const
+{
+    QSet<TrackId> hidden;
+    for (int s = 0; s < topLevelItemCount(); ++s) {
+        const QTreeWidgetItem* source = topLevelItem(s);
+        for (int t = 0; t < source->childCount(); ++t) {
+            const QTreeWidgetItem* track = source->child(t);
+            if (track->data(0, TrackRole).isValid() && track->checkState(0) == Qt::Unchecked)
+                hidden.insert(track->data(0, TrackRole).toLongLong());
+        }
+    }
+    return hidden;
+}
+
+} // namespace lundi

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "analysis/incidentsnapshot.h"
+
+#include <QSet>
+#include <QTreeWidget>
+
+#include <memory>
+
+namespace lundi {
+
+// The incident's sources with their tracks and series, and how much each holds. Unticking a
+// track, or a source with all its tracks, hides it from every view.
+class SourcesPanel : public QTreeWidget
+{
+    Q_OBJECT
+
+  public:
+    explicit SourcesPanel(QWidget* parent = nullptr);
+
+    void setSnapshot(const std::shared_ptr<const IncidentSnapshot>& snapshot);
+    void setHiddenTracks(const QSet<TrackId>& hidden);
+
+  Q_SIGNALS:
+    void hiddenTracksChanged(const QSet<lundi::TrackId>& hidden);
+
+  private:
+    QSet<TrackId> hiddenTracks() const;
+    static QSet<TrackId> tracksOf(const QTreeWidgetItem* source);
+
+    bool m_applying = false;
+};
+
+} // namespace lundi
