@@ -4,6 +4,7 @@
 
 #include <QList>
 
+#include <utility>
 #include <vector>
 
 namespace lundi {
@@ -27,7 +28,7 @@ class TimelineLayout
     {
         qint64 startNs = 0;
         qint64 endNs = 0;
-        qint32 span = -1; // index into the span list; -1: spans narrower than a pixel, merged
+        qint32 span = -1;  // index into the span list; -1: spans narrower than a pixel, merged
         StringId name = 0; // of the span, or of the first merged one
         Category category = Category::Other;
         qint32 merged = 1; // how many spans the box stands for
@@ -46,9 +47,28 @@ class TimelineLayout
     // The span of a row that covers timeNs, or -1.
     qint32 spanAt(int row, qint64 timeNs) const;
 
+    // The lane a row belongs to (index into lanes()), or -1.
+    int laneOfRow(int row) const;
+    // How many spans a row holds.
+    qint64 rowSpanCount(int row) const;
+
   private:
+    // Entries [from, to) of m_starts etc. of a row.
+    std::pair<qint64, qint64> rowEntries(int row) const;
+
     std::vector<Lane> m_lanes;
-    // Implementation data: rows of span indices in start order, and what finding them needs.
+    std::vector<int> m_laneOfRow;
+    // Rows one after another, each in start order: row r holds entries [m_rowBegin[r], m_rowBegin[r + 1]).
+    std::vector<qint64> m_rowBegin;
+    std::vector<qint64> m_starts;
+    std::vector<qint64> m_ends;
+    // The latest end of the row's entries up to each one, so a search by time also finds a span
+    // that overlaps its successors (siblings that overlap each other share a row).
+    std::vector<qint64> m_maxEnds;
+    std::vector<qint32> m_spans;
+    std::vector<StringId> m_names;
+    std::vector<Category> m_categories;
+    std::vector<qint32> m_rowOf; // by span index
 };
 
 } // namespace lundi
