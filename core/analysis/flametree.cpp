@@ -52,9 +52,45 @@ struct Coverage
     bool unordered = false; // children arrived out of start order: recount exactly
 };
 
+// Every span as it is: the fast path, with no filter to consult.
+struct AllSpans
+{
+    static bool keeps(const SpanRecord&) { return true; }
+    static qint64 start(const SpanRecord& span) { return span.startNs; }
+    static qint64 end(const SpanRecord& span) { return span.startNs + span.durNs; }
+};
+
+// The spans of visible tracks that meet the range, clipped to it.
+struct FilteredSpans
+{
+    const SpanFilter& filter;
+
+    bool keeps(const SpanRecord& span) const
+    {
+        if (!filter.acceptsTrack(span.track))
+            return false;
+        if (!filter.clips())
+            return true;
+        // A span of no duration is kept where it happened; any other must overlap the range.
+        if (span.durNs <= 0)
+            return span.startNs >= filter.range.startNs && span.startNs < filter.range.endNs;
+        return span.startNs < filter.range.endNs && span.startNs + span.durNs > filter.range.startNs;
+    }
+    qint64 start(const SpanRecord& span) const
+    {
+        return filter.clips() ? std::max(span.startNs, filter.range.startNs) : span.startNs;
+    }
+    qint64 end(const SpanRecord& span) const
+    {
+        const qint64 end = span.startNs + span.durNs;
+        return filter.clips() ? std::max(start(span), std::min(end, filter.range.endNs)) : end;
+    }
+};
+
 } // namespace
 
-FlameTree FlameTree::build(const std::vector<SpanRecord>& spans, Roots roots)
+template <class View>
+FlameTree FlameTree::aggregate(const std::vector<SpanRecord>& spans, Roots roots, const View& view)
 {
     FlameTree tree;
     tree.m_nodes.emplace_back();
@@ -77,6 +113,8 @@ FlameTree FlameTree::build(const std::vector<SpanRecord>& spans, Roots roots)
     };
 
     const SpanIndex index(spans);
+    // Kept spans get a node; a span left out gets -1 and passes its nearest kept ancestor
+    // (parentOf) on to its children.
     std::vector<qint32> nodeOf(spans.size());
     std::vector<qint32> parentOf(spans.size());
     std::vector<Coverage> coverage(spans.size());
@@ -84,22 +122,30 @@ FlameTree FlameTree::build(const std::vector<SpanRecord>& spans, Roots roots)
 
     for (size_t i = 0; i < spans.size(); ++i) {
         const SpanRecord& span = spans[i];
-        const qint32 parent = span.parent ? index.find(span.parent) : -1;
+        qint32 parent = span.parent ? index.find(span.parent) : -1;
+        if (parent >= 0 && nodeOf[size_t(parent)] < 0)
+            parent = parentOf[size_t(parent)];
         parentOf[i] = parent;
+        if (!view.keeps(span)) {
+            nodeOf[i] = -1;
+            continue;
+        }
+        const qint64 start = view.start(span);
+        const qint64 end = view.end(span);
         qint32 parentNode = 0;
         if (parent >= 0) {
             parentNode = nodeOf[size_t(parent)];
             const SpanRecord& up = spans[size_t(parent)];
             Coverage& cover = coverage[size_t(parent)];
-            if (span.startNs < cover.lastStart) {
+            if (start < cover.lastStart) {
                 cover.unordered = anyUnordered = true;
             } else {
-                cover.lastStart = span.startNs;
-                const qint64 begin = std::max({span.startNs, up.startNs, cover.reach});
-                const qint64 end = std::min(span.startNs + span.durNs, up.startNs + up.durNs);
-                if (end > begin)
-                    cover.covered += end - begin;
-                cover.reach = std::max(cover.reach, end);
+                cover.lastStart = start;
+                const qint64 begin = std::max({start, view.start(up), cover.reach});
+                const qint64 clippedEnd = std::min(end, view.end(up));
+                if (clippedEnd > begin)
+                    cover.covered += clippedEnd - begin;
+                cover.reach = std::max(cover.reach, clippedEnd);
             }
         } else if (roots == Roots::ByTrack) {
             parentNode = child(0, -span.track, Category::Other);
@@ -111,11 +157,12 @@ FlameTree FlameTree::build(const std::vector<SpanRecord>& spans, Roots roots)
         // Rare: some parent's children are not in start order. Recount those parents exactly.
         std::vector<std::pair<qint32, size_t>> children;
         for (size_t i = 0; i < spans.size(); ++i) {
-            if (parentOf[i] >= 0 && coverage[size_t(parentOf[i])].unordered)
+            if (nodeOf[i] >= 0 && parentOf[i] >= 0 && coverage[size_t(parentOf[i])].unordered)
                 children.emplace_back(parentOf[i], i);
         }
         std::sort(children.begin(), children.end(), [&](const auto& a, const auto& b) {
-            return a.first != b.first ? a.first < b.first : spans[a.second].startNs < spans[b.second].startNs;
+            return a.first != b.first ? a.first < b.first
+                                      : view.start(spans[a.second]) < view.start(spans[b.second]);
         });
         for (const auto& [parent, i] : children) {
             Coverage& cover = coverage[size_t(parent)];
@@ -124,8 +171,8 @@ FlameTree FlameTree::build(const std::vector<SpanRecord>& spans, Roots roots)
                 cover.reach = std::numeric_limits<qint64>::min();
             }
             const SpanRecord& up = spans[size_t(parent)];
-            const qint64 begin = std::max({spans[i].startNs, up.startNs, cover.reach});
-            const qint64 end = std::min(spans[i].startNs + spans[i].durNs, up.startNs + up.durNs);
+            const qint64 begin = std::max({view.start(spans[i]), view.start(up), cover.reach});
+            const qint64 end = std::min(view.end(spans[i]), view.end(up));
             if (end > begin)
                 cover.covered += end - begin;
             cover.reach = std::max(cover.reach, end);
@@ -133,9 +180,12 @@ FlameTree FlameTree::build(const std::vector<SpanRecord>& spans, Roots roots)
     }
 
     for (size_t i = 0; i < spans.size(); ++i) {
+        if (nodeOf[i] < 0)
+            continue;
+        const qint64 duration = view.end(spans[i]) - view.start(spans[i]);
         Node& node = tree.m_nodes[size_t(nodeOf[i])];
-        node.totalNs += spans[i].durNs;
-        node.selfNs += std::max<qint64>(0, spans[i].durNs - coverage[i].covered);
+        node.totalNs += duration;
+        node.selfNs += std::max<qint64>(0, duration - coverage[i].covered);
         ++node.count;
     }
     // Track nodes and the root hold no spans of their own: their total is their children's.
@@ -148,6 +198,13 @@ FlameTree FlameTree::build(const std::vector<SpanRecord>& spans, Roots roots)
     for (qint32 c : tree.m_nodes.front().children)
         tree.m_nodes.front().totalNs += tree.m_nodes[size_t(c)].totalNs;
     return tree;
+}
+
+FlameTree FlameTree::build(const std::vector<SpanRecord>& spans, Roots roots, const SpanFilter& filter)
+{
+    if (!filter.clips() && filter.hiddenTracks.isEmpty())
+        return aggregate(spans, roots, AllSpans());
+    return aggregate(spans, roots, FilteredSpans{filter});
 }
 
 } // namespace lundi

@@ -77,7 +77,17 @@ const FlameTree::Node* nodeAt(const FlameTree& tree, std::initializer_list<qint6
 
 } // namespace
 
+// A filter over [start, end) that hides the given tracks; start == end: no range.
+SpanFilter filtered(qint64 start, qint64 end, QSet<TrackId> hidden = {})
+{
+    SpanFilter filter;
+    filter.range = {start, end};
+    filter.hiddenTracks = std::move(hidden);
+    return filter;
+}
+
 Q_DECLARE_METATYPE(Spans)
+Q_DECLARE_METATYPE(SpanFilter)
 
 class TestFlameTree : public QObject
 {
@@ -266,6 +276,122 @@ class TestFlameTree : public QObject
         // Merged roots and by-track roots agree below the track level when there is one track.
         const FlameTree byTrack = FlameTree::build(spans, FlameTree::Roots::ByTrack);
         QCOMPARE(byTrack.root().totalNs, tree.root().totalNs);
+        // A filter that keeps everything takes the filtered path and must give the same tree.
+        const FlameTree keepsAll =
+            FlameTree::build(spans, FlameTree::Roots::Merged, filtered(-1'000'000, 1'000'000, {99}));
+        QCOMPARE(render(keepsAll), expected);
+    }
+
+    void filter_data()
+    {
+        QTest::addColumn<Spans>("spans");
+        QTest::addColumn<SpanFilter>("filter");
+        QTest::addColumn<QStringList>("expected");
+
+        // Clipped to [25,60): A 35, B [25,40) 15, C [25,30) 5, D [50,60) 10. A's self is 35 - 15 - 10,
+        // and the root holds exactly the 35 ns of the range.
+        QTest::newRow("range clips every span") << Spans{span(1, 0, 'A', 0, 100), span(2, 1, 'B', 10, 30),
+                                                         span(3, 2, 'C', 20, 10), span(4, 1, 'D', 50, 20)}
+                                                << filtered(25, 60)
+                                                << QStringList{
+                                                       QStringLiteral("(root) total=35"),
+                                                       QStringLiteral("A total=35 self=10 count=1"),
+                                                       QStringLiteral("A;B total=15 self=10 count=1"),
+                                                       QStringLiteral("A;B;C total=5 self=5 count=1"),
+                                                       QStringLiteral("A;D total=10 self=10 count=1"),
+                                                   };
+
+        // Ranges are half open: A ends where the range starts and D starts where it ends.
+        QTest::newRow("spans outside the range left out")
+            << Spans{span(1, 0, 'A', 0, 12), span(2, 0, 'B', 20, 10), span(3, 2, 'C', 21, 2),
+                     span(4, 0, 'D', 25, 5)}
+            << filtered(12, 25)
+            << QStringList{
+                   QStringLiteral("(root) total=5"),
+                   QStringLiteral("B total=5 self=3 count=1"),
+                   QStringLiteral("B;C total=2 self=2 count=1"),
+               };
+
+        // A span of no length counts where it happened: Z at 50 is in [40,60), Y at 60 is not.
+        QTest::newRow("zero-length spans")
+            << Spans{span(1, 0, 'P', 0, 100), span(2, 1, 'Z', 50, 0), span(3, 1, 'Y', 60, 0)}
+            << filtered(40, 60)
+            << QStringList{
+                   QStringLiteral("(root) total=20"),
+                   QStringLiteral("P total=20 self=20 count=1"),
+                   QStringLiteral("P;Z total=0 self=0 count=1"),
+               };
+
+        // C overhangs its parent P; in [60,100) only C's [60,80) is left, and it becomes a root.
+        QTest::newRow("child kept, parent outside")
+            << Spans{span(1, 0, 'P', 0, 50), span(2, 1, 'C', 40, 40)} << filtered(60, 100)
+            << QStringList{
+                   QStringLiteral("(root) total=20"),
+                   QStringLiteral("C total=20 self=20 count=1"),
+               };
+
+        // A (track 1) > B (track 2) > C (track 1). Hiding track 2 hangs C under A, and B's own
+        // time becomes A's: A's self is 100 - 20.
+        const Spans acrossTracks{span(1, 0, 'A', 0, 100, 1), span(2, 1, 'B', 10, 50, 2),
+                                 span(3, 2, 'C', 20, 20, 1)};
+        QTest::newRow("hidden track in the middle") << acrossTracks << filtered(0, 0, {2})
+                                                    << QStringList{
+                                                           QStringLiteral("(root) total=100"),
+                                                           QStringLiteral("A total=100 self=80 count=1"),
+                                                           QStringLiteral("A;C total=20 self=20 count=1"),
+                                                       };
+        // Hiding track 1 leaves B alone, a root with no children.
+        QTest::newRow("hidden track at the root") << acrossTracks << filtered(0, 0, {1})
+                                                  << QStringList{
+                                                         QStringLiteral("(root) total=50"),
+                                                         QStringLiteral("B total=50 self=50 count=1"),
+                                                     };
+        // Both: A [30,100) is 70, C [30,40) is 10.
+        QTest::newRow("hidden track and range") << acrossTracks << filtered(30, 200, {2})
+                                                << QStringList{
+                                                       QStringLiteral("(root) total=70"),
+                                                       QStringLiteral("A total=70 self=60 count=1"),
+                                                       QStringLiteral("A;C total=10 self=10 count=1"),
+                                                   };
+
+        // X is re-parented from H to P and arrives before Y, which starts earlier: P's children
+        // come out of start order and are recounted. Self of P: 100 - 10 - 10.
+        QTest::newRow("re-parented out of start order")
+            << Spans{span(1, 0, 'P', 0, 100, 1), span(2, 1, 'H', 0, 50, 2), span(3, 2, 'X', 30, 10, 1),
+                     span(4, 1, 'Y', 10, 10, 1)}
+            << filtered(0, 0, {2})
+            << QStringList{
+                   QStringLiteral("(root) total=100"),
+                   QStringLiteral("P total=100 self=80 count=1"),
+                   QStringLiteral("P;X total=10 self=10 count=1"),
+                   QStringLiteral("P;Y total=10 self=10 count=1"),
+               };
+
+        QTest::newRow("range after every span")
+            << Spans{span(1, 0, 'A', 0, 100), span(2, 1, 'B', 10, 30)} << filtered(1000, 2000)
+            << QStringList{QStringLiteral("(root) total=0")};
+    }
+
+    void filter()
+    {
+        QFETCH(Spans, spans);
+        QFETCH(SpanFilter, filter);
+        QFETCH(QStringList, expected);
+        QCOMPARE(render(FlameTree::build(spans, FlameTree::Roots::Merged, filter)), expected);
+    }
+
+    void filterByTrack()
+    {
+        // Track nodes appear only for tracks with spans in the range.
+        const Spans spans{span(1, 0, 'A', 0, 10, 1), span(2, 0, 'B', 100, 20, 2), span(3, 0, 'C', 0, 5, 3)};
+        const FlameTree tree = FlameTree::build(spans, FlameTree::Roots::ByTrack, filtered(0, 110, {3}));
+        QCOMPARE(render(tree), (QStringList{
+                                   QStringLiteral("(root) total=20"),
+                                   QStringLiteral("track 1 total=10 self=0 count=0"),
+                                   QStringLiteral("track 1;A total=10 self=10 count=1"),
+                                   QStringLiteral("track 2 total=10 self=0 count=0"),
+                                   QStringLiteral("track 2;B total=10 self=10 count=1"),
+                               }));
     }
 
     void emptyInput()
