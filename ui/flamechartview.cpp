@@ -1,0 +1,903 @@
+#include "flamechartview.h"
+
+#include "categorypalette.h"
+#include "plaintooltip.h"
+#include "timeaxis.h"
+#include "timeformat.h"
+
+#include <QHelpEvent>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QToolTip>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace lundi {
+
+namespace {
+
+constexpr int LabelColumnWidth = 180;
+constexpr int OverviewHeight = 44;
+constexpr int LanePadding = 6;   // between the lanes, split above and below the rows
+constexpr int DragThreshold = 3; // pixels a press may move and still be a click
+constexpr int LabelPadding = 3;
+
+QColor mix(const QColor& a, const QColor& b, double share)
+{
+    return QColor(int(a.red() * share + b.red() * (1 - share)),
+                  int(a.green() * share + b.green() * (1 - share)),
+                  int(a.blue() * share + b.blue() * (1 - share)));
+}
+
+} // namespace
+
+FlameChartView::FlameChartView(QWidget* parent)
+    : QWidget(parent), m_scrollBar(new QScrollBar(Qt::Vertical, this))
+{
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(false);
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    m_scrollBar->setSingleStep(m_rowHeight);
+    connect(m_scrollBar, &QScrollBar::valueChanged, this, qOverload<>(&QWidget::update));
+    updateFontMetrics();
+}
+
+FlameChartView::~FlameChartView() = default;
+
+QSize FlameChartView::sizeHint() const
+{
+    return {900, 500};
+}
+
+void FlameChartView::setSnapshot(std::shared_ptr<const IncidentSnapshot> snapshot)
+{
+    m_snapshot = std::move(snapshot);
+    m_selectedIndex = m_snapshot ? m_snapshot->indexOf(m_selectedSpan) : -1;
+    m_nameWidths.assign(m_snapshot ? m_snapshot->strings.size() : 0, -1);
+    m_elided.clear();
+    m_overview.clear();
+    m_overviewPicture = QImage();
+    m_scrollBar->setValue(0);
+    relayoutLanes();
+    m_window = {};
+    setVisibleWindow(fullRange());
+    update();
+}
+
+void FlameChartView::setHighlight(const Highlight& highlight)
+{
+    m_highlight = highlight;
+    update();
+}
+
+void FlameChartView::setHiddenTracks(const QSet<TrackId>& tracks)
+{
+    if (tracks == m_hiddenTracks)
+        return;
+    m_hiddenTracks = tracks;
+    m_overview.clear();
+    m_overviewPicture = QImage();
+    relayoutLanes();
+    update();
+}
+
+void FlameChartView::setSelectedSpan(SpanId span)
+{
+    m_selectedSpan = span;
+    m_selectedIndex = m_snapshot ? m_snapshot->indexOf(span) : -1;
+    if (m_selectedIndex >= 0)
+        revealSpan(m_selectedIndex);
+    update();
+}
+
+void FlameChartView::setSelectedFrame(StringId name)
+{
+    m_selectedFrame = name;
+    update();
+}
+
+void FlameChartView::setTimeRange(TimeRange range)
+{
+    m_range = range.isEmpty() ? TimeRange{} : range;
+    update();
+}
+
+TimeRange FlameChartView::fullRange() const
+{
+    if (!m_snapshot || m_snapshot->timeRange.isEmpty())
+        return {0, MinWindowNs};
+    TimeRange full = m_snapshot->timeRange;
+    full.endNs = std::max(full.endNs, full.startNs + MinWindowNs);
+    return full;
+}
+
+void FlameChartView::setVisibleWindow(TimeRange window)
+{
+    const TimeRange full = fullRange();
+    const qint64 fullWidth = full.endNs - full.startNs;
+    const qint64 width = std::clamp(window.endNs - window.startNs, MinWindowNs, fullWidth);
+    const qint64 start = std::clamp(window.startNs, full.startNs, full.endNs - width);
+    const TimeRange clamped{start, start + width};
+    if (clamped.startNs == m_window.startNs && clamped.endNs == m_window.endNs)
+        return;
+    m_window = clamped;
+    update();
+    Q_EMIT visibleWindowChanged(m_window);
+}
+
+QRect FlameChartView::timeArea() const
+{
+    const int right = width() - m_scrollBar->sizeHint().width();
+    return QRect(QPoint(LabelColumnWidth, 0), QPoint(right - 1, height() - 1));
+}
+
+QRect FlameChartView::overviewRect() const
+{
+    const QRect area = timeArea();
+    return {area.left(), 0, area.width(), OverviewHeight};
+}
+
+QRect FlameChartView::rulerRect() const
+{
+    const QRect area = timeArea();
+    return {area.left(), OverviewHeight, area.width(), 2 * (m_rowHeight + 4)};
+}
+
+QRect FlameChartView::lanesRect() const
+{
+    const QRect ruler = rulerRect();
+    return QRect(QPoint(0, ruler.bottom() + 1), QPoint(timeArea().right(), height() - 1));
+}
+
+double FlameChartView::nsPerPixel() const
+{
+    return double(m_window.endNs - m_window.startNs) / std::max(1, timeArea().width());
+}
+
+double FlameChartView::xOf(qint64 timeNs) const
+{
+    return timeArea().left() + double(timeNs - m_window.startNs) / nsPerPixel();
+}
+
+qint64 FlameChartView::timeAt(double x) const
+{
+    return m_window.startNs + qint64(std::llround((x - timeArea().left()) * nsPerPixel()));
+}
+
+int FlameChartView::contentTop() const
+{
+    return lanesRect().top() - m_scrollBar->value();
+}
+
+int FlameChartView::rowTop(int row) const
+{
+    if (!m_snapshot)
+        return -1;
+    const int lane = m_snapshot->timeline.laneOfRow(row);
+    for (const VisibleLane& visible : m_visibleLanes) {
+        if (visible.lane == lane) {
+            const TimelineLayout::Lane& l = m_snapshot->timeline.lanes()[size_t(lane)];
+            return contentTop() + visible.top + LanePadding / 2 + (row - l.firstRow) * m_rowHeight;
+        }
+    }
+    return -1;
+}
+
+void FlameChartView::relayoutLanes()
+{
+    m_visibleLanes.clear();
+    int top = 0;
+    if (m_snapshot) {
+        const auto& lanes = m_snapshot->timeline.lanes();
+        for (size_t l = 0; l < lanes.size(); ++l) {
+            if (lanes[l].rowCount == 0 || m_hiddenTracks.contains(lanes[l].track))
+                continue;
+            // At least two rows' height, so the track's name and kind fit in the label column.
+            const int height = std::max(lanes[l].rowCount, 2) * m_rowHeight + LanePadding;
+            m_visibleLanes.push_back({int(l), top, height});
+            top += height;
+        }
+    }
+    m_contentHeight = top;
+    updateScrollBar();
+}
+
+void FlameChartView::updateScrollBar()
+{
+    const QRect lanes = lanesRect();
+    m_scrollBar->setGeometry(width() - m_scrollBar->sizeHint().width(), lanes.top(),
+                             m_scrollBar->sizeHint().width(), lanes.height());
+    m_scrollBar->setPageStep(std::max(1, lanes.height()));
+    m_scrollBar->setRange(0, std::max(0, m_contentHeight - lanes.height()));
+}
+
+void FlameChartView::updateFontMetrics()
+{
+    const QFontMetrics metrics(font());
+    m_rowHeight = std::max(15, metrics.height() + 3);
+    m_charWidth = std::max(1, metrics.horizontalAdvance(QLatin1Char('x')));
+    m_ascent = metrics.ascent();
+    m_descent = metrics.descent();
+    std::fill(m_nameWidths.begin(), m_nameWidths.end(), qint16(-1));
+    m_elided.clear();
+    m_scrollBar->setSingleStep(m_rowHeight);
+    relayoutLanes();
+}
+
+void FlameChartView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    m_overviewPicture = QImage();
+    updateScrollBar();
+}
+
+void FlameChartView::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        updateFontMetrics();
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+        m_overviewPicture = QImage();
+}
+
+// Self time per category in slices of the incident: each span adds its time to its category
+// and takes it from its parent's (on the same track), with difference arrays so that a span
+// costs the same whatever its length.
+void FlameChartView::computeOverview()
+{
+    m_overview.assign(OverviewBins, {});
+    if (!m_snapshot || m_snapshot->spans.empty())
+        return;
+    const TimeRange full = fullRange();
+    const double binNs = double(full.endNs - full.startNs) / OverviewBins;
+    std::vector<std::array<double, 8>> whole(OverviewBins + 1, std::array<double, 8>{});
+    std::vector<std::array<double, 8>> partial(OverviewBins, std::array<double, 8>{});
+    const auto add = [&](Category category, qint64 startNs, qint64 endNs, double sign) {
+        const size_t c = size_t(category);
+        const double from = std::clamp(double(startNs - full.startNs) / binNs, 0.0, double(OverviewBins));
+        const double to = std::clamp(double(endNs - full.startNs) / binNs, 0.0, double(OverviewBins));
+        const int first = std::min(int(from), OverviewBins - 1);
+        const int last = std::min(int(to), OverviewBins - 1);
+        if (first == last) {
+            partial[size_t(first)][c] += sign * (to - from);
+            return;
+        }
+        partial[size_t(first)][c] += sign * (first + 1 - from);
+        partial[size_t(last)][c] += sign * (to - last);
+        whole[size_t(first) + 1][c] += sign;
+        whole[size_t(last)][c] -= sign;
+    };
+    const auto& spans = m_snapshot->spans;
+    const SpanId firstId = spans.front().id;
+    for (const SpanRecord& span : spans) {
+        if (m_hiddenTracks.contains(span.track))
+            continue;
+        add(span.category, span.startNs, span.startNs + span.durNs, 1);
+        if (span.parent == 0)
+            continue;
+        const qint64 guess = span.parent - firstId;
+        const qint32 parent =
+            guess >= 0 && size_t(guess) < spans.size() && spans[size_t(guess)].id == span.parent
+                ? qint32(guess)
+                : m_snapshot->indexOf(span.parent);
+        if (parent >= 0 && spans[size_t(parent)].track == span.track)
+            add(spans[size_t(parent)].category, span.startNs, span.startNs + span.durNs, -1);
+    }
+    std::array<double, 8> running{};
+    for (int b = 0; b < OverviewBins; ++b) {
+        for (size_t c = 0; c < 8; ++c) {
+            running[c] += whole[size_t(b)][c];
+            m_overview[size_t(b)][c] = float(std::max(0.0, running[c] + partial[size_t(b)][c]));
+        }
+    }
+}
+
+void FlameChartView::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    const QColor background = palette().color(QPalette::Base);
+    painter.fillRect(rect(), background);
+    if (!m_snapshot || m_snapshot->spans.empty()) {
+        paintEmpty(painter, tr("This incident has no spans yet. Import a trace (File, Import files) to see "
+                               "its tracks on one time axis."));
+        return;
+    }
+    if (m_visibleLanes.empty()) {
+        paintEmpty(painter, tr("Every track with spans is hidden. Tick a track in Sources to show it here."));
+        return;
+    }
+    paintLanes(painter);
+    paintOverview(painter);
+    paintRuler(painter);
+}
+
+void FlameChartView::paintEmpty(QPainter& painter, const QString& sentence) const
+{
+    painter.setPen(palette().color(QPalette::PlaceholderText));
+    painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, sentence);
+}
+
+void FlameChartView::paintOverview(QPainter& painter) const
+{
+    const QRect strip = overviewRect();
+    const QColor window = palette().color(QPalette::Window);
+    painter.fillRect(QRect(0, 0, width(), strip.height()), window);
+    painter.setPen(palette().color(QPalette::WindowText));
+    painter.drawText(QRect(8, 0, LabelColumnWidth - 16, strip.height()), Qt::AlignVCenter | Qt::AlignLeft,
+                     tr("Whole incident"));
+
+    auto* self = const_cast<FlameChartView*>(this);
+    if (m_overview.empty())
+        self->computeOverview();
+    if (m_overviewPicture.size() != strip.size()) {
+        // Stacked self time per category, scaled to the busiest column.
+        QImage picture(strip.size(), QImage::Format_RGB32);
+        const QColor base = palette().color(QPalette::Base);
+        picture.fill(base);
+        QPainter p(&picture);
+        const int columns = strip.width();
+        std::vector<std::array<float, 8>> values(static_cast<size_t>(columns));
+        float busiest = 0;
+        for (int x = 0; x < columns; ++x) {
+            const int first = x * OverviewBins / columns;
+            const int last = std::max(first + 1, (x + 1) * OverviewBins / columns);
+            float sum = 0;
+            for (size_t c = 0; c < 8; ++c) {
+                float v = 0;
+                for (int b = first; b < last; ++b)
+                    v += m_overview[size_t(b)][c];
+                values[size_t(x)][c] = v / float(last - first);
+                sum += values[size_t(x)][c];
+            }
+            busiest = std::max(busiest, sum);
+        }
+        // The square root of the load sets a column's height, so that a quiet hour still shows
+        // beside a busy one; the categories share it in proportion.
+        for (int x = 0; x < columns; ++x) {
+            float sum = 0;
+            for (size_t c = 0; c < 8; ++c)
+                sum += values[size_t(x)][c];
+            if (sum <= 0)
+                continue;
+            const double scale = (strip.height() - 4) * std::sqrt(sum / busiest) / sum;
+            double y = strip.height();
+            for (size_t c = 0; c < 8; ++c) {
+                const double h = values[size_t(x)][c] * scale;
+                if (h <= 0)
+                    continue;
+                const QColor fill = CategoryPalette::fill(Category(c));
+                p.fillRect(QRectF(x, y - h, 1, h), fill);
+                y -= h;
+            }
+        }
+        self->m_overviewPicture = picture;
+    }
+    painter.drawImage(strip.topLeft(), m_overviewPicture);
+
+    // The visible window framed, the rest veiled; the selected range marked.
+    const TimeRange full = fullRange();
+    const double scale = strip.width() / double(full.endNs - full.startNs);
+    const auto x = [&](qint64 t) { return strip.left() + (t - full.startNs) * scale; };
+    QColor veil = palette().color(QPalette::Window);
+    veil.setAlpha(150);
+    const double wx0 = x(m_window.startNs);
+    const double wx1 = std::max(wx0 + 2, x(m_window.endNs));
+    painter.fillRect(QRectF(strip.left(), strip.top(), wx0 - strip.left(), strip.height()), veil);
+    painter.fillRect(QRectF(wx1, strip.top(), strip.right() + 1 - wx1, strip.height()), veil);
+    if (!m_range.isEmpty()) {
+        QColor shade = palette().color(QPalette::Highlight);
+        shade.setAlpha(60);
+        painter.fillRect(QRectF(x(m_range.startNs), strip.top(),
+                                std::max(1.0, (m_range.endNs - m_range.startNs) * scale), strip.height()),
+                         shade);
+    }
+    painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
+    painter.drawRect(QRectF(wx0, strip.top() + 1, wx1 - wx0, strip.height() - 2));
+    painter.setPen(palette().color(QPalette::Mid));
+    painter.drawLine(0, strip.bottom(), width(), strip.bottom());
+}
+
+void FlameChartView::paintRuler(QPainter& painter)
+{
+    const QRect ruler = rulerRect();
+    const QColor window = palette().color(QPalette::Window);
+    const QColor text = palette().color(QPalette::WindowText);
+    const QColor faint = palette().color(QPalette::PlaceholderText);
+    const int rowH = ruler.height() / 2;
+    painter.fillRect(QRect(0, ruler.top(), width(), ruler.height()), window);
+    const QFontMetrics metrics(font());
+    const double npp = nsPerPixel();
+
+    if (!m_range.isEmpty()) {
+        QColor shade = palette().color(QPalette::Highlight);
+        shade.setAlpha(70);
+        const double x0 = std::max<double>(ruler.left(), xOf(m_range.startNs));
+        const double x1 = std::min<double>(ruler.right() + 1, xOf(m_range.endNs));
+        if (x1 > x0)
+            painter.fillRect(QRectF(x0, ruler.top(), std::max(1.0, x1 - x0), ruler.height()), shade);
+    }
+
+    // A step wide enough for its own labels.
+    const auto stepFor = [&](const auto& label) {
+        qint64 step = TimeAxis::step(npp, 60);
+        for (int i = 0; i < 3; ++i) {
+            const int needed = metrics.horizontalAdvance(label(step)) + 16;
+            if (step / npp >= needed)
+                break;
+            step = TimeAxis::step(npp, needed);
+        }
+        return step;
+    };
+    const auto drawTicks = [&](int top, qint64 step, qint64 origin, const auto& label) {
+        for (qint64 t : TimeAxis::ticks(m_window.startNs, m_window.endNs, step, origin)) {
+            const int x = int(std::floor(xOf(t)));
+            painter.setPen(faint);
+            painter.drawLine(x, top + rowH - 5, x, top + rowH - 1);
+            const QString s = label(t, step);
+            if (x + LabelPadding + metrics.horizontalAdvance(s) > ruler.right())
+                continue;
+            painter.setPen(text);
+            painter.drawText(
+                QPoint(x + LabelPadding, top + (rowH + metrics.ascent() - metrics.descent()) / 2), s);
+        }
+    };
+    painter.save();
+    painter.setClipRect(ruler);
+    const auto utc = [](qint64 t, qint64 step) { return TimeAxis::utcLabel(t, step); };
+    const qint64 utcStep = stepFor([&](qint64 step) { return utc(m_window.startNs, step); });
+    drawTicks(ruler.top(), utcStep, 0, utc);
+    if (!m_range.isEmpty()) {
+        const qint64 origin = m_range.startNs;
+        const auto relative = [origin](qint64 t, qint64 step) {
+            return TimeAxis::relativeLabel(t - origin, step);
+        };
+        const qint64 span = std::max(std::abs(m_window.startNs - origin), std::abs(m_window.endNs - origin));
+        const qint64 relStep = stepFor([&](qint64 step) { return relative(origin + span, step); });
+        drawTicks(ruler.top() + rowH, relStep, origin, relative);
+    }
+    painter.restore();
+
+    // The label column: what each row of the ruler counts from.
+    painter.setPen(text);
+    painter.drawText(QRect(8, ruler.top(), LabelColumnWidth - 12, rowH), Qt::AlignVCenter | Qt::AlignLeft,
+                     TimeAxis::utcDate(m_window.startNs) + QStringLiteral(" UTC"));
+    if (m_range.isEmpty()) {
+        painter.setPen(faint);
+        painter.drawText(QRect(8, ruler.top() + rowH, LabelColumnWidth - 12, rowH),
+                         Qt::AlignVCenter | Qt::AlignLeft, tr("Drag here to select"));
+    } else {
+        painter.drawText(QRect(8, ruler.top() + rowH, LabelColumnWidth - 12, rowH),
+                         Qt::AlignVCenter | Qt::AlignLeft,
+                         tr("Selection, %1").arg(TimeFormat::duration(m_range.endNs - m_range.startNs)));
+    }
+    painter.setPen(palette().color(QPalette::Mid));
+    painter.drawLine(0, ruler.bottom(), width(), ruler.bottom());
+    painter.drawLine(LabelColumnWidth - 1, 0, LabelColumnWidth - 1, ruler.bottom());
+}
+
+void FlameChartView::paintLabel(QPainter& painter, const QRectF& box, StringId name)
+{
+    const int available = int(box.width()) - 2 * LabelPadding;
+    if (available < 3 * m_charWidth)
+        return;
+    const QString& full = m_snapshot->strings[size_t(name)];
+    if (full.isEmpty())
+        return;
+    qint16& width = m_nameWidths[size_t(name)];
+    if (width < 0)
+        width = qint16(std::min(QFontMetrics(font()).horizontalAdvance(full), 32767));
+    const QPointF at(box.left() + LabelPadding, box.top() + (box.height() + m_ascent - m_descent) / 2);
+    if (width <= available) {
+        painter.drawText(at, full);
+        return;
+    }
+    // An elided label says something only with a few characters before the ellipsis. Elided
+    // forms are kept per 8 pixels of room, which the labels of a zoom share.
+    const int room = available / 8 * 8;
+    if (room < 7 * m_charWidth)
+        return;
+    if (m_elided.size() > 20000)
+        m_elided.clear();
+    const quint64 key = (quint64(name) << 16) | quint64(room);
+    auto it = m_elided.find(key);
+    if (it == m_elided.end())
+        it = m_elided.insert(key, QFontMetrics(font()).elidedText(full, Qt::ElideRight, room));
+    painter.drawText(at, *it);
+}
+
+void FlameChartView::paintLanes(QPainter& painter)
+{
+    const QRect lanes = lanesRect();
+    const QRect area = timeArea();
+    const QColor background = palette().color(QPalette::Base);
+    const QColor alternate = mix(palette().color(QPalette::AlternateBase), background, 0.6);
+    const QColor mid = palette().color(QPalette::Mid);
+    const QColor labelText = CategoryPalette::text();
+    const QColor dimmedText = mix(palette().color(QPalette::Text), background, 0.5);
+    const TimelineLayout& layout = m_snapshot->timeline;
+    const double npp = nsPerPixel();
+    const int top = contentTop();
+
+    // The palette's colour depends only on the category and on whether the name matches, so
+    // it is asked once per pair and not once per box.
+    std::array<QColor, 8> fills, dims;
+    for (Category c : AllCategories) {
+        fills[size_t(c)] = CategoryPalette::fill(c);
+        dims[size_t(c)] = CategoryPalette::dimmed(fills[size_t(c)], background);
+    }
+    const QColor match = CategoryPalette::match();
+    const auto colourOf = [&](const TimelineLayout::Box& box) -> const QColor& {
+        if (m_highlight.matched(box.name))
+            return match;
+        return m_highlight.dimmed(box.name, box.category) ? dims[size_t(box.category)]
+                                                          : fills[size_t(box.category)];
+    };
+
+    painter.save();
+    painter.setClipRect(lanes);
+    const qint64 step = TimeAxis::step(npp, 100);
+    const std::vector<qint64> grid = TimeAxis::ticks(m_window.startNs, m_window.endNs, step);
+    QRectF selectedRect;
+    std::vector<QRectF> frameRects;
+    for (size_t v = 0; v < m_visibleLanes.size(); ++v) {
+        const VisibleLane& visible = m_visibleLanes[v];
+        const int laneTop = top + visible.top;
+        if (laneTop >= lanes.bottom() + 1 || laneTop + visible.height <= lanes.top())
+            continue;
+        const QRect laneRect(area.left(), laneTop, area.width(), visible.height);
+        if (v % 2)
+            painter.fillRect(laneRect, alternate);
+        painter.setPen(mix(mid, background, 0.35));
+        for (qint64 t : grid) {
+            const int x = int(std::floor(xOf(t)));
+            painter.drawLine(x, laneRect.top(), x, laneRect.bottom());
+        }
+        const TimelineLayout::Lane& lane = layout.lanes()[size_t(visible.lane)];
+        const int rowsTop = laneTop + LanePadding / 2;
+        const int firstRow = std::max(0, (lanes.top() - rowsTop) / m_rowHeight);
+        const int lastRow = std::min(lane.rowCount - 1, (lanes.bottom() - rowsTop) / m_rowHeight);
+        for (int r = firstRow; r <= lastRow; ++r) {
+            const int row = lane.firstRow + r;
+            const int y = rowsTop + r * m_rowHeight;
+            const int h = m_rowHeight - 1;
+            m_boxes.clear();
+            layout.boxes(row, m_window.startNs, m_window.endNs, npp, m_boxes);
+            // Neighbouring slivers of one colour are drawn as one rectangle.
+            int runLeft = 0, runRight = 0;
+            const QColor* runColour = nullptr;
+            const auto flush = [&] {
+                if (runColour)
+                    painter.fillRect(QRect(runLeft, y, runRight - runLeft, h), *runColour);
+                runColour = nullptr;
+            };
+            for (const TimelineLayout::Box& box : m_boxes) {
+                const double x0 = std::max(xOf(box.startNs), area.left() - 1.0);
+                const double x1 = std::min(xOf(box.endNs), area.right() + 2.0);
+                const QColor& colour = colourOf(box);
+                if (box.span >= 0 && x1 - x0 >= 3) {
+                    flush();
+                    const QRectF rect(x0, y, x1 - x0 - 1, h);
+                    painter.fillRect(rect, colour);
+                    if (m_ascent + m_descent <= h + 2) {
+                        painter.setPen(&colour == &dims[size_t(box.category)] ? dimmedText : labelText);
+                        paintLabel(
+                            painter,
+                            QRectF(std::max(x0, double(area.left())), y,
+                                   std::min(x1, area.right() + 1.0) - std::max(x0, double(area.left())), h),
+                            box.name);
+                    }
+                } else {
+                    const int left = int(std::floor(x0));
+                    const int right = std::max(left + 1, int(std::ceil(x1)));
+                    if (runColour && *runColour == colour && left <= runRight) {
+                        runRight = std::max(runRight, right);
+                    } else {
+                        flush();
+                        runColour = &colour;
+                        runLeft = left;
+                        runRight = right;
+                    }
+                }
+                if (box.span >= 0 && box.span == m_selectedIndex)
+                    selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
+                else if (m_selectedFrame != 0 && box.span >= 0 && box.name == m_selectedFrame)
+                    frameRects.push_back(QRectF(x0, y, std::max(1.0, x1 - x0 - 1), h));
+            }
+            flush();
+        }
+        painter.setPen(mid);
+        painter.drawLine(0, laneRect.bottom(), area.right(), laneRect.bottom());
+    }
+
+    // Outlines over the boxes: spans of the selected frame, then the selected span.
+    painter.setPen(QPen(palette().color(QPalette::Text), 1));
+    for (const QRectF& rect : frameRects)
+        painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5));
+    if (!selectedRect.isNull()) {
+        painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
+        painter.drawRect(selectedRect.adjusted(0, 0, 0, 0));
+    }
+    if (!m_range.isEmpty()) {
+        QColor shade = palette().color(QPalette::Highlight);
+        shade.setAlpha(40);
+        const double x0 = std::max<double>(area.left(), xOf(m_range.startNs));
+        const double x1 = std::min<double>(area.right() + 1, xOf(m_range.endNs));
+        if (x1 > x0)
+            painter.fillRect(QRectF(x0, lanes.top(), std::max(1.0, x1 - x0), lanes.height()), shade);
+    }
+
+    // The label column: each lane's track and what kind of track it is.
+    const QRect column(0, lanes.top(), LabelColumnWidth, lanes.height());
+    painter.fillRect(column, palette().color(QPalette::Window));
+    const QFontMetrics metrics(font());
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetrics boldMetrics(bold);
+    for (size_t v = 0; v < m_visibleLanes.size(); ++v) {
+        const VisibleLane& visible = m_visibleLanes[v];
+        const int laneTop = top + visible.top;
+        if (laneTop >= lanes.bottom() + 1 || laneTop + visible.height <= lanes.top())
+            continue;
+        const TimelineLayout::Lane& lane = layout.lanes()[size_t(visible.lane)];
+        const Track* track = m_snapshot->track(lane.track);
+        const QString name = track ? track->name : QString();
+        const int textTop = laneTop + LanePadding / 2;
+        painter.setFont(bold);
+        painter.setPen(palette().color(QPalette::WindowText));
+        painter.drawText(QPoint(8, textTop + boldMetrics.ascent() + 1),
+                         boldMetrics.elidedText(name, Qt::ElideRight, LabelColumnWidth - 16));
+        painter.setFont(font());
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        const QString kind = track ? trackKindName(track->kind) : QString();
+        const QString detail = lane.rowCount > 1 ? tr("%1, %n rows", nullptr, lane.rowCount).arg(kind) : kind;
+        painter.drawText(QPoint(8, textTop + m_rowHeight + metrics.ascent() + 1),
+                         metrics.elidedText(detail, Qt::ElideRight, LabelColumnWidth - 16));
+        painter.setPen(palette().color(QPalette::Mid));
+        painter.drawLine(0, laneTop + visible.height - 1, LabelColumnWidth, laneTop + visible.height - 1);
+    }
+    painter.setPen(palette().color(QPalette::Mid));
+    painter.drawLine(LabelColumnWidth - 1, lanes.top(), LabelColumnWidth - 1, lanes.bottom());
+    painter.restore();
+}
+
+std::optional<FlameChartView::Hit> FlameChartView::hitAt(QPoint pos) const
+{
+    const QRect lanes = lanesRect();
+    const QRect area = timeArea();
+    if (!m_snapshot || !lanes.contains(pos) || pos.x() < area.left())
+        return std::nullopt;
+    const int y = pos.y() - contentTop();
+    for (const VisibleLane& visible : m_visibleLanes) {
+        if (y < visible.top || y >= visible.top + visible.height)
+            continue;
+        const TimelineLayout::Lane& lane = m_snapshot->timeline.lanes()[size_t(visible.lane)];
+        const int inLane = y - visible.top - LanePadding / 2;
+        if (inLane < 0 || inLane / m_rowHeight >= lane.rowCount)
+            return std::nullopt;
+        const int row = lane.firstRow + inLane / m_rowHeight;
+        const double npp = nsPerPixel();
+        const qint64 t = timeAt(pos.x());
+        std::vector<TimelineLayout::Box> boxes;
+        m_snapshot->timeline.boxes(row, t - qint64(2 * npp) - 1, t + qint64(2 * npp) + 1, npp, boxes);
+        // As painted: a box covers the pixels from the floor of its start to at least one more.
+        for (const TimelineLayout::Box& box : boxes) {
+            const double x0 = std::floor(xOf(box.startNs));
+            const double x1 = std::max(x0 + 1, std::ceil(xOf(box.endNs)));
+            if (pos.x() >= x0 && pos.x() < x1)
+                return Hit{row, box};
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+QString FlameChartView::toolTipFor(const Hit& hit) const
+{
+    const TimelineLayout::Box& box = hit.box;
+    const int lane = m_snapshot->timeline.laneOfRow(hit.row);
+    const Track* track = m_snapshot->track(m_snapshot->timeline.lanes()[size_t(lane)].track);
+    const QString trackName = track ? track->name : QString();
+    if (box.span < 0) {
+        return tr("%n spans narrower than a pixel; zoom in to tell them apart", nullptr, box.merged) +
+               QLatin1Char('\n') +
+               tr("first: %1 (%2)").arg(m_snapshot->name(box.name), categoryName(box.category)) +
+               QLatin1Char('\n') + tr("from: %1").arg(TimeFormat::utc(box.startNs)) + QLatin1Char('\n') +
+               tr("track: %1").arg(trackName);
+    }
+    const SpanRecord& span = m_snapshot->spans[size_t(box.span)];
+    return m_snapshot->name(span.name) + QLatin1Char('\n') +
+           tr("category: %1").arg(categoryName(span.category)) + QLatin1Char('\n') +
+           tr("duration: %1").arg(TimeFormat::duration(span.durNs)) + QLatin1Char('\n') +
+           tr("start: %1").arg(TimeFormat::utc(span.startNs)) + QLatin1Char('\n') +
+           tr("track: %1").arg(trackName);
+}
+
+bool FlameChartView::event(QEvent* event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        auto* help = static_cast<QHelpEvent*>(event);
+        if (const auto hit = hitAt(help->pos()))
+            QToolTip::showText(help->globalPos(), plainToolTip(toolTipFor(*hit)), this);
+        else
+            QToolTip::hideText();
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+void FlameChartView::zoomAround(double x, double factor)
+{
+    const double npp = nsPerPixel();
+    const double under = m_window.startNs + (x - timeArea().left()) * npp;
+    const qint64 fullWidth = fullRange().endNs - fullRange().startNs;
+    const qint64 width = std::clamp<qint64>(std::llround((m_window.endNs - m_window.startNs) * factor),
+                                            MinWindowNs, fullWidth);
+    const qint64 start =
+        std::llround(under - (x - timeArea().left()) / std::max(1, timeArea().width()) * width);
+    setVisibleWindow({start, start + width});
+}
+
+void FlameChartView::panBy(qint64 ns)
+{
+    setVisibleWindow({m_window.startNs + ns, m_window.endNs + ns});
+}
+
+void FlameChartView::revealSpan(qint32 index)
+{
+    const SpanRecord& span = m_snapshot->spans[size_t(index)];
+    const qint64 end = span.startNs + std::max<qint64>(span.durNs, 1);
+    if (end <= m_window.startNs || span.startNs >= m_window.endNs) {
+        const qint64 width =
+            std::max(m_window.endNs - m_window.startNs, end - span.startNs + (end - span.startNs) / 5);
+        const qint64 middle = span.startNs + (end - span.startNs) / 2;
+        setVisibleWindow({middle - width / 2, middle - width / 2 + width});
+    }
+    const int row = m_snapshot->timeline.rowOf(index);
+    const int y = rowTop(row);
+    const QRect lanes = lanesRect();
+    if (y >= 0 && (y < lanes.top() || y + m_rowHeight > lanes.bottom()))
+        m_scrollBar->setValue(m_scrollBar->value() + y - lanes.top() - lanes.height() / 2);
+}
+
+void FlameChartView::wheelEvent(QWheelEvent* event)
+{
+    const QPointF pos = event->position();
+    const QPoint delta = event->angleDelta();
+    if (pos.x() < timeArea().left() || (event->modifiers() & Qt::ShiftModifier)) {
+        // Over the track names, or with Shift, the wheel scrolls the lanes.
+        const int d = delta.y() != 0 ? delta.y() : delta.x();
+        m_scrollBar->setValue(m_scrollBar->value() - d * 3 * m_rowHeight / 120);
+        event->accept();
+        return;
+    }
+    if (delta.y() != 0)
+        zoomAround(pos.x(), std::pow(ZoomStep, delta.y() / 120.0));
+    if (delta.x() != 0)
+        panBy(-qint64(delta.x() / 120.0 * PanShare * (m_window.endNs - m_window.startNs)));
+    event->accept();
+}
+
+void FlameChartView::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton || !m_snapshot) {
+        QWidget::mousePressEvent(event);
+        return;
+    }
+    const QPoint pos = event->position().toPoint();
+    m_pressPos = pos;
+    m_dragMoved = false;
+    m_pressWindow = m_window;
+    m_pressScroll = m_scrollBar->value();
+    if (overviewRect().contains(pos)) {
+        m_drag = Drag::Overview;
+        mouseMoveEvent(event);
+    } else if (rulerRect().contains(pos)) {
+        m_drag = Drag::Ruler;
+    } else if (lanesRect().contains(pos)) {
+        m_drag = Drag::Lanes;
+    } else {
+        m_drag = Drag::None;
+    }
+    event->accept();
+}
+
+void FlameChartView::mouseMoveEvent(QMouseEvent* event)
+{
+    const QPoint pos = event->position().toPoint();
+    if ((pos - m_pressPos).manhattanLength() > DragThreshold)
+        m_dragMoved = true;
+    const QRect area = timeArea();
+    switch (m_drag) {
+    case Drag::Overview: {
+        const QRect strip = overviewRect();
+        const TimeRange full = fullRange();
+        const double at = std::clamp<double>(pos.x() - strip.left(), 0, strip.width());
+        const qint64 centre = full.startNs + qint64(at / strip.width() * double(full.endNs - full.startNs));
+        const qint64 width = m_window.endNs - m_window.startNs;
+        setVisibleWindow({centre - width / 2, centre - width / 2 + width});
+        break;
+    }
+    case Drag::Ruler:
+        if (m_dragMoved) {
+            const qint64 a = timeAt(std::clamp(m_pressPos.x(), area.left(), area.right() + 1));
+            const qint64 b = timeAt(std::clamp(pos.x(), area.left(), area.right() + 1));
+            m_range = {std::min(a, b), std::max(a, b)};
+            update();
+        }
+        break;
+    case Drag::Lanes:
+        if (m_dragMoved) {
+            const double npp =
+                double(m_pressWindow.endNs - m_pressWindow.startNs) / std::max(1, area.width());
+            const qint64 shift = qint64(std::llround((m_pressPos.x() - pos.x()) * npp));
+            setVisibleWindow({m_pressWindow.startNs + shift, m_pressWindow.endNs + shift});
+            m_scrollBar->setValue(m_pressScroll + m_pressPos.y() - pos.y());
+        }
+        break;
+    case Drag::None:
+        break;
+    }
+    event->accept();
+}
+
+void FlameChartView::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QWidget::mouseReleaseEvent(event);
+        return;
+    }
+    mouseMoveEvent(event);
+    const Drag drag = std::exchange(m_drag, Drag::None);
+    if (drag == Drag::Ruler) {
+        if (!m_dragMoved || m_range.isEmpty())
+            m_range = {};
+        update();
+        Q_EMIT rangeSelected(m_range);
+    } else if (drag == Drag::Lanes && !m_dragMoved) {
+        const auto hit = hitAt(event->position().toPoint());
+        if (hit && hit->box.span >= 0) {
+            m_selectedIndex = hit->box.span;
+            m_selectedSpan = m_snapshot->spans[size_t(m_selectedIndex)].id;
+        } else {
+            m_selectedIndex = -1;
+            m_selectedSpan = 0;
+        }
+        update();
+        Q_EMIT spanSelected(m_selectedSpan);
+    }
+    event->accept();
+}
+
+void FlameChartView::keyPressEvent(QKeyEvent* event)
+{
+    const QRect area = timeArea();
+    const double centre = area.left() + area.width() / 2.0;
+    const qint64 pan = qint64(std::llround(PanShare * double(m_window.endNs - m_window.startNs)));
+    switch (event->key()) {
+    case Qt::Key_W:
+        zoomAround(centre, ZoomStep);
+        break;
+    case Qt::Key_S:
+        zoomAround(centre, 1 / ZoomStep);
+        break;
+    case Qt::Key_A:
+        panBy(-pan);
+        break;
+    case Qt::Key_D:
+        panBy(pan);
+        break;
+    case Qt::Key_Home:
+        setVisibleWindow(fullRange());
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+        return;
+    }
+    event->accept();
+}
+
+} // namespace lundi
