@@ -22,19 +22,21 @@ ImportQueue::~ImportQueue()
 
 void ImportQueue::importFiles(const QString& incident, const QStringList& files)
 {
+    QList<Job> jobs;
     for (const QString& file : files) {
-        enqueue({QFileInfo(file).fileName(), incident, [file](Ingestor& ingestor, ImportControl& control) {
-                     return ingestor.importFile(file, {}, control);
-                 }});
+        jobs.append({QFileInfo(file).fileName(), incident, [file](Ingestor& ingestor, ImportControl& control) {
+                         return ingestor.importFile(file, {}, control);
+                     }});
     }
+    enqueue(jobs);
 }
 
 void ImportQueue::writeDemo(const QString& incident)
 {
-    enqueue({tr("demo incident"), incident, [](Ingestor& ingestor, ImportControl&) {
-                 return ingestor.importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
-                                                 DemoIncident::identity(), {}, DemoIncident::generate);
-             }});
+    enqueue({{tr("demo incident"), incident, [](Ingestor& ingestor, ImportControl&) {
+                  return ingestor.importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
+                                                  DemoIncident::identity(), {}, DemoIncident::generate);
+              }}});
 }
 
 void ImportQueue::cancelAll()
@@ -44,10 +46,10 @@ void ImportQueue::cancelAll()
         m_cancel->store(true);
 }
 
-void ImportQueue::enqueue(Job job)
+void ImportQueue::enqueue(const QList<Job>& jobs)
 {
-    m_jobs.enqueue(std::move(job));
-    if (!m_running)
+    m_jobs.append(jobs);
+    if (!m_running && !m_jobs.isEmpty())
         startNext();
 }
 

@@ -44,7 +44,7 @@ class ImportQueue : public QObject
         QString incident;
         Work work;
     };
-    void enqueue(Job job);
+    void enqueue(const QList<Job>& jobs);
     void startNext();
 
     QQueue<Job> m_jobs;
