@@ -78,7 +78,7 @@ void DetailsPanel::showSpan(const std::optional<Span>& span, const QString& trac
 {
     clear();
     if (!span) {
-        auto* hint = new QTreeWidgetItem(this, {tr("Click a span in the flame chart to see it here.")});
+        auto* hint = new QTreeWidgetItem(this, {tr("Click a span in the flame chart")});
         hint->setFirstColumnSpanned(true);
         hint->setForeground(0, palette().placeholderText());
         return;

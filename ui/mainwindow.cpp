@@ -80,8 +80,9 @@ bool isEmptyIncident(const QString& path)
 
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), m_workbench(new Workbench(this)), m_imports(new ImportQueue(this))
+MainWindow::MainWindow(Session session, QWidget* parent)
+    : QMainWindow(parent), m_workbench(new Workbench(this)), m_imports(new ImportQueue(this)),
+      m_session(session)
 {
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks);
@@ -90,10 +91,12 @@ MainWindow::MainWindow(QWidget* parent)
     createActions();
     connectState();
 
-    QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_views->setCurrentIndex(settings.value(QStringLiteral("window/view"), 0).toInt());
+    if (session == Session::Remembered) {
+        QSettings settings;
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+        restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+        m_views->setCurrentIndex(settings.value(QStringLiteral("window/view"), 0).toInt());
+    }
     updateTitle();
     updateStatus();
 }
@@ -112,6 +115,7 @@ void MainWindow::createViews()
     m_views->addTab(m_flameChart, tr("Flame &chart"));
     m_views->addTab(m_sandwich, tr("&Sandwich"));
     m_views->addTab(m_topTable, tr("&Top"));
+    connect(m_views, &QTabWidget::currentChanged, this, &MainWindow::selectTopFrameForSandwich);
     setCentralWidget(m_views);
 }
 
@@ -128,7 +132,7 @@ void MainWindow::createDocks()
     detailsDock->setObjectName(QStringLiteral("detailsDock"));
     detailsDock->setWidget(m_details);
     addDockWidget(Qt::RightDockWidgetArea, detailsDock);
-    resizeDocks({sourcesDock, detailsDock}, {260, 320}, Qt::Horizontal);
+    resizeDocks({sourcesDock, detailsDock}, {240, 280}, Qt::Horizontal);
 }
 
 void MainWindow::createActions()
@@ -297,6 +301,7 @@ void MainWindow::connectState()
         m_flameGraph->setTree(tree, m_workbench->names());
         m_sandwich->setTree(tree, m_workbench->names());
         m_topTable->setEntries(m_workbench->topList(), m_workbench->names(), tree ? tree->root().totalNs : 0);
+        selectTopFrameForSandwich();
         updateStatus();
     });
     connect(workbench, &Workbench::highlightChanged, this, [this] {
@@ -397,6 +402,15 @@ void MainWindow::showView(View view)
     m_views->setCurrentIndex(int(view));
 }
 
+void MainWindow::selectTopFrameForSandwich()
+{
+    // An empty sandwich teaches nothing: start it on where the most time is spent.
+    const auto topList = m_workbench->topList();
+    if (m_views->currentWidget() == m_sandwich && !m_workbench->state()->selectedFrame() && topList &&
+        !topList->empty())
+        m_workbench->state()->setSelectedFrame(topList->front().name);
+}
+
 std::optional<MainWindow::View> MainWindow::viewFromName(const QString& name)
 {
     static const QHash<QString, View> views{{QStringLiteral("flamegraph"), View::FlameGraph},
@@ -432,6 +446,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
             return;
         }
         m_imports->cancelAll();
+    }
+    if (m_session == Session::Fresh) {
+        event->accept();
+        return;
     }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
@@ -510,6 +528,8 @@ void MainWindow::saveCopy()
 
 void MainWindow::addRecent(const QString& path)
 {
+    if (m_session == Session::Fresh)
+        return;
     QSettings settings;
     QStringList recent = settings.value(RecentKey).toStringList();
     recent.removeAll(path);

@@ -30,7 +30,12 @@ class MainWindow : public QMainWindow
   public:
     enum class View { FlameGraph, FlameChart, Sandwich, Top };
 
-    explicit MainWindow(QWidget* parent = nullptr);
+    // Session::Remembered restores the docks, sizes and view of the last session, saves them on
+    // close and keeps the recent incidents; Session::Fresh starts from the built-in layout and
+    // remembers nothing, as screenshots need.
+    enum class Session { Remembered, Fresh };
+
+    explicit MainWindow(Session session = Session::Remembered, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // Opens an incident file, or imports any other file into a new incident.
@@ -82,6 +87,7 @@ class MainWindow : public QMainWindow
     void updateStatus();
     void showError(const QString& sentence);
     void checkSettled();
+    void selectTopFrameForSandwich();
 
     Workbench* m_workbench;
     ImportQueue* m_imports;
@@ -103,6 +109,7 @@ class MainWindow : public QMainWindow
     QLabel* m_importLabel = nullptr;
     QProgressBar* m_importProgress = nullptr;
     QToolButton* m_cancelImports = nullptr;
+    const Session m_session;
     bool m_wasSettled = false;
 };
 

@@ -75,12 +75,10 @@ int main(int argc, char* argv[])
         }
     }
 
-    MainWindow window;
-    if (screenshot) {
+    // The window's layout and recent files are the user's: a screenshot leaves them alone.
+    MainWindow window(screenshot ? MainWindow::Session::Fresh : MainWindow::Session::Remembered);
+    if (screenshot)
         window.resize(size);
-        // The window's state is the user's: a screenshot neither restores nor saves it.
-        window.restoreState({});
-    }
     if (view)
         window.showView(*view);
     window.show();

@@ -49,9 +49,9 @@ class TestScreenshot : public QObject
     {
         QFETCH(QString, view);
         QFETCH(QString, input);
-        const QString out = m_dir.filePath(view + QStringLiteral("-%1.png")
-                                                      .arg(QTest::currentDataTag())
-                                                      .replace(QLatin1Char(' '), QLatin1Char('-')));
+        const QString out = m_dir.filePath(
+            QString::fromLatin1(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')) +
+            QStringLiteral(".png"));
         const auto [status, errors] =
             run({QStringLiteral("--screenshot"), out, QStringLiteral("--view"), view,
                  QStringLiteral("--size"), QStringLiteral("1200x800"), input});
