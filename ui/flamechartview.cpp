@@ -41,6 +41,7 @@ FlameChartView::FlameChartView(QWidget* parent)
     setFocusPolicy(Qt::StrongFocus);
     setMouseTracking(false);
     setAttribute(Qt::WA_OpaquePaintEvent);
+    m_scrollBarWidth = m_scrollBar->sizeHint().width();
     m_scrollBar->setSingleStep(m_rowHeight);
     connect(m_scrollBar, &QScrollBar::valueChanged, this, qOverload<>(&QWidget::update));
     updateFontMetrics();
@@ -131,7 +132,7 @@ void FlameChartView::setVisibleWindow(TimeRange window)
 
 QRect FlameChartView::timeArea() const
 {
-    const int right = width() - m_scrollBar->sizeHint().width();
+    const int right = width() - m_scrollBarWidth;
     return QRect(QPoint(LabelColumnWidth, 0), QPoint(right - 1, height() - 1));
 }
 
@@ -209,8 +210,7 @@ void FlameChartView::relayoutLanes()
 void FlameChartView::updateScrollBar()
 {
     const QRect lanes = lanesRect();
-    m_scrollBar->setGeometry(width() - m_scrollBar->sizeHint().width(), lanes.top(),
-                             m_scrollBar->sizeHint().width(), lanes.height());
+    m_scrollBar->setGeometry(width() - m_scrollBarWidth, lanes.top(), m_scrollBarWidth, lanes.height());
     m_scrollBar->setPageStep(std::max(1, lanes.height()));
     m_scrollBar->setRange(0, std::max(0, m_contentHeight - lanes.height()));
 }
@@ -238,6 +238,10 @@ void FlameChartView::resizeEvent(QResizeEvent* event)
 void FlameChartView::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
+    if (event->type() == QEvent::StyleChange) {
+        m_scrollBarWidth = m_scrollBar->sizeHint().width();
+        updateScrollBar();
+    }
     if (event->type() == QEvent::FontChange)
         updateFontMetrics();
     if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
@@ -521,6 +525,9 @@ void FlameChartView::paintLanes(QPainter& painter)
     const TimelineLayout& layout = m_snapshot->timeline;
     const double npp = nsPerPixel();
     const int top = contentTop();
+    const auto xOf = [left = area.left(), start = m_window.startNs, npp](qint64 t) {
+        return left + double(t - start) / npp;
+    };
 
     // The palette's colour depends only on the category and on whether the name matches, so
     // it is asked once per pair and not once per box.
@@ -537,8 +544,34 @@ void FlameChartView::paintLanes(QPainter& painter)
                                                           : fills[size_t(box.category)];
     };
 
-    painter.save();
-    painter.setClipRect(lanes);
+    // Backgrounds, grid and boxes go straight into an image, a few memory writes per pixel
+    // whatever the number of boxes; labels and outlines are drawn over it.
+    if (m_canvas.size() != QSize(area.width(), lanes.height()))
+        m_canvas =
+            QImage(QSize(std::max(1, area.width()), std::max(1, lanes.height())), QImage::Format_RGB32);
+    m_canvas.fill(background);
+    QRgb* const bits = reinterpret_cast<QRgb*>(m_canvas.bits());
+    const qsizetype stride = m_canvas.bytesPerLine() / qsizetype(sizeof(QRgb));
+    const int canvasWidth = m_canvas.width(), canvasHeight = m_canvas.height();
+    // Fills [left, right) x [top, bottom) in widget coordinates, clipped to the canvas.
+    const auto fill = [&](int left, int right, int top, int bottom, QRgb rgb) {
+        left = std::max(0, left - area.left());
+        right = std::min(canvasWidth, right - area.left());
+        top = std::max(0, top - lanes.top());
+        bottom = std::min(canvasHeight, bottom - lanes.top());
+        for (int y = top; y < bottom; ++y)
+            std::fill(bits + y * stride + left, bits + y * stride + std::max(left, right), rgb);
+    };
+
+    struct Label
+    {
+        QRectF rect;
+        StringId name;
+        bool dimmed;
+    };
+    std::vector<Label> labels;
+    const bool labelsFit = m_ascent + m_descent <= m_rowHeight + 1;
+    const QRgb gridRgb = mix(mid, background, 0.35).rgb();
     const qint64 step = TimeAxis::step(npp, 100);
     const std::vector<qint64> grid = TimeAxis::ticks(m_window.startNs, m_window.endNs, step);
     QRectF selectedRect;
@@ -548,13 +581,12 @@ void FlameChartView::paintLanes(QPainter& painter)
         const int laneTop = top + visible.top;
         if (laneTop >= lanes.bottom() + 1 || laneTop + visible.height <= lanes.top())
             continue;
-        const QRect laneRect(area.left(), laneTop, area.width(), visible.height);
+        const int laneBottom = laneTop + visible.height; // exclusive
         if (v % 2)
-            painter.fillRect(laneRect, alternate);
-        painter.setPen(mix(mid, background, 0.35));
+            fill(area.left(), area.right() + 1, laneTop, laneBottom, alternate.rgb());
         for (qint64 t : grid) {
             const int x = int(std::floor(xOf(t)));
-            painter.drawLine(x, laneRect.top(), x, laneRect.bottom());
+            fill(x, x + 1, laneTop, laneBottom, gridRgb);
         }
         const TimelineLayout::Lane& lane = layout.lanes()[size_t(visible.lane)];
         const int rowsTop = laneTop + LanePadding / 2;
@@ -566,51 +598,37 @@ void FlameChartView::paintLanes(QPainter& painter)
             const int h = m_rowHeight - 1;
             m_boxes.clear();
             layout.boxes(row, m_window.startNs, m_window.endNs, npp, m_boxes);
-            // Neighbouring slivers of one colour are drawn as one rectangle.
-            int runLeft = 0, runRight = 0;
-            const QColor* runColour = nullptr;
-            const auto flush = [&] {
-                if (runColour)
-                    painter.fillRect(QRect(runLeft, y, runRight - runLeft, h), *runColour);
-                runColour = nullptr;
-            };
             for (const TimelineLayout::Box& box : m_boxes) {
                 const double x0 = std::max(xOf(box.startNs), area.left() - 1.0);
                 const double x1 = std::min(xOf(box.endNs), area.right() + 2.0);
                 const QColor& colour = colourOf(box);
+                const int left = int(std::floor(x0));
                 if (box.span >= 0 && x1 - x0 >= 3) {
-                    flush();
-                    const QRectF rect(x0, y, x1 - x0 - 1, h);
-                    painter.fillRect(rect, colour);
-                    if (m_ascent + m_descent <= h + 2) {
-                        painter.setPen(&colour == &dims[size_t(box.category)] ? dimmedText : labelText);
-                        paintLabel(
-                            painter,
-                            QRectF(std::max(x0, double(area.left())), y,
-                                   std::min(x1, area.right() + 1.0) - std::max(x0, double(area.left())), h),
-                            box.name);
-                    }
+                    // A gap of a pixel on the right keeps neighbours apart.
+                    fill(left, int(std::floor(x1)) - 1, y, y + h, colour.rgb());
+                    const double labelLeft = std::max(x0, double(area.left()));
+                    if (labelsFit)
+                        labels.push_back(
+                            {QRectF(labelLeft, y, std::min(x1, area.right() + 1.0) - labelLeft, h), box.name,
+                             &colour == &dims[size_t(box.category)]});
                 } else {
-                    const int left = int(std::floor(x0));
-                    const int right = std::max(left + 1, int(std::ceil(x1)));
-                    if (runColour && *runColour == colour && left <= runRight) {
-                        runRight = std::max(runRight, right);
-                    } else {
-                        flush();
-                        runColour = &colour;
-                        runLeft = left;
-                        runRight = right;
-                    }
+                    fill(left, std::max(left + 1, int(std::ceil(x1))), y, y + h, colour.rgb());
                 }
                 if (box.span >= 0 && box.span == m_selectedIndex)
                     selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
                 else if (m_selectedFrame != 0 && box.span >= 0 && box.name == m_selectedFrame)
                     frameRects.push_back(QRectF(x0, y, std::max(1.0, x1 - x0 - 1), h));
             }
-            flush();
         }
-        painter.setPen(mid);
-        painter.drawLine(0, laneRect.bottom(), area.right(), laneRect.bottom());
+        fill(area.left(), area.right() + 1, laneBottom - 1, laneBottom, mid.rgb());
+    }
+    painter.drawImage(QPoint(area.left(), lanes.top()), m_canvas);
+
+    painter.save();
+    painter.setClipRect(lanes);
+    for (const Label& label : labels) {
+        painter.setPen(label.dimmed ? dimmedText : labelText);
+        paintLabel(painter, label.rect, label.name);
     }
 
     // Outlines over the boxes: spans of the selected frame, then the selected span.
@@ -645,7 +663,10 @@ void FlameChartView::paintLanes(QPainter& painter)
         const TimelineLayout::Lane& lane = layout.lanes()[size_t(visible.lane)];
         const Track* track = m_snapshot->track(lane.track);
         const QString name = track ? track->name : QString();
-        const int textTop = laneTop + LanePadding / 2;
+        // The name stays in sight while its lane is scrolled past, until the lane's end pushes it up.
+        const int textTop = std::min(std::max(laneTop, lanes.top()),
+                                     laneTop + visible.height - 2 * m_rowHeight - LanePadding) +
+                            LanePadding / 2;
         painter.setFont(bold);
         painter.setPen(palette().color(QPalette::WindowText));
         painter.drawText(QPoint(8, textTop + boldMetrics.ascent() + 1),

@@ -134,6 +134,7 @@ class FlameChartView : public QWidget
     std::vector<VisibleLane> m_visibleLanes;
     int m_contentHeight = 0;
     QScrollBar* m_scrollBar;
+    int m_scrollBarWidth = 0; // its size hint, which costs too much to ask at every x
 
     // Self time per category in each of OverviewBins slices of the incident, for the strip.
     static constexpr int OverviewBins = 1024;
@@ -154,6 +155,7 @@ class FlameChartView : public QWidget
     TimeRange m_pressWindow;
     int m_pressScroll = 0;
     std::vector<TimelineLayout::Box> m_boxes; // reused by every row of every paint
+    QImage m_canvas;                          // the lanes' boxes, drawn pixel by pixel
 };
 
 } // namespace lundi

@@ -1,0 +1,217 @@
+// lundi-bench-flamechart [SPANS]: the flame chart over a million spans. Writes an incident of
+// generated call trees (calltrees.h; 64 clocks on 8 tracks, so each track has about 8 requests
+// at a time to pack), then measures the time from opening it to the first picture at 1600x900,
+// each repaint of a zoom/pan sweep (whole incident down to microseconds and back, pans at
+// several zooms, with and without a search), and the process's peak memory.
+
+#include "calltrees.h"
+
+#include "analysis/incidentsnapshot.h"
+#include "classifier.h"
+#include "flamechartview.h"
+#include "ingest/importerregistry.h"
+#include "ingest/ingestor.h"
+#include "store/store.h"
+#include "store/storeerror.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QTemporaryDir>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+using namespace lundi;
+
+namespace {
+
+constexpr int Tracks = 8;
+constexpr int Clocks = 64;
+constexpr uint64_t Seed = 42;
+
+using Clock = std::chrono::steady_clock;
+
+double millisecondsSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+double median(std::vector<double> values)
+{
+    std::sort(values.begin(), values.end());
+    const size_t mid = values.size() / 2;
+    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
+}
+
+void writeStore(const QString& path, qint64 count)
+{
+    Store store(path);
+    const ImporterRegistry registry(QStringList{});
+    const Classifier classifier = Classifier::standard();
+    Ingestor ingestor(store, registry, classifier);
+    ingestor.importGenerated(QStringLiteral("lundi-bench"), QStringLiteral("lundi-bench-flamechart"),
+                             QByteArray::number(count), {}, [count](Sink& sink) {
+                                 std::vector<TrackId> tracks;
+                                 for (int t = 0; t < Tracks; ++t) {
+                                     TrackSpec track;
+                                     track.kind = TrackKind::Service;
+                                     track.name = QStringLiteral("service-%1").arg(t);
+                                     tracks.push_back(sink.addTrack(track));
+                                 }
+                                 std::vector<StringId> names, cats;
+                                 for (int name = 0; name < bench::NameCount; ++name) {
+                                     names.push_back(sink.intern(bench::frameName(name)));
+                                     cats.push_back(sink.intern(bench::frameCat(name)));
+                                 }
+                                 std::vector<SpanId> ids;
+                                 bench::generateCallTrees(
+                                     count, Clocks, Seed,
+                                     [&](int clock, const std::vector<bench::CallNode>& tree) {
+                                         ids.clear();
+                                         for (const bench::CallNode& node : tree) {
+                                             SpanSpec span;
+                                             span.track = tracks[size_t(clock % Tracks)];
+                                             span.parent = node.parent >= 0 ? ids[size_t(node.parent)] : 0;
+                                             span.name = names[size_t(node.name)];
+                                             span.cat = cats[size_t(node.name)];
+                                             span.startNs = node.startNs;
+                                             span.durNs = node.durNs;
+                                             ids.push_back(sink.addSpan(span));
+                                         }
+                                     });
+                             });
+}
+
+double paintMs(FlameChartView& view, QImage& image)
+{
+    const auto start = Clock::now();
+    view.render(&image);
+    return millisecondsSince(start);
+}
+
+struct Sweep
+{
+    std::vector<double> ms;
+    TimeRange worstWindow;
+    double worst = 0;
+
+    void add(FlameChartView& view, QImage& image)
+    {
+        const double t = paintMs(view, image);
+        ms.push_back(t);
+        if (t > worst) {
+            worst = t;
+            worstWindow = view.visibleWindow();
+        }
+    }
+};
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const qint64 count = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
+    if (argc > 2 || count < 1) {
+        std::fprintf(stderr, "usage: lundi-bench-flamechart [SPANS]\n");
+        return 2;
+    }
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("flamechart.lundi"));
+    const auto writing = Clock::now();
+    try {
+        writeStore(path, count);
+    } catch (const StoreError& error) {
+        std::fprintf(stderr, "lundi-bench-flamechart: %s\n", qPrintable(error.sentence()));
+        return 1;
+    }
+    const double written = millisecondsSince(writing);
+
+    FlameChartView view;
+    view.resize(1600, 900);
+    QImage image(view.size(), QImage::Format_RGB32);
+
+    // Opening to first picture: what the window does with a file, with the layout in it.
+    const auto opening = Clock::now();
+    std::shared_ptr<const IncidentSnapshot> snapshot;
+    try {
+        const Store store(path);
+        snapshot = IncidentSnapshot::load(store);
+    } catch (const StoreError& error) {
+        std::fprintf(stderr, "lundi-bench-flamechart: %s\n", qPrintable(error.sentence()));
+        return 1;
+    }
+    const double loaded = millisecondsSince(opening);
+    view.setSnapshot(snapshot);
+    const double firstPaint = paintMs(view, image);
+    const double firstPicture = millisecondsSince(opening);
+
+    // The sweep: centred in the middle of the incident, from everything down to 2 µs in 30
+    // steps and back, then pans at four zooms; all of it again with a search on.
+    const TimeRange full = snapshot->timeRange;
+    const qint64 middle = full.startNs + (full.endNs - full.startNs) / 2;
+    const double fullWidth = double(full.endNs - full.startNs);
+    const double narrowest = 2'000;
+    std::vector<TimeRange> windows;
+    for (int step = 0; step <= 60; ++step) {
+        const double share = step <= 30 ? step / 30.0 : (60 - step) / 30.0;
+        const qint64 w = qint64(fullWidth * std::pow(narrowest / fullWidth, share));
+        windows.push_back({middle - w / 2, middle - w / 2 + w});
+    }
+    for (const double w : {fullWidth / 10, 1e8, 1e6, 1e4}) {
+        for (int pan = 0; pan < 10; ++pan) {
+            const qint64 start = middle + qint64(pan * w * 0.3);
+            windows.push_back({start, start + qint64(w)});
+        }
+    }
+    Sweep plain, searching;
+    for (const TimeRange& window : windows) {
+        view.setVisibleWindow(window);
+        plain.add(view, image);
+    }
+    Highlight highlight;
+    auto matches = std::make_shared<std::vector<bool>>(snapshot->strings.size(), false);
+    for (size_t name = 0; name < matches->size(); name += 7)
+        (*matches)[name] = true;
+    highlight.matches = matches;
+    view.setHighlight(highlight);
+    for (const TimeRange& window : windows) {
+        view.setVisibleWindow(window);
+        searching.add(view, image);
+    }
+
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const double rssMb = usage.ru_maxrss / 1024.0;
+
+    // The layout alone, once more, after the peak memory was read (it holds a second copy).
+    const auto building = Clock::now();
+    const TimelineLayout layout = TimelineLayout::build(snapshot->spans, snapshot->tracks);
+    const double build = millisecondsSince(building);
+
+    std::printf("Flame chart over %zu spans on %d tracks (%d rows), 1600x900\n", snapshot->spans.size(),
+                Tracks, snapshot->timeline.rowCount());
+    std::printf("  first picture:     %.0f ms  (open + load + layout %.0f ms, first paint %.1f ms; target: "
+                "under 1000 ms)\n",
+                firstPicture, loaded, firstPaint);
+    std::printf("  layout build:      %.0f ms  (of the load; target: well under 500 ms)\n", build);
+    for (const auto& [name, sweep] :
+         {std::pair{"repaint:          ", &plain}, {"repaint, search:  ", &searching}}) {
+        std::printf("  %s median %.1f ms, worst %.1f ms over %zu windows (worst at a %.0f ns window; target: "
+                    "under 16 ms)\n",
+                    name, median(sweep->ms), sweep->worst, sweep->ms.size(),
+                    double(sweep->worstWindow.endNs - sweep->worstWindow.startNs));
+    }
+    std::printf("  peak memory (RSS): %.0f MB  (target: under 400 MB)\n", rssMb);
+    std::printf("  (writing the store through StoreSink took %.1f s, once)\n", written / 1000);
+    return 0;
+}
