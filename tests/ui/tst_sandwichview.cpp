@@ -1,0 +1,172 @@
+// SandwichView offscreen: the callers grow up from the frame, the callees hang below it, with
+// widths by time; nothing selected or a frame absent from the range says so.
+
+#include "categorypalette.h"
+#include "sandwichview.h"
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace lundi;
+
+namespace {
+
+constexpr StringId M = 1, F = 2, G = 3, H = 4, Z = 5;
+constexpr int Width = 400;
+
+// M [0,100) api calls F [0,60) gpu, which calls H [0,30) storage; M also calls G [60,100)
+// network, which calls F [70,90). F: 80 ns in 2 calls, 60 of them from M, 20 from G (from M).
+std::shared_ptr<const FlameTree> calls()
+{
+    return std::make_shared<const FlameTree>(FlameTree::build({{1, 0, 1, M, Category::Api, 0, 100},
+                                                               {2, 1, 1, F, Category::Gpu, 0, 60},
+                                                               {3, 2, 1, H, Category::Storage, 0, 30},
+                                                               {4, 1, 1, G, Category::Network, 60, 40},
+                                                               {5, 4, 1, F, Category::Gpu, 70, 20}}));
+}
+
+std::shared_ptr<const std::vector<QString>> names()
+{
+    return std::make_shared<const std::vector<QString>>(
+        std::vector<QString>{QString(), QStringLiteral("M"), QStringLiteral("F"), QStringLiteral("G"),
+                             QStringLiteral("H"), QStringLiteral("Z")});
+}
+
+// The node at a path of frames below a tree's root, or -1.
+qint32 nodeOf(const FlameTree& tree, std::initializer_list<StringId> path)
+{
+    qint32 node = 0;
+    for (StringId frame : path) {
+        qint32 next = -1;
+        for (qint32 c : tree.nodes()[size_t(node)].children)
+            if (tree.nodes()[size_t(c)].frame == frame)
+                next = c;
+        if (next < 0)
+            return -1;
+        node = next;
+    }
+    return node;
+}
+
+int rowOf(const FlameGraphView& view, qint32 node, int x = 2)
+{
+    for (int y = 0; y < view.height(); ++y) {
+        if (view.nodeAt(QPoint(x, y)) == node)
+            return y + 1;
+    }
+    return -1;
+}
+
+// The last x of a colour on a line, or -1.
+int lastOf(const QImage& image, int y, const QColor& colour)
+{
+    int last = -1;
+    for (int x = 0; x < image.width(); ++x)
+        if (image.pixelColor(x, y) == colour)
+            last = x;
+    return last;
+}
+
+} // namespace
+
+class TestSandwichView : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void init()
+    {
+        m_view = std::make_unique<SandwichView>();
+        m_view->resize(Width, 500);
+        m_view->setTree(calls(), names());
+        m_view->show();
+    }
+
+    void nothingSelected()
+    {
+        QVERIFY(!m_view->callersView()->isVisible());
+        QVERIFY(!m_view->calleesView()->isVisible());
+        bool said = false;
+        for (const QLabel* label : m_view->findChildren<QLabel*>())
+            said = said || (label->isVisible() && label->text().contains(QStringLiteral("Select a frame")));
+        QVERIFY(said);
+    }
+
+    void callersAboveCalleesBelow()
+    {
+        m_view->setSelectedFrame(F);
+        FlameGraphView* callers = m_view->callersView();
+        FlameGraphView* callees = m_view->calleesView();
+        QVERIFY(callers->isVisible() && callees->isVisible());
+        QVERIFY(callers->mapTo(m_view.get(), QPoint()).y() < callees->mapTo(m_view.get(), QPoint()).y());
+        QVERIFY2(m_view->title().contains(QStringLiteral("F — 80 ns in 2 calls")),
+                 qPrintable(m_view->title()));
+
+        // Callers: F at the bottom, full width; above it M for 60 of F's 80 ns (75%), G for 20.
+        const FlameTree& up = *callers->tree();
+        QCOMPARE(up.root().frame, F);
+        QCOMPARE(up.root().totalNs, 80);
+        const qint32 m = nodeOf(up, {M});
+        const qint32 g = nodeOf(up, {G});
+        const qint32 gm = nodeOf(up, {G, M});
+        QVERIFY(m > 0 && g > 0 && gm > 0);
+        QCOMPARE(up.nodes()[size_t(m)].totalNs, 60);
+        QCOMPARE(up.nodes()[size_t(gm)].totalNs, 20);
+        const int yRoot = rowOf(*callers, 0);
+        const int yM = rowOf(*callers, m);
+        const int yGM = rowOf(*callers, gm, 350);
+        QVERIFY(yRoot > yM && yM > yGM && yGM > 0);
+        const QImage above = callers->grab().toImage();
+        // F is the selected frame: outlined, its fill starts inside the outline.
+        QVERIFY(lastOf(above, yRoot + 2, CategoryPalette::fill(Category::Gpu)) >= Width - 6);
+        QVERIFY(qAbs(lastOf(above, yM, CategoryPalette::fill(Category::Api)) + 1 - 300) <= 2);
+        QVERIFY(lastOf(above, yM, CategoryPalette::fill(Category::Network)) >= Width - 2);
+        QCOMPARE(above.pixelColor(2, yGM), callers->palette().color(QPalette::Base)); // nothing above M
+
+        // Callees: F at the top, full width; H below it for 30 of 80 ns.
+        const FlameTree& down = *callees->tree();
+        QCOMPARE(down.root().frame, F);
+        const qint32 h = nodeOf(down, {H});
+        QVERIFY(h > 0);
+        const int yTop = rowOf(*callees, 0);
+        const int yH = rowOf(*callees, h);
+        QVERIFY(yTop < yH);
+        const QImage below = callees->grab().toImage();
+        QVERIFY(lastOf(below, yTop + 2, CategoryPalette::fill(Category::Gpu)) >= Width - 6);
+        QVERIFY(qAbs(lastOf(below, yH, CategoryPalette::fill(Category::Storage)) + 1 - 150) <= 2);
+    }
+
+    void clickSelectsACaller()
+    {
+        m_view->setSelectedFrame(F);
+        QSignalSpy selected(m_view.get(), &SandwichView::frameSelected);
+        FlameGraphView* callers = m_view->callersView();
+        QTest::mouseClick(callers, Qt::LeftButton, {},
+                          QPoint(100, rowOf(*callers, nodeOf(*callers->tree(), {M}))));
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(selected.front().front().value<StringId>(), M);
+        // The window answers with the new selection: M is now in the middle, a root with no callers.
+        m_view->setSelectedFrame(M);
+        QCOMPARE(m_view->callersView()->tree()->root().frame, M);
+        QVERIFY(m_view->callersView()->tree()->root().children.empty());
+        QCOMPARE(m_view->calleesView()->tree()->root().totalNs, 100);
+    }
+
+    void frameAbsentFromTheRange()
+    {
+        m_view->setSelectedFrame(Z);
+        QVERIFY(m_view->callersView()->isVisible());
+        QCOMPARE(m_view->callersView()->tree()->root().totalNs, 0);
+        QCOMPARE(m_view->callersView()->nodeAt(QPoint(100, 100)), -1);
+        QCOMPARE(m_view->title(), QStringLiteral("Z"));
+        m_view->setSelectedFrame(0);
+        QVERIFY(!m_view->callersView()->isVisible());
+    }
+
+  private:
+    std::unique_ptr<SandwichView> m_view;
+};
+
+QTEST_MAIN(TestSandwichView)
+#include "tst_sandwichview.moc"

@@ -1,0 +1,146 @@
+#pragma once
+
+#include "analysis/flametree.h"
+#include "highlight.h"
+
+#include <QWidget>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace lundi {
+
+// A flame graph of a FlameTree: children left-heavy (widest first), roots at the top (icicle)
+// or at the bottom (flame). A click selects a frame and zooms into it, so that it fills the
+// width; a strip at the top holds the breadcrumbs of the zoom, each one clickable, and back()
+// returns to the previous zoom. Frames narrower than two pixels are merged into one box per
+// parent and their subtrees skipped, so a paint costs what is visible, not the tree's size.
+class FlameGraphView : public QWidget
+{
+    Q_OBJECT
+
+  public:
+    // The name of a track node (FlameTree::Roots::ByTrack).
+    using TrackNames = std::function<QString(TrackId)>;
+
+    explicit FlameGraphView(QWidget* parent = nullptr);
+    ~FlameGraphView() override;
+
+    // names is indexed by StringId. The zoom (and the Back history) is kept where the same path
+    // of frame names leads to a node of the new tree, as after a change of the time range.
+    void setTree(std::shared_ptr<const FlameTree> tree, std::shared_ptr<const std::vector<QString>> names);
+    std::shared_ptr<const FlameTree> tree() const { return m_tree; }
+    void setTrackNames(TrackNames names);
+    void setHighlight(const Highlight& highlight);
+    // Frames of this name are outlined; 0: none.
+    void setSelectedFrame(StringId name);
+    StringId selectedFrame() const { return m_selected; }
+    bool isIcicle() const { return m_icicle; }
+    // What the view says when the tree has no time to show.
+    void setEmptyText(const QString& text);
+    // What the strip says on the right while the view is not zoomed; empty: the root's total
+    // and how to zoom.
+    void setCaption(const QString& text);
+
+    // The node (index into the tree's nodes) that fills the width; 0: the root.
+    qint32 zoomedNode() const { return m_zoom; }
+    // Zooms into a node, remembering the current zoom for back().
+    void zoomTo(qint32 node);
+    bool canGoBack() const { return !m_history.empty(); }
+    // The node drawn at a point of the widget, or -1 (background, breadcrumbs, merged frames).
+    qint32 nodeAt(QPoint pos) const;
+
+    QSize sizeHint() const override;
+
+  public Q_SLOTS:
+    void back();
+    // Roots at the top (icicle, the default) or at the bottom (flame).
+    void setIcicle(bool icicle);
+
+  Q_SIGNALS:
+    // A frame was clicked (a named one: track nodes and the root select nothing).
+    void frameSelected(lundi::StringId name);
+    void canGoBackChanged(bool canGoBack);
+    void zoomChanged(qint32 node);
+
+  protected:
+    bool event(QEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void changeEvent(QEvent* event) override;
+
+  private:
+    // One step of a path from the root, by name, so it can be found again in another tree.
+    struct Step
+    {
+        qint64 frame = 0;
+        QString name;
+    };
+    // What lies under a point: a node, or the merged box of a parent's narrow children.
+    struct Hit
+    {
+        qint32 node = -1;
+        qint32 restOf = -1; // the parent whose children from restFirst on are merged
+        qint32 restFirst = 0;
+    };
+    struct Crumb
+    {
+        qint32 node = 0;
+        QRect rect;
+        QString text;
+    };
+    class Painter;
+
+    void prepareTree();
+    void computeMatches();
+    QString frameName(qint64 frame) const;
+    QString nodeName(qint32 node) const { return frameName(m_tree->nodes()[size_t(node)].frame); }
+    std::vector<Step> pathOf(qint32 node) const;
+    qint32 find(const std::vector<Step>& path) const;
+    void setZoom(qint32 node);
+    bool empty() const;
+    int rowHeight() const;
+    QRect stripRect() const;
+    QRect graphRect() const;
+    int visibleRows() const;
+    Hit hitAt(QPoint pos) const;
+    std::vector<Crumb> crumbs() const;
+    int crumbAt(QPoint pos) const;
+    QString toolTipFor(const Hit& hit) const;
+
+    std::shared_ptr<const FlameTree> m_tree;
+    std::shared_ptr<const std::vector<QString>> m_names;
+    TrackNames m_trackNames;
+    Highlight m_highlight;
+    StringId m_selected = 0;
+    bool m_icicle = true;
+    QString m_emptyText;
+    QString m_caption;
+
+    // Per tree: each node's children widest first, as [m_childBegin[n], m_childBegin[n + 1]) of
+    // m_children, with the total of each child and of those after it (the merged rest).
+    std::vector<qint32> m_childBegin;
+    std::vector<qint32> m_children;
+    std::vector<qint64> m_restTotal;
+    // Per tree and highlight: whether a node's subtree holds a match, and whether a child or
+    // one after it does (so a merged box shows that a match hides in it).
+    std::vector<bool> m_subtreeMatched;
+    std::vector<bool> m_restMatched;
+    // The width of each node's label in the current font, measured when first drawn; -1: not yet.
+    mutable std::vector<int> m_nameWidth;
+
+    qint32 m_zoom = 0;
+    std::vector<qint32> m_history;
+    qint32 m_hover = -1;
+    Hit m_press;
+    int m_pressCrumb = -1;
+    bool m_clickZoomed = false; // the click before a double click zoomed in
+};
+
+} // namespace lundi
