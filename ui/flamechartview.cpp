@@ -280,7 +280,8 @@ void FlameChartView::computeOverview()
     for (const SpanRecord& span : spans) {
         if (m_hiddenTracks.contains(span.track))
             continue;
-        add(span.category, span.startNs, span.startNs + span.durNs, 1);
+        const qint64 endNs = span.startNs + std::max<qint64>(span.durNs, 0);
+        add(span.category, span.startNs, endNs, 1);
         if (span.parent == 0)
             continue;
         const qint64 guess = span.parent - firstId;
@@ -289,7 +290,7 @@ void FlameChartView::computeOverview()
                 ? qint32(guess)
                 : m_snapshot->indexOf(span.parent);
         if (parent >= 0 && spans[size_t(parent)].track == span.track)
-            add(spans[size_t(parent)].category, span.startNs, span.startNs + span.durNs, -1);
+            add(spans[size_t(parent)].category, span.startNs, endNs, -1);
     }
     std::array<double, 8> running{};
     for (int b = 0; b < OverviewBins; ++b) {
@@ -487,6 +488,8 @@ void FlameChartView::paintLabel(QPainter& painter, const QRectF& box, StringId n
 {
     const int available = int(box.width()) - 2 * LabelPadding;
     if (available < 3 * m_charWidth)
+        return;
+    if (name <= 0 || size_t(name) >= m_nameWidths.size())
         return;
     const QString& full = m_snapshot->strings[size_t(name)];
     if (full.isEmpty())

@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 
 #include <cmath>
 
@@ -258,6 +259,41 @@ class TestFlameChartView : public QObject
         drag(m_view.get(), empty, empty);
         QCOMPARE(selected.count(), 2);
         QCOMPARE(selected.last().first().value<SpanId>(), SpanId(0));
+    }
+
+    void selectingASpanOffScreenBringsItIntoView()
+    {
+        m_view->setVisibleWindow({T0, T0 + 100'000'000});
+        m_view->setSelectedSpan(2); // beta, 500-900 ms
+        QCOMPARE(m_view->selectedSpan(), SpanId(2));
+        const TimeRange window = m_view->visibleWindow();
+        QVERIFY(window.startNs < T0 + 900'000'000 && window.endNs > T0 + 500'000'000);
+        // Outlined in the highlight colour.
+        const QImage image = m_view->grab().toImage();
+        const int y = m_view->rowTop(smallIncidentLayout().rowOf(1)) + m_view->rowHeight() / 2;
+        const int x = int(std::floor(expectedX(T0 + 500'000'000)));
+        QCOMPARE(image.pixelColor(x, y), m_view->palette().color(QPalette::Highlight));
+        // One already in view leaves the window alone.
+        m_view->setSelectedSpan(3); // gamma, 200-600 ms
+        QCOMPARE(m_view->visibleWindow().startNs, window.startNs);
+    }
+
+    void toolTipShowsNamesAsPlainText()
+    {
+        auto snapshot = std::make_shared<IncidentSnapshot>(*smallIncident());
+        snapshot->strings[1] = QStringLiteral("<b>x</b>");
+        m_view->setSnapshot(snapshot);
+        m_view->show();
+        const QPoint at(int(expectedX(T0 + 350'000'000)),
+                        m_view->rowTop(smallIncidentLayout().rowOf(0)) + m_view->rowHeight() / 2);
+        QHelpEvent help(QEvent::ToolTip, at, m_view->mapToGlobal(at));
+        QApplication::sendEvent(m_view.get(), &help);
+        const QString text = QToolTip::text();
+        QVERIFY2(text.contains(QStringLiteral("&lt;b&gt;x&lt;/b&gt;")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("api")));
+        QVERIFY(text.contains(QStringLiteral("track-1")));
+        QVERIFY(text.contains(QStringLiteral("2026-11-23T08:14:05.100Z")));
+        QToolTip::hideText();
     }
 
     void overviewClickCentresTheWindow()
