@@ -39,7 +39,6 @@ FlameChartView::FlameChartView(QWidget* parent)
     : QWidget(parent), m_scrollBar(new QScrollBar(Qt::Vertical, this))
 {
     setFocusPolicy(Qt::StrongFocus);
-    setMouseTracking(false);
     setAttribute(Qt::WA_OpaquePaintEvent);
     m_scrollBarWidth = m_scrollBar->sizeHint().width();
     m_scrollBar->setSingleStep(m_rowHeight);
@@ -56,16 +55,21 @@ QSize FlameChartView::sizeHint() const
 
 void FlameChartView::setSnapshot(std::shared_ptr<const IncidentSnapshot> snapshot)
 {
+    // A new snapshot of the same incident (after an import into it) keeps the zoom and scroll.
+    const bool sameIncident =
+        m_snapshot && snapshot && m_snapshot->path == snapshot->path && !snapshot->path.isEmpty();
     m_snapshot = std::move(snapshot);
     m_selectedIndex = m_snapshot ? m_snapshot->indexOf(m_selectedSpan) : -1;
     m_nameWidths.assign(m_snapshot ? m_snapshot->strings.size() : 0, -1);
     m_elided.clear();
     m_overview.clear();
     m_overviewPicture = QImage();
-    m_scrollBar->setValue(0);
+    const int scroll = sameIncident ? m_scrollBar->value() : 0;
     relayoutLanes();
+    m_scrollBar->setValue(scroll);
+    const TimeRange window = sameIncident ? m_window : fullRange();
     m_window = {};
-    setVisibleWindow(fullRange());
+    setVisibleWindow(window);
     update();
 }
 
@@ -326,7 +330,7 @@ void FlameChartView::paintEmpty(QPainter& painter, const QString& sentence) cons
     painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, sentence);
 }
 
-void FlameChartView::paintOverview(QPainter& painter) const
+void FlameChartView::paintOverview(QPainter& painter)
 {
     const QRect strip = overviewRect();
     const QColor window = palette().color(QPalette::Window);
@@ -335,9 +339,8 @@ void FlameChartView::paintOverview(QPainter& painter) const
     painter.drawText(QRect(8, 0, LabelColumnWidth - 16, strip.height()), Qt::AlignVCenter | Qt::AlignLeft,
                      tr("Whole incident"));
 
-    auto* self = const_cast<FlameChartView*>(this);
     if (m_overview.empty())
-        self->computeOverview();
+        computeOverview();
     if (m_overviewPicture.size() != strip.size()) {
         // Stacked self time per category, scaled to the busiest column.
         QImage picture(strip.size(), QImage::Format_RGB32);
@@ -379,7 +382,7 @@ void FlameChartView::paintOverview(QPainter& painter) const
                 y -= h;
             }
         }
-        self->m_overviewPicture = picture;
+        m_overviewPicture = picture;
     }
     painter.drawImage(strip.topLeft(), m_overviewPicture);
 
@@ -640,7 +643,7 @@ void FlameChartView::paintLanes(QPainter& painter)
         painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5));
     if (!selectedRect.isNull()) {
         painter.setPen(QPen(palette().color(QPalette::Highlight), 2));
-        painter.drawRect(selectedRect.adjusted(0, 0, 0, 0));
+        painter.drawRect(selectedRect);
     }
     if (!m_range.isEmpty()) {
         QColor shade = palette().color(QPalette::Highlight);

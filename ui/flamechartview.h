@@ -116,7 +116,7 @@ class FlameChartView : public QWidget
     QString toolTipFor(const Hit& hit) const;
     void revealSpan(qint32 index);
 
-    void paintOverview(QPainter& painter) const;
+    void paintOverview(QPainter& painter);
     void paintRuler(QPainter& painter);
     void paintLanes(QPainter& painter);
     void paintLabel(QPainter& painter, const QRectF& box, StringId name);

@@ -307,6 +307,21 @@ class TestFlameChartView : public QObject
         QVERIFY(std::abs(window.startNs + 50'000'000 - (T0 + Second / 2)) <= Second / strip.width() + 1);
     }
 
+    void aNewSnapshotOfTheSameIncidentKeepsTheZoom()
+    {
+        auto first = std::make_shared<IncidentSnapshot>(*smallIncident());
+        first->path = QStringLiteral("/tmp/a.lundi");
+        m_view->setSnapshot(first);
+        m_view->setVisibleWindow({T0 + 100'000'000, T0 + 200'000'000});
+        m_view->setSnapshot(std::make_shared<IncidentSnapshot>(*first));
+        QCOMPARE(m_view->visibleWindow().startNs, T0 + 100'000'000);
+        auto other = std::make_shared<IncidentSnapshot>(*first);
+        other->path = QStringLiteral("/tmp/b.lundi");
+        m_view->setSnapshot(other);
+        QCOMPARE(m_view->visibleWindow().startNs, T0);
+        QCOMPARE(m_view->visibleWindow().endNs, T0 + Second);
+    }
+
     void hiddenTracksLoseTheirLanes()
     {
         const int row = smallIncidentLayout().rowOf(2);
