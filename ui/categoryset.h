@@ -8,6 +8,7 @@ namespace lundi {
 class CategorySet
 {
   public:
+    CategorySet() = default; // all of them
     static CategorySet all() { return CategorySet(0xff); }
     static CategorySet only(Category category) { return CategorySet(bit(category)); }
 
@@ -23,7 +24,7 @@ class CategorySet
     explicit CategorySet(quint8 bits) : m_bits(bits) {}
     static quint8 bit(Category category) { return quint8(1u << unsigned(category)); }
 
-    quint8 m_bits;
+    quint8 m_bits = 0xff;
 };
 
 } // namespace lundi
