@@ -6,9 +6,12 @@
 
 #include <QHelpEvent>
 #include <QKeyEvent>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QScrollBar>
 #include <QToolTip>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <utility>
@@ -30,16 +33,24 @@ QString percent(qint64 part, qint64 whole)
     return QString::number(100.0 * double(part) / double(whole), 'f', 1) + QLatin1Char('%');
 }
 
+QString calls(qint64 count)
+{
+    return count == 1 ? FlameGraphView::tr("1 call")
+                      : FlameGraphView::tr("%1 calls").arg(QLocale().toString(count));
+}
+
 } // namespace
 
 // One paint of the graph: walks the visible part of the tree from the zoomed node, drawing
-// each box at most once and stopping at boxes too narrow or rows out of sight.
+// each box at most once and stopping at boxes too narrow or rows out of sight. Rows above the
+// view are walked only along the subtrees that reach into it, and not drawn.
 class FlameGraphView::Painter
 {
   public:
     Painter(const FlameGraphView& view, QPainter& painter)
         : m_view(view), m_painter(painter), m_nodes(view.m_tree->nodes()), m_metrics(view.fontMetrics()),
-          m_graph(view.graphRect()), m_rowHeight(view.rowHeight()), m_rows(view.visibleRows()),
+          m_graph(view.graphRect()), m_rowHeight(view.rowHeight()), m_offset(view.rootOffset()),
+          m_firstRow(m_offset / m_rowHeight), m_lastRow((m_offset + m_graph.height() - 1) / m_rowHeight),
           m_background(view.palette().color(QPalette::Base)), m_dimText(view.palette().color(QPalette::Text)),
           m_rest(CategoryPalette::dimmed(CategoryPalette::fill(Category::Other), m_background)),
           m_minLabel(m_metrics.averageCharWidth() * 3 + 2 * LabelPadding),
@@ -51,10 +62,11 @@ class FlameGraphView::Painter
     void paint(qint32 node, double left, double right, int depth)
     {
         const FlameTree::Node& here = m_nodes[size_t(node)];
-        box(node, qRound(left), qRound(right), depth);
+        if (depth >= m_firstRow)
+            box(node, qRound(left), qRound(right), depth);
         const size_t begin = size_t(m_view.m_childBegin[size_t(node)]);
         const size_t end = size_t(m_view.m_childBegin[size_t(node) + 1]);
-        if (depth + 1 >= m_rows || begin == end)
+        if (depth + 1 > m_lastRow || begin == end)
             return;
         // Children that overlap or overhang their parent sum to more than it: keep them inside.
         const qint64 whole = std::max(here.totalNs, m_view.m_restTotal[begin]);
@@ -67,10 +79,12 @@ class FlameGraphView::Painter
             const double width = double(m_nodes[size_t(child)].totalNs) * scale;
             if (width < MinBoxPx) {
                 // Widest first: every child from here on is as narrow. One box stands for them.
-                rest(k, qRound(x), qRound(x + double(m_view.m_restTotal[k]) * scale), depth + 1);
+                if (depth + 1 >= m_firstRow)
+                    rest(k, qRound(x), qRound(x + double(m_view.m_restTotal[k]) * scale), depth + 1);
                 break;
             }
-            paint(child, x, x + width, depth + 1);
+            if (depth + 1 + m_view.m_height[size_t(child)] >= m_firstRow)
+                paint(child, x, x + width, depth + 1);
             x += width;
         }
     }
@@ -78,8 +92,8 @@ class FlameGraphView::Painter
   private:
     QRect rowRect(int left, int right, int depth) const
     {
-        const int top = m_view.m_icicle ? m_graph.top() + depth * m_rowHeight
-                                        : m_graph.bottom() + 1 - (depth + 1) * m_rowHeight;
+        const int top = m_view.m_icicle ? m_graph.top() + depth * m_rowHeight - m_offset
+                                        : m_graph.bottom() + 1 - (depth + 1) * m_rowHeight + m_offset;
         // A pixel of background between neighbours and rows, where there is room for it.
         const int width = right - left;
         return QRect(m_graph.left() + left, top, width >= 4 ? width - 1 : width, m_rowHeight - 1);
@@ -123,7 +137,17 @@ class FlameGraphView::Painter
         int& width = m_view.m_nameWidth[size_t(node)];
         if (width < 0)
             width = m_metrics.horizontalAdvance(text);
-        if (width > available) {
+        int shown = width;
+        // The root says what it holds in all where that fits: the strip's crumb already says "all".
+        if (here.frame == 0 && here.parent < 0) {
+            const QString total = FlameGraphView::tr("%1 — %2").arg(text, TimeFormat::duration(here.totalNs));
+            const int totalWidth = m_metrics.horizontalAdvance(total);
+            if (totalWidth <= available) {
+                text = total;
+                shown = totalWidth;
+            }
+        }
+        if (shown > available) {
             // A letter or two and an ellipsis say nothing: keep at least three of the name.
             text = m_metrics.elidedText(text, Qt::ElideRight, available);
             if (text.size() < 4)
@@ -136,7 +160,7 @@ class FlameGraphView::Painter
     // Children from k on of a parent, each too narrow to draw, as one box.
     void rest(size_t k, int left, int right, int depth)
     {
-        if (right <= left || depth >= m_rows)
+        if (right <= left)
             return;
         const bool matched = !m_view.m_restMatched.empty() && m_view.m_restMatched[k];
         m_painter.fillRect(rowRect(left, right, depth), matched ? CategoryPalette::match() : m_rest);
@@ -148,7 +172,9 @@ class FlameGraphView::Painter
     const QFontMetrics m_metrics;
     const QRect m_graph;
     const int m_rowHeight;
-    const int m_rows;
+    const int m_offset;
+    const int m_firstRow;
+    const int m_lastRow;
     const QColor m_background;
     QColor m_dimText;
     const QColor m_rest;
@@ -158,8 +184,14 @@ class FlameGraphView::Painter
 
 FlameGraphView::FlameGraphView(QWidget* parent)
     : QWidget(parent), m_emptyText(tr("No spans to show: none fall in the selected time range on the "
-                                      "visible tracks."))
+                                      "visible tracks.")),
+      m_scrollBar(new QScrollBar(Qt::Vertical, this))
 {
+    m_scrollBar->hide();
+    connect(m_scrollBar, &QScrollBar::valueChanged, this, [this] {
+        m_hover = -1;
+        update();
+    });
     setMouseTracking(true);
     setFocusPolicy(Qt::StrongFocus);
     setAttribute(Qt::WA_OpaquePaintEvent);
@@ -186,6 +218,7 @@ void FlameGraphView::setTree(std::shared_ptr<const FlameTree> tree,
     }
     const bool couldGoBack = canGoBack();
     const qint32 oldZoom = m_zoom;
+    const int offset = rootOffset();
 
     m_tree = std::move(tree);
     m_names = std::move(names);
@@ -202,9 +235,15 @@ void FlameGraphView::setTree(std::shared_ptr<const FlameTree> tree,
             if (node >= 0 && (m_history.empty() || m_history.back() != node))
                 m_history.push_back(node);
         }
-        m_zoom = std::max<qint32>(0, find(zoomPath));
+        const qint32 zoom = find(zoomPath);
+        m_zoom = std::max<qint32>(0, zoom);
         if (!m_history.empty() && m_history.back() == m_zoom)
             m_history.pop_back();
+        // The same frames at the root's edge: the scroll stays where it was.
+        updateScrollBar();
+        setRootOffset(zoom >= 0 ? offset : 0);
+    } else {
+        updateScrollBar();
     }
     if (couldGoBack != canGoBack())
         Q_EMIT canGoBackChanged(canGoBack());
@@ -218,6 +257,7 @@ void FlameGraphView::prepareTree()
     m_childBegin.clear();
     m_children.clear();
     m_restTotal.clear();
+    m_height.clear();
     m_nameWidth.clear();
     if (!m_tree)
         return;
@@ -243,6 +283,13 @@ void FlameGraphView::prepareTree()
     }
     m_childBegin.push_back(qint32(m_children.size()));
     m_nameWidth.assign(nodes.size(), -1);
+    // Children come after their parents: going backwards, a node's height is known before its
+    // parent's.
+    m_height.assign(nodes.size(), 0);
+    for (size_t n = nodes.size(); n-- > 1;) {
+        qint32& parent = m_height[size_t(nodes[n].parent)];
+        parent = std::max(parent, m_height[n] + 1);
+    }
 }
 
 void FlameGraphView::computeMatches()
@@ -298,6 +345,7 @@ void FlameGraphView::setIcicle(bool icicle)
         return;
     m_icicle = icicle;
     m_hover = -1;
+    setRootOffset(0);
     update();
 }
 
@@ -380,6 +428,9 @@ void FlameGraphView::setZoom(qint32 node)
 {
     m_zoom = node;
     m_hover = -1;
+    // The zoomed frame is the first row at the root's edge: in sight.
+    updateScrollBar();
+    setRootOffset(0);
     update();
     Q_EMIT zoomChanged(node);
 }
@@ -402,13 +453,78 @@ QRect FlameGraphView::stripRect() const
 QRect FlameGraphView::graphRect() const
 {
     const int top = stripRect().bottom() + 1;
-    return QRect(0, top, width(), std::max(0, height() - top));
+    const int right = m_scrollBar->isHidden() ? width() : m_scrollBar->x();
+    return QRect(0, top, std::max(0, right), std::max(0, height() - top));
 }
 
-int FlameGraphView::visibleRows() const
+int FlameGraphView::rootOffset() const
 {
-    const int rows = rowHeight();
-    return (graphRect().height() + rows - 1) / rows;
+    return m_icicle ? m_scrollBar->value() : m_scrollBar->maximum() - m_scrollBar->value();
+}
+
+void FlameGraphView::setRootOffset(int offset)
+{
+    m_scrollBar->setValue(m_icicle ? offset : m_scrollBar->maximum() - offset);
+}
+
+void FlameGraphView::updateScrollBar()
+{
+    const int offset = rootOffset();
+    const int top = stripRect().bottom() + 1;
+    const int graphHeight = std::max(0, height() - top);
+    const int barWidth = m_scrollBar->sizeHint().width();
+    int rows = 0;
+    bool needed = false;
+    if (!empty()) {
+        rows = drawnRows(width());
+        // With the bar the graph is narrower, and may hold fewer rows: never more.
+        needed = rows * rowHeight() > graphHeight;
+        if (needed)
+            rows = drawnRows(std::max(0, width() - barWidth));
+    }
+    m_scrollBar->setGeometry(width() - barWidth, top, barWidth, graphHeight);
+    m_scrollBar->setVisible(needed);
+    m_scrollBar->setSingleStep(rowHeight());
+    m_scrollBar->setPageStep(std::max(1, graphHeight));
+    m_scrollBar->setRange(0, std::max(0, rows * rowHeight() - graphHeight));
+    setRootOffset(offset);
+}
+
+int FlameGraphView::drawnRows(double width) const
+{
+    int rows = 0;
+    deepestRow(m_zoom, 0, width, 0, rows);
+    return rows;
+}
+
+// The paint's walk without drawing, pruned to the subtrees that could go deeper than the deepest
+// row found so far: widest first, the first path down usually finds it.
+void FlameGraphView::deepestRow(qint32 node, double left, double right, int depth, int& rows) const
+{
+    if (qRound(right) <= qRound(left))
+        return;
+    rows = std::max(rows, depth + 1);
+    const FlameTree::Node& here = m_tree->nodes()[size_t(node)];
+    const size_t begin = size_t(m_childBegin[size_t(node)]);
+    const size_t end = size_t(m_childBegin[size_t(node) + 1]);
+    if (begin == end || depth + 1 + m_height[size_t(node)] <= rows)
+        return;
+    const qint64 whole = std::max(here.totalNs, m_restTotal[begin]);
+    if (whole <= 0)
+        return;
+    const double scale = (right - left) / double(whole);
+    double x = left;
+    for (size_t k = begin; k < end; ++k) {
+        const qint32 child = m_children[k];
+        const double width = double(m_tree->nodes()[size_t(child)].totalNs) * scale;
+        if (width < MinBoxPx) {
+            if (qRound(x + double(m_restTotal[k]) * scale) > qRound(x))
+                rows = std::max(rows, depth + 2);
+            break;
+        }
+        deepestRow(child, x, x + width, depth + 1, rows);
+        x += width;
+    }
 }
 
 FlameGraphView::Hit FlameGraphView::hitAt(QPoint pos) const
@@ -417,7 +533,8 @@ FlameGraphView::Hit FlameGraphView::hitAt(QPoint pos) const
     if (empty() || !graph.contains(pos))
         return {};
     const int rowHeight = this->rowHeight();
-    const int row = m_icicle ? (pos.y() - graph.top()) / rowHeight : (graph.bottom() - pos.y()) / rowHeight;
+    const int row = m_icicle ? (pos.y() - graph.top() + rootOffset()) / rowHeight
+                             : (graph.bottom() - pos.y() + rootOffset()) / rowHeight;
     const int x = pos.x() - graph.left();
     const std::vector<FlameTree::Node>& nodes = m_tree->nodes();
     qint32 node = m_zoom;
@@ -524,10 +641,18 @@ QString FlameGraphView::toolTipFor(const Hit& hit) const
 {
     const std::vector<FlameTree::Node>& nodes = m_tree->nodes();
     const qint64 all = m_tree->root().totalNs;
+    // Among callers, a node's figures are the root frame's, not the caller's: say so.
+    const bool through = m_toolTipMode == ToolTipMode::RootThrough;
     if (hit.restOf >= 0) {
         const size_t first = size_t(m_childBegin[size_t(hit.restOf)] + hit.restFirst);
         const qint64 total = m_restTotal[first];
         const qint64 count = m_childBegin[size_t(hit.restOf) + 1] - qint64(first);
+        if (through)
+            return tr("%n callers too narrow to draw; click to zoom into %1", nullptr, int(count))
+                       .arg(nodeName(hit.restOf)) +
+                   QLatin1Char('\n') +
+                   tr("%1 through them: %2 (%3)")
+                       .arg(nodeName(0), TimeFormat::duration(total), percent(total, all));
         return tr("%n frames too narrow to draw; click to zoom into %1", nullptr, int(count))
                    .arg(nodeName(hit.restOf)) +
                QLatin1Char('\n') +
@@ -537,6 +662,16 @@ QString FlameGraphView::toolTipFor(const Hit& hit) const
     }
     const FlameTree::Node& node = nodes[size_t(hit.node)];
     QStringList lines{nodeName(hit.node)};
+    if (through && hit.node != 0) {
+        if (node.frame > 0)
+            lines.append(tr("Caller, category: %1").arg(categoryName(node.category)));
+        lines.append(tr("%1 through this caller: %2 (%3) in %4")
+                         .arg(nodeName(0), TimeFormat::duration(node.totalNs), percent(node.totalNs, all),
+                              calls(node.count)));
+        lines.append(
+            tr("Self time of %1 in these calls: %2").arg(nodeName(0), TimeFormat::duration(node.selfNs)));
+        return lines.join(QLatin1Char('\n'));
+    }
     if (node.frame > 0)
         lines.append(tr("Category: %1").arg(categoryName(node.category)));
     else if (node.frame < 0)
@@ -703,11 +838,30 @@ void FlameGraphView::keyPressEvent(QKeyEvent* event)
     QWidget::keyPressEvent(event);
 }
 
+void FlameGraphView::wheelEvent(QWheelEvent* event)
+{
+    // Ctrl+wheel is left to the parent: the zoom here goes by clicks.
+    if (m_scrollBar->isHidden() || (event->modifiers() & Qt::ControlModifier))
+        return QWidget::wheelEvent(event);
+    const QPoint pixels = event->pixelDelta();
+    const int delta = !pixels.isNull() ? pixels.y() : event->angleDelta().y() * 3 * rowHeight() / 120;
+    m_scrollBar->setValue(m_scrollBar->value() - delta);
+    event->accept();
+}
+
+void FlameGraphView::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    updateScrollBar();
+}
+
 void FlameGraphView::changeEvent(QEvent* event)
 {
+    QWidget::changeEvent(event);
     if (event->type() == QEvent::FontChange)
         std::fill(m_nameWidth.begin(), m_nameWidth.end(), -1);
-    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange)
+        updateScrollBar();
 }
 
 } // namespace lundi

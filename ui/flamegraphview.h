@@ -9,6 +9,8 @@
 #include <memory>
 #include <vector>
 
+class QScrollBar;
+
 namespace lundi {
 
 // A flame graph of a FlameTree: children left-heavy (widest first), roots at the top (icicle)
@@ -16,6 +18,7 @@ namespace lundi {
 // width; a strip at the top holds the breadcrumbs of the zoom, each one clickable, and back()
 // returns to the previous zoom. Frames narrower than two pixels are merged into one box per
 // parent and their subtrees skipped, so a paint costs what is visible, not the tree's size.
+// Rows that do not fit scroll vertically (wheel or scroll bar); the strip stays at the top.
 class FlameGraphView : public QWidget
 {
     Q_OBJECT
@@ -23,6 +26,11 @@ class FlameGraphView : public QWidget
   public:
     // The name of a track node (FlameTree::Roots::ByTrack).
     using TrackNames = std::function<QString(TrackId)>;
+    // What the figures in a frame's tooltip stand for.
+    enum class ToolTipMode {
+        Own,         // the frame's own total, self time and calls
+        RootThrough, // the root frame's calls through this chain of callers (Sandwich::callers)
+    };
 
     explicit FlameGraphView(QWidget* parent = nullptr);
     ~FlameGraphView() override;
@@ -42,6 +50,8 @@ class FlameGraphView : public QWidget
     // What the strip says on the right while the view is not zoomed; empty: the root's total
     // and how to zoom.
     void setCaption(const QString& text);
+    void setToolTipMode(ToolTipMode mode) { m_toolTipMode = mode; }
+    ToolTipMode toolTipMode() const { return m_toolTipMode; }
 
     // The node (index into the tree's nodes) that fills the width; 0: the root.
     qint32 zoomedNode() const { return m_zoom; }
@@ -73,6 +83,8 @@ class FlameGraphView : public QWidget
     void mouseMoveEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void changeEvent(QEvent* event) override;
 
   private:
@@ -108,7 +120,14 @@ class FlameGraphView : public QWidget
     int rowHeight() const;
     QRect stripRect() const;
     QRect graphRect() const;
-    int visibleRows() const;
+    // How far the rows are scrolled from the root's edge (the top in icicle, the bottom in flame).
+    int rootOffset() const;
+    void setRootOffset(int offset);
+    // The range of the scroll bar and whether it shows, after a change of tree, zoom or size.
+    void updateScrollBar();
+    // The rows a paint of the zoomed node at a width fills: depth + 1 of its deepest box.
+    int drawnRows(double width) const;
+    void deepestRow(qint32 node, double left, double right, int depth, int& rows) const;
     Hit hitAt(QPoint pos) const;
     std::vector<Crumb> crumbs() const;
     int crumbAt(QPoint pos) const;
@@ -122,12 +141,17 @@ class FlameGraphView : public QWidget
     bool m_icicle = true;
     QString m_emptyText;
     QString m_caption;
+    ToolTipMode m_toolTipMode = ToolTipMode::Own;
+    QScrollBar* m_scrollBar;
 
     // Per tree: each node's children widest first, as [m_childBegin[n], m_childBegin[n + 1]) of
     // m_children, with the total of each child and of those after it (the merged rest).
     std::vector<qint32> m_childBegin;
     std::vector<qint32> m_children;
     std::vector<qint64> m_restTotal;
+    // Per tree: how many levels lie below each node, so a paint skips subtrees that end above
+    // the rows in view.
+    std::vector<qint32> m_height;
     // Per tree and highlight: whether a node's subtree holds a match, and whether a child or
     // one after it does (so a merged box shows that a match hides in it).
     std::vector<bool> m_subtreeMatched;

@@ -30,6 +30,8 @@ SandwichView::SandwichView(QWidget* parent)
     bold.setBold(true);
     m_title->setFont(bold);
     m_callers->setIcicle(false);
+    // A caller's figures are the frame's calls through it: its tooltip says so.
+    m_callers->setToolTipMode(FlameGraphView::ToolTipMode::RootThrough);
     m_callees->setIcicle(true);
     m_callers->setCaption(tr("Callers: who called it, up to the roots — click one to centre on it"));
     m_callees->setCaption(tr("Callees: what it called — click one to centre on it"));

@@ -1,8 +1,10 @@
 // lundi-bench-flamegraphview [SPANS] [PAINTS]: the flame graph of a million spans (the call
 // trees of calltrees.h), painted offscreen at 1600x900 into an image, PAINTS times at each zoom
-// level: down the widest path from the root to a leaf, and back out. Prints the tree's build
-// time, the view's preparation of a new tree, and the median and worst paint per level and
-// over the whole sweep, with and without a search highlight.
+// level: down the widest path from the root to a leaf, and back out; then at 1600x160, where the
+// rows do not fit, PAINTS times at each row of a scroll from the root's edge to the far one, as
+// icicle and as flame. Prints the tree's build time, the view's preparation of a new tree, and
+// the median and worst paint per level and over the whole sweep, with and without a search
+// highlight.
 
 #include "calltrees.h"
 
@@ -11,6 +13,7 @@
 
 #include <QApplication>
 #include <QImage>
+#include <QScrollBar>
 
 #include <algorithm>
 #include <chrono>
@@ -83,6 +86,25 @@ std::vector<double> sweep(FlameGraphView& view, const std::vector<qint32>& path,
     return all;
 }
 
+// Paints the view `paints` times at each step of a scroll by rows over the whole range.
+std::vector<double> scroll(FlameGraphView& view, int paints)
+{
+    QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);
+    auto* bar = view.findChild<QScrollBar*>();
+    std::vector<double> all;
+    for (int value = 0;; value = std::min(value + bar->singleStep(), bar->maximum())) {
+        bar->setValue(value);
+        for (int i = 0; i < paints; ++i) {
+            const auto start = Clock::now();
+            view.render(&image);
+            all.push_back(msSince(start));
+        }
+        if (value == bar->maximum())
+            break;
+    }
+    return all;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -150,5 +172,15 @@ int main(int argc, char** argv)
     std::printf(
         "  every paint, with search: median %.2f ms, worst %.2f ms over %zu paints (setHighlight %.1f ms)\n",
         median(searched), *std::max_element(searched.begin(), searched.end()), searched.size(), highlighted);
+
+    view.setHighlight({});
+    view.resize(1600, 160);
+    for (const bool icicle : {true, false}) {
+        view.setIcicle(icicle);
+        const std::vector<double> scrolled = scroll(view, paints);
+        std::printf("  scroll at 1600x160, %s (range %d px): median %.2f ms, worst %.2f ms over %zu paints\n",
+                    icicle ? "icicle" : "flame", view.findChild<QScrollBar*>()->maximum(), median(scrolled),
+                    *std::max_element(scrolled.begin(), scrolled.end()), scrolled.size());
+    }
     return 0;
 }

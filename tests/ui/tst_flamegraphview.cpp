@@ -1,10 +1,13 @@
 // FlameGraphView rendered offscreen into images: box widths against the time they stand for,
-// search colours, zoom by click, double click, breadcrumbs and Back, and the zoom kept across trees.
+// search colours, zoom by click, double click, breadcrumbs and Back, the zoom kept across trees,
+// vertical scrolling of trees deeper than the view, the root's total and the callers' tooltips.
 
 #include "categorypalette.h"
 #include "flamegraphview.h"
 
+#include <QApplication>
 #include <QHelpEvent>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
 #include <QToolTip>
@@ -92,6 +95,46 @@ void doubleClick(QWidget* widget, QPoint pos)
 QImage picture(FlameGraphView& view)
 {
     return view.grab().toImage();
+}
+
+constexpr int Deep = 40;
+
+// Frames 1..Deep, each calling the next for all of its time: Deep + 1 rows with the root, more
+// than a 240 px view holds. The deepest is the only gpu frame.
+Spans chain()
+{
+    Spans spans;
+    for (int i = 1; i <= Deep; ++i)
+        spans.push_back(
+            {SpanId(i), SpanId(i - 1), 1, StringId(i), i == Deep ? Category::Gpu : Category::Api, 0, 100});
+    return spans;
+}
+
+std::shared_ptr<const std::vector<QString>> chainNames()
+{
+    std::vector<QString> all{QString()};
+    for (int i = 1; i <= Deep; ++i)
+        all.push_back(QStringLiteral("f%1").arg(i));
+    return std::make_shared<const std::vector<QString>>(std::move(all));
+}
+
+// The node at depth `depth` of the chain (0: the root).
+qint32 chainNode(const FlameGraphView& view, int depth)
+{
+    qint32 node = 0;
+    for (int i = 0; i < depth; ++i)
+        node = view.tree()->nodes()[size_t(node)].children.front();
+    return node;
+}
+
+// A turn of the wheel over the middle of the view; whether the view took it.
+bool wheel(FlameGraphView& view, int angle, Qt::KeyboardModifiers modifiers = {})
+{
+    const QPointF pos(view.width() / 2, view.height() / 2);
+    QWheelEvent event(pos, view.mapToGlobal(pos), QPoint(), QPoint(0, angle), Qt::NoButton, modifiers,
+                      Qt::NoScrollPhase, false);
+    QApplication::sendEvent(&view, &event);
+    return event.isAccepted();
 }
 
 } // namespace
@@ -346,6 +389,139 @@ class TestFlameGraphView : public QObject
         m_view->setTree(tree(abc(), none), names());
         QCOMPARE(m_view->nodeAt(QPoint(100, 100)), -1);
         QCOMPARE(extent(picture(*m_view), 100, CategoryPalette::fill(Category::Other)).first, -1);
+    }
+
+    void deepTreeScrollsInIcicle()
+    {
+        m_view->setTree(tree(chain()), chainNames());
+        const auto* bar = m_view->findChild<QScrollBar*>();
+        QVERIFY(bar && !bar->isHidden());
+        const qint32 deepest = chainNode(*m_view, Deep);
+        // At the top: the root in the first row, the deepest frame out of sight.
+        QCOMPARE(bar->value(), 0);
+        QVERIFY(rowOf(*m_view, 0) > 0);
+        QCOMPARE(rowOf(*m_view, deepest), -1);
+        // The wheel scrolls down to it; the root leaves, the strip stays.
+        for (int i = 0; i < 20 && rowOf(*m_view, deepest) < 0; ++i)
+            QVERIFY(wheel(*m_view, -120));
+        const int y = rowOf(*m_view, deepest);
+        QVERIFY2(y > 0, qPrintable(QString::number(bar->value())));
+        QCOMPARE(rowOf(*m_view, 0), -1);
+        const QImage image = picture(*m_view);
+        QCOMPARE(image.pixelColor(2, y), CategoryPalette::fill(Category::Gpu));
+        QCOMPARE(image.pixelColor(m_view->width() / 2, 1), m_view->palette().color(QPalette::Window));
+        // The boxes end where the bar begins.
+        QCOMPARE(m_view->nodeAt(QPoint(bar->x() + 1, y)), -1);
+        QCOMPARE(m_view->nodeAt(QPoint(bar->x() - 3, y)), deepest);
+        // At the bottom the last row is the deepest: nothing scrolls past it.
+        QVERIFY(wheel(*m_view, -120 * 10));
+        QCOMPARE(bar->value(), bar->maximum());
+        QVERIFY(m_view->height() - rowOf(*m_view, deepest) < 40);
+        // Back up with the wheel.
+        for (int i = 0; i < 30; ++i)
+            wheel(*m_view, 120);
+        QCOMPARE(bar->value(), 0);
+        QVERIFY(rowOf(*m_view, 0) > 0);
+    }
+
+    void deepTreeStartsAtTheRootInFlame()
+    {
+        m_view->setIcicle(false);
+        m_view->setTree(tree(chain()), chainNames());
+        const auto* bar = m_view->findChild<QScrollBar*>();
+        QVERIFY(bar && !bar->isHidden());
+        // Roots at the bottom: the scroll starts there.
+        QCOMPARE(bar->value(), bar->maximum());
+        QVERIFY(rowOf(*m_view, 0) > m_view->height() - 40);
+        QCOMPARE(rowOf(*m_view, chainNode(*m_view, Deep)), -1);
+        m_view->findChild<QScrollBar*>()->setValue(0);
+        const int y = rowOf(*m_view, chainNode(*m_view, Deep));
+        QVERIFY(y > 0 && y < 80);
+        QCOMPARE(picture(*m_view).pixelColor(2, y), CategoryPalette::fill(Category::Gpu));
+        QCOMPARE(rowOf(*m_view, 0), -1);
+        // Switching to icicle starts at the root again, now at the top.
+        m_view->setIcicle(true);
+        QCOMPARE(bar->value(), 0);
+        QVERIFY(rowOf(*m_view, 0) > 0 && rowOf(*m_view, 0) < 80);
+    }
+
+    void zoomShowsTheZoomedFrame()
+    {
+        m_view->setTree(tree(chain()), chainNames());
+        auto* bar = m_view->findChild<QScrollBar*>();
+        bar->setValue(bar->maximum());
+        const qint32 middle = chainNode(*m_view, Deep / 2);
+        m_view->zoomTo(middle);
+        // The zoomed frame in the first row, under the strip.
+        QCOMPARE(bar->value(), 0);
+        const int y = rowOf(*m_view, middle);
+        QVERIFY(y > 0 && y < 80);
+        // Deep / 2 + 1 rows still do not fit: the bar stays, with a shorter range.
+        QVERIFY(!bar->isHidden());
+        bar->setValue(bar->maximum());
+        QVERIFY(rowOf(*m_view, chainNode(*m_view, Deep)) > 0);
+        // A zoom near the end needs no scrolling.
+        m_view->zoomTo(chainNode(*m_view, Deep - 2));
+        QVERIFY(bar->isHidden());
+        QVERIFY(rowOf(*m_view, chainNode(*m_view, Deep)) > 0);
+
+        // In flame mode the zoomed frame sits at the bottom.
+        m_view->setIcicle(false);
+        m_view->zoomTo(0);
+        bar->setValue(0);
+        m_view->zoomTo(middle);
+        QCOMPARE(bar->value(), bar->maximum());
+        QVERIFY(rowOf(*m_view, middle) > m_view->height() - 40);
+    }
+
+    void shallowTreeDoesNotScroll()
+    {
+        const auto* bar = m_view->findChild<QScrollBar*>();
+        QVERIFY(bar->isHidden());
+        const int y = rowOf(*m_view, nodeOf(*m_view, {A}));
+        QVERIFY(!wheel(*m_view, -120));
+        QCOMPARE(rowOf(*m_view, nodeOf(*m_view, {A})), y);
+        // Ctrl+wheel does not scroll a deep one either.
+        m_view->setTree(tree(chain()), chainNames());
+        QVERIFY(!wheel(*m_view, -120, Qt::ControlModifier));
+        QCOMPARE(bar->value(), 0);
+    }
+
+    void rootRowSaysTheTotal()
+    {
+        // The root's row holds "all — 100 ns": its label reaches past where "all" alone ends.
+        const int y = rowOf(*m_view, 0);
+        const QImage image = picture(*m_view);
+        const QColor fill = CategoryPalette::fill(Category::Other);
+        int inkEnd = -1;
+        for (int row = y; row < y + m_view->fontMetrics().height(); ++row)
+            for (int x = 0; x < Width - 4; ++x)
+                if (image.pixelColor(x, row) != fill)
+                    inkEnd = std::max(inkEnd, x);
+        const QFontMetrics metrics = m_view->fontMetrics();
+        const int labelled = 4 + metrics.horizontalAdvance(QStringLiteral("all — 100 ns"));
+        QVERIFY2(qAbs(inkEnd - labelled) <= 3, qPrintable(QStringLiteral("%1 %2").arg(inkEnd).arg(labelled)));
+    }
+
+    void callersToolTipSaysWhoseTimeItIs()
+    {
+        m_view->setToolTipMode(FlameGraphView::ToolTipMode::RootThrough);
+        m_view->show();
+        const auto toolTipAt = [&](QPoint pos) {
+            QHelpEvent help(QEvent::ToolTip, pos, m_view->mapToGlobal(pos));
+            QCoreApplication::sendEvent(m_view.get(), &help);
+            return QToolTip::text();
+        };
+        // Read as a callers tree: the root "all" stands for the frame, A for a caller of it.
+        QString text = toolTipAt(QPoint(100, rowOf(*m_view, nodeOf(*m_view, {A}))));
+        QVERIFY2(text.contains(QStringLiteral("all through this caller: 75 ns (75.0%) in 1 call")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Self time of all in these calls: 25 ns")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("Total:")), qPrintable(text));
+        // The root's own figures are its own.
+        text = toolTipAt(QPoint(100, rowOf(*m_view, 0)));
+        QVERIFY2(text.contains(QStringLiteral("Total: 100 ns")), qPrintable(text));
+        QToolTip::hideText();
     }
 
   private:

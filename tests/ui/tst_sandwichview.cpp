@@ -1,12 +1,15 @@
 // SandwichView offscreen: the callers grow up from the frame, the callees hang below it, with
-// widths by time; nothing selected or a frame absent from the range says so.
+// widths by time; nothing selected or a frame absent from the range says so; a caller's tooltip
+// says its figures are the frame's calls through it.
 
 #include "categorypalette.h"
 #include "sandwichview.h"
 
+#include <QHelpEvent>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTest>
+#include <QToolTip>
 
 using namespace lundi;
 
@@ -162,6 +165,29 @@ class TestSandwichView : public QObject
         QCOMPARE(m_view->title(), QStringLiteral("Z"));
         m_view->setSelectedFrame(0);
         QVERIFY(!m_view->callersView()->isVisible());
+    }
+
+    void callerToolTipsSayThroughThisCaller()
+    {
+        m_view->setSelectedFrame(F);
+        const auto toolTipAt = [](FlameGraphView* view, QPoint pos) {
+            QHelpEvent help(QEvent::ToolTip, pos, view->mapToGlobal(pos));
+            QCoreApplication::sendEvent(view, &help);
+            return QToolTip::text();
+        };
+        // M's figures in the callers half are F's 60 ns through M, not M's own 100 ns.
+        FlameGraphView* callers = m_view->callersView();
+        QString text = toolTipAt(callers, QPoint(100, rowOf(*callers, nodeOf(*callers->tree(), {M}))));
+        QVERIFY2(text.contains(QStringLiteral("F through this caller: 60 ns (75.0%) in 1 call")),
+                 qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Self time of F in these calls: 30 ns")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("Caller, category: api")), qPrintable(text));
+        // The callees half shows each callee's own time.
+        FlameGraphView* callees = m_view->calleesView();
+        text = toolTipAt(callees, QPoint(100, rowOf(*callees, nodeOf(*callees->tree(), {H}))));
+        QVERIFY2(text.contains(QStringLiteral("Total: 30 ns")), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("through")), qPrintable(text));
+        QToolTip::hideText();
     }
 
   private:
