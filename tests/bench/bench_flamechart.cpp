@@ -151,6 +151,12 @@ int main(int argc, char** argv)
         return 1;
     }
     const double loaded = millisecondsSince(opening);
+    if (qint64(snapshot->spans.size()) != count) {
+        std::fprintf(stderr,
+                     "lundi-bench-flamechart: the incident holds %zu spans (it counts %lld), not %lld\n",
+                     snapshot->spans.size(), snapshot->counts.spans, count);
+        return 1;
+    }
     view.setSnapshot(snapshot);
     const double firstPaint = paintMs(view, image);
     const double firstPicture = millisecondsSince(opening);
