@@ -49,19 +49,28 @@ const Importer& Ingestor::chooseImporter(const InputFile& input, const ImportOpt
         0);
 }
 
-void Ingestor::refuseDuplicate(const QString& sha256, const ImportOptions& options) const
+Ingestor::KnownContent Ingestor::knownContent() const
+{
+    KnownContent known;
+    for (const Source& source : m_store.sources())
+        known.try_emplace(source.sha256, source.id);
+    return known;
+}
+
+void Ingestor::refuseDuplicate(const QString& sha256, const ImportOptions& options, const KnownContent& known)
 {
     if (options.force)
         return;
-    if (const auto existing = m_store.sourceWithSha256(sha256))
+    if (const auto existing = known.find(sha256); existing != known.end())
         throw ImportError(
             QStringLiteral(
                 "this content is already in the incident as source %1 (use --force to import it again)")
-                .arg(*existing));
+                .arg(existing->second));
 }
 
 ImportSummary Ingestor::run(const QString& format, const QString& origin, const ImportOptions& options,
-                            const std::function<QString()>& sha256, const std::function<void(Sink&)>& fill)
+                            const KnownContent& known, const std::function<QString()>& sha256,
+                            const std::function<void(Sink&)>& fill)
 {
     BulkWriter writer(m_store);
     const SourceId source = writer.addSource(format, origin, QDateTime::currentMSecsSinceEpoch() * 1'000'000,
@@ -69,7 +78,7 @@ ImportSummary Ingestor::run(const QString& format, const QString& origin, const 
     StoreSink sink(writer, source, m_classifier);
     fill(sink);
     const QString hash = sha256();
-    refuseDuplicate(hash, options);
+    refuseDuplicate(hash, options, known);
     writer.finishSource(source, hash, sink.warnings(), sink.metadata());
     writer.commit();
     ImportSummary summary;
@@ -84,6 +93,8 @@ ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& opt
 {
     std::optional<InputFile> input;
     try {
+        // Read before the writer starts: from then on its span thread owns the connection.
+        const KnownContent known = knownContent();
         input.emplace(path);
         const Importer& importer = chooseImporter(*input, options);
         const std::string_view data = input->data();
@@ -97,15 +108,15 @@ ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& opt
                 control.progress(done);
                 if (!checked && sha256.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
                     checked = true;
-                    refuseDuplicate(sha256.get(), options);
+                    refuseDuplicate(sha256.get(), options, known);
                 }
             },
             nullptr);
         watched.setTotal(qint64(data.size()));
         control.setTotal(qint64(data.size()));
         ImportSummary summary = run(
-            importer.format(), QFileInfo(path).absoluteFilePath(), options, [&] { return sha256.get(); },
-            [&](Sink& sink) { importer.import(*input, sink, watched); });
+            importer.format(), QFileInfo(path).absoluteFilePath(), options, known,
+            [&] { return sha256.get(); }, [&](Sink& sink) { importer.import(*input, sink, watched); });
         summary.path = path;
         summary.bytes = qint64(data.size());
         return summary;
@@ -126,7 +137,7 @@ ImportSummary Ingestor::importGenerated(const QString& format, const QString& or
 {
     try {
         ImportSummary summary = run(
-            format, origin, options,
+            format, origin, options, knownContent(),
             [&] {
                 return sha256Of({identity.constData(), size_t(identity.size())});
             },

@@ -4,6 +4,7 @@
 #include "storesink.h"
 
 #include <functional>
+#include <unordered_map>
 
 namespace lundi {
 
@@ -45,10 +46,18 @@ class Ingestor
                                   const ImportOptions& options, const std::function<void(Sink&)>& generate);
 
   private:
+    // The incident's sources by the SHA-256 of their content. Duplicates are looked up here, not
+    // in the store: during an import the connection belongs to the writer's span thread, and
+    // SQLite connections are opened without a mutex of their own.
+    using KnownContent = std::unordered_map<QString, SourceId>;
+
     const Importer& chooseImporter(const InputFile& input, const ImportOptions& options) const;
-    void refuseDuplicate(const QString& sha256, const ImportOptions& options) const;
+    KnownContent knownContent() const;
+    static void refuseDuplicate(const QString& sha256, const ImportOptions& options,
+                                const KnownContent& known);
     ImportSummary run(const QString& format, const QString& origin, const ImportOptions& options,
-                      const std::function<QString()>& sha256, const std::function<void(Sink&)>& fill);
+                      const KnownContent& known, const std::function<QString()>& sha256,
+                      const std::function<void(Sink&)>& fill);
 
     Store& m_store;
     const ImporterRegistry& m_registry;

@@ -227,15 +227,6 @@ std::vector<QString> Store::strings() const
     return strings;
 }
 
-std::optional<SourceId> Store::sourceWithSha256(const QString& sha256) const
-{
-    Statement query(m_connection, "SELECT id FROM sources WHERE sha256 = ?1 ORDER BY id LIMIT 1");
-    query.bind(1, sha256);
-    if (query.step())
-        return query.int64(0);
-    return std::nullopt;
-}
-
 void Store::saveCopy(const QString& path) const
 {
     // VACUUM INTO writes a consistent, compact copy even while this connection reads.

@@ -36,7 +36,6 @@ class Store
     std::vector<Sample> samples(SeriesId series) const;
     // The interned strings, indexed by StringId (index 0 is empty).
     std::vector<QString> strings() const;
-    std::optional<SourceId> sourceWithSha256(const QString& sha256) const;
     // Writes a compact copy of the incident to path, which must not exist yet.
     void saveCopy(const QString& path) const;
 
