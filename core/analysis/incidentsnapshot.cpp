@@ -3,6 +3,7 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace lundi {
 
@@ -10,13 +11,35 @@ std::shared_ptr<const IncidentSnapshot> IncidentSnapshot::load(const Store& stor
 {
     auto snapshot = std::make_shared<IncidentSnapshot>();
     snapshot->path = store.path();
-    snapshot->counts = store.counts();
-    snapshot->sources = store.sources();
+    // The spans are all read anyway: count them and find their time range here, not in SQL,
+    // which would take a pass over the spans table for each.
+    snapshot->spans = store.spanRecords();
+    snapshot->counts = store.counts(Store::SpanCounting::Skip);
+    snapshot->counts.spans = qint64(snapshot->spans.size());
+    snapshot->sources = store.sources(Store::SpanCounting::Skip);
     snapshot->tracks = store.tracks();
     snapshot->series = store.series();
     snapshot->strings = store.strings();
-    snapshot->spans = store.spanRecords();
-    snapshot->timeRange = store.timeRange();
+
+    TrackId lastTrack = 0;
+    for (const Track& track : snapshot->tracks)
+        lastTrack = std::max(lastTrack, track.id);
+    std::vector<qint64> spansOfTrack(size_t(lastTrack) + 1);
+    std::optional<TimeRange> range = store.sampleTimeRange();
+    for (const SpanRecord& span : snapshot->spans) {
+        if (span.track > 0 && span.track <= lastTrack)
+            ++spansOfTrack[size_t(span.track)];
+        const qint64 end = span.startNs + span.durNs;
+        range = range ? TimeRange{std::min(range->startNs, span.startNs), std::max(range->endNs, end)}
+                      : TimeRange{span.startNs, end};
+    }
+    snapshot->timeRange = range.value_or(TimeRange{});
+    for (Source& source : snapshot->sources) {
+        for (const Track& track : snapshot->tracks) {
+            if (track.source == source.id)
+                source.spanCount += spansOfTrack[size_t(track.id)];
+        }
+    }
     snapshot->timeline = TimelineLayout::build(snapshot->spans, snapshot->tracks);
     return snapshot;
 }

@@ -52,8 +52,8 @@ const Importer& Ingestor::chooseImporter(const InputFile& input, const ImportOpt
 Ingestor::KnownContent Ingestor::knownContent() const
 {
     KnownContent known;
-    for (const Source& source : m_store.sources())
-        known.try_emplace(source.sha256, source.id);
+    for (const auto& [sha256, source] : m_store.contentHashes())
+        known.try_emplace(sha256, source);
     return known;
 }
 

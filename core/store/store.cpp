@@ -49,27 +49,30 @@ qint64 Store::scalar(std::string_view sql) const
     return query.step() ? query.int64(0) : 0;
 }
 
-IncidentCounts Store::counts() const
+IncidentCounts Store::counts(SpanCounting spans) const
 {
     IncidentCounts counts;
     counts.sources = scalar("SELECT count(*) FROM sources");
     counts.tracks = scalar("SELECT count(*) FROM tracks");
-    counts.spans = scalar("SELECT count(*) FROM spans");
+    if (spans == SpanCounting::Count)
+        counts.spans = scalar("SELECT count(*) FROM spans");
     counts.flows = scalar("SELECT count(*) FROM flows");
     counts.series = scalar("SELECT count(*) FROM series");
     counts.samples = scalar("SELECT count(*) FROM samples");
     return counts;
 }
 
-QList<Source> Store::sources() const
+QList<Source> Store::sources(SpanCounting counting) const
 {
     // One pass over spans and samples for all sources, not one per source.
     QHash<SourceId, qint64> spans;
-    Statement spanCounts(m_connection,
-                         "SELECT t.source_id, count(*) FROM spans s JOIN tracks t ON t.id = s.track_id"
-                         " GROUP BY t.source_id");
-    while (spanCounts.step())
-        spans.insert(spanCounts.int64(0), spanCounts.int64(1));
+    if (counting == SpanCounting::Count) {
+        Statement spanCounts(m_connection,
+                             "SELECT t.source_id, count(*) FROM spans s JOIN tracks t ON t.id = s.track_id"
+                             " GROUP BY t.source_id");
+        while (spanCounts.step())
+            spans.insert(spanCounts.int64(0), spanCounts.int64(1));
+    }
     QHash<SourceId, qint64> samples;
     Statement sampleCounts(m_connection, "SELECT r.source_id, count(*) FROM samples m JOIN series r"
                                          " ON r.id = m.series_id GROUP BY r.source_id");
@@ -98,6 +101,15 @@ QList<Source> Store::sources() const
     return sources;
 }
 
+std::vector<std::pair<QString, SourceId>> Store::contentHashes() const
+{
+    std::vector<std::pair<QString, SourceId>> hashes;
+    Statement query(m_connection, "SELECT sha256, id FROM sources ORDER BY id");
+    while (query.step())
+        hashes.emplace_back(query.text(0), query.int64(1));
+    return hashes;
+}
+
 QList<Track> Store::tracks() const
 {
     QList<Track> tracks;
@@ -119,6 +131,14 @@ TimeRange Store::timeRange() const
     if (!query.step() || query.isNull(0))
         return {};
     return {query.int64(0), query.int64(1)};
+}
+
+std::optional<TimeRange> Store::sampleTimeRange() const
+{
+    Statement query(m_connection, "SELECT min(t_ns), max(t_ns) FROM samples");
+    if (!query.step() || query.isNull(0))
+        return std::nullopt;
+    return TimeRange{query.int64(0), query.int64(1)};
 }
 
 std::vector<SpanRecord> Store::spanRecords() const

@@ -22,10 +22,18 @@ class Store
     Connection& connection() { return m_connection; }
     const QString& path() const { return m_connection.path(); }
 
-    IncidentCounts counts() const;
-    QList<Source> sources() const;
+    // Counting spans is a pass over the whole spans table; a caller that holds every span
+    // (IncidentSnapshot) counts them faster itself and skips it here.
+    enum class SpanCounting { Count, Skip };
+
+    IncidentCounts counts(SpanCounting spans = SpanCounting::Count) const;
+    QList<Source> sources(SpanCounting spans = SpanCounting::Count) const;
+    // The SHA-256 of each source's content, in source order.
+    std::vector<std::pair<QString, SourceId>> contentHashes() const;
     QList<Track> tracks() const;
     TimeRange timeRange() const;
+    // The time range of the samples alone (a single sample: start and end the same).
+    std::optional<TimeRange> sampleTimeRange() const;
     // Every span in id order (a parent always precedes its children).
     std::vector<SpanRecord> spanRecords() const;
     // The spans of one track in start order (longer first at equal starts), with attributes.
