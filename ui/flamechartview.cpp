@@ -67,7 +67,9 @@ void FlameChartView::setSnapshot(std::shared_ptr<const IncidentSnapshot> snapsho
     const int scroll = sameIncident ? m_scrollBar->value() : 0;
     relayoutLanes();
     m_scrollBar->setValue(scroll);
-    const TimeRange window = sameIncident ? m_window : fullRange();
+    const TimeRange window = sameIncident ? m_window
+                             : m_snapshot ? m_snapshot->latestActivity()
+                                          : fullRange();
     m_window = {};
     setVisibleWindow(window);
     update();

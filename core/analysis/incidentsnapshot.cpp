@@ -62,4 +62,47 @@ qint32 IncidentSnapshot::indexOf(SpanId id) const
     return it != spans.end() && it->id == id ? qint32(it - spans.begin()) : -1;
 }
 
+TimeRange IncidentSnapshot::latestActivity() const
+{
+    constexpr qint64 Bins = 4096;
+    constexpr qint64 MinGapBins = Bins / 20;
+    const qint64 width = timeRange.endNs - timeRange.startNs;
+    if (spans.empty() || width < Bins)
+        return timeRange;
+    // How many spans cover each bin, as differences: the cost is one step per span.
+    std::vector<qint32> starts(size_t(Bins) + 1);
+    const auto binOf = [&](qint64 timeNs) {
+        return std::clamp<qint64>((timeNs - timeRange.startNs) / (width / Bins), 0, Bins - 1);
+    };
+    for (const SpanRecord& span : spans) {
+        ++starts[size_t(binOf(span.startNs))];
+        --starts[size_t(binOf(span.startNs + span.durNs)) + 1];
+    }
+    qint64 covered = 0;
+    qint64 gap = -1; // -1: before the first span; time with only samples in it is no gap
+    qint64 lastStart = 0;
+    for (qint64 bin = 0; bin < Bins; ++bin) {
+        covered += starts[size_t(bin)];
+        if (covered > 0) {
+            if (gap >= MinGapBins)
+                lastStart = bin;
+            gap = 0;
+        } else if (gap >= 0) {
+            ++gap;
+        }
+    }
+    if (lastStart == 0)
+        return timeRange;
+    // The bins are coarse (a week makes bins of minutes): start at the stretch's first span.
+    const qint64 binStartNs = timeRange.startNs + lastStart * (width / Bins);
+    qint64 startNs = timeRange.endNs;
+    for (const SpanRecord& span : spans) {
+        if (span.startNs >= binStartNs)
+            startNs = std::min(startNs, span.startNs);
+    }
+    // A little room before the stretch, so that its first spans do not stick to the edge.
+    const qint64 marginNs = (timeRange.endNs - startNs) / 50;
+    return {std::max(timeRange.startNs, startNs - marginNs), timeRange.endNs};
+}
+
 } // namespace lundi

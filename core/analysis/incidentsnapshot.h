@@ -31,6 +31,10 @@ struct IncidentSnapshot
     const Track* track(TrackId id) const;
     // The index of a span in spans, or -1.
     qint32 indexOf(SpanId id) const;
+    // Where a first look should go: the last stretch of time with spans in it when a gap of a
+    // twentieth of the incident or more comes before it (a baseline a week before the incident
+    // hour), else the whole time range.
+    TimeRange latestActivity() const;
 };
 
 } // namespace lundi
