@@ -6,7 +6,8 @@
 // the median and worst paint per level and over the whole sweep, with and without a search
 // highlight.
 
-#include "calltrees.h"
+#include "benchclock.h"
+#include "benchincident.h"
 
 #include "analysis/flametree.h"
 #include "flamegraphview.h"
@@ -16,45 +17,16 @@
 #include <QScrollBar>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 using namespace lundi;
+using namespace lundi::bench;
 
 namespace {
 
-constexpr int Threads = 8;
-constexpr uint64_t Seed = 42;
-
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point start)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-std::vector<SpanRecord> spansInMemory(qint64 count)
-{
-    std::vector<SpanRecord> spans;
-    spans.reserve(size_t(count));
-    bench::generateCallTrees(count, Threads, Seed, [&](int thread, const std::vector<bench::CallNode>& tree) {
-        const SpanId base = SpanId(spans.size()) + 1;
-        for (const bench::CallNode& node : tree)
-            spans.push_back({SpanId(spans.size()) + 1, node.parent >= 0 ? base + node.parent : 0,
-                             TrackId(thread + 1), StringId(node.name + 1),
-                             Category(size_t(node.name) % AllCategories.size()), node.startNs, node.durNs});
-    });
-    return spans;
-}
+constexpr IncidentShape Shape{8, 8, TrackKind::Thread};
 
 // Paints the view `paints` times at each zoom level of the sweep; returns every paint's time.
 std::vector<double> sweep(FlameGraphView& view, const std::vector<qint32>& path, int paints, bool print)
@@ -119,7 +91,7 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    const std::vector<SpanRecord> spans = spansInMemory(count);
+    const std::vector<SpanRecord> spans = spanRecords(count, Shape, true);
     std::vector<double> builds;
     std::shared_ptr<const FlameTree> tree;
     for (int run = 0; run < 3; ++run) {

@@ -2,96 +2,28 @@
 // memory and (b) read back from an incident file with Store::spanRecords(). The spans have
 // the shape of the generated Chrome trace (calltrees.h). Prints medians.
 
-#include "calltrees.h"
+#include "benchclock.h"
+#include "benchincident.h"
 
 #include "analysis/flametree.h"
-#include "classifier.h"
-#include "ingest/importerregistry.h"
-#include "ingest/ingestor.h"
-#include "store/store.h"
 #include "store/storeerror.h"
 
 #include <QTemporaryDir>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 using namespace lundi;
+using namespace lundi::bench;
 
 namespace {
 
-constexpr int Threads = 8;
-constexpr uint64_t Seed = 42;
-
-using Clock = std::chrono::steady_clock;
+constexpr IncidentShape Shape{8, 8, TrackKind::Thread};
 
 double secondsSince(Clock::time_point start)
 {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-// Ids in pre-order, so parents come first and siblings in start order, as the store hands them.
-std::vector<SpanRecord> spansInMemory(qint64 count)
-{
-    std::vector<SpanRecord> spans;
-    spans.reserve(size_t(count));
-    bench::generateCallTrees(count, Threads, Seed, [&](int thread, const std::vector<bench::CallNode>& tree) {
-        const SpanId base = SpanId(spans.size()) + 1;
-        for (const bench::CallNode& node : tree)
-            spans.push_back({SpanId(spans.size()) + 1, node.parent >= 0 ? base + node.parent : 0,
-                             TrackId(thread + 1), StringId(node.name + 1), Category::Other, node.startNs,
-                             node.durNs});
-    });
-    return spans;
-}
-
-// Writes the same spans through the ingest path (StoreSink, BulkWriter) into a new incident.
-void writeStore(const QString& path, qint64 count)
-{
-    Store store(path);
-    const ImporterRegistry registry(QStringList{});
-    const Classifier classifier = Classifier::standard();
-    Ingestor ingestor(store, registry, classifier);
-    ingestor.importGenerated(QStringLiteral("lundi-bench"), QStringLiteral("lundi-bench-flametree"),
-                             QByteArray::number(count), {}, [count](Sink& sink) {
-                                 std::vector<TrackId> tracks;
-                                 for (int thread = 0; thread < Threads; ++thread) {
-                                     TrackSpec track;
-                                     track.name = QStringLiteral("worker-%1").arg(thread);
-                                     tracks.push_back(sink.addTrack(track));
-                                 }
-                                 std::vector<StringId> names, cats;
-                                 for (int name = 0; name < bench::NameCount; ++name) {
-                                     names.push_back(sink.intern(bench::frameName(name)));
-                                     cats.push_back(sink.intern(bench::frameCat(name)));
-                                 }
-                                 std::vector<SpanId> ids;
-                                 bench::generateCallTrees(
-                                     count, Threads, Seed,
-                                     [&](int thread, const std::vector<bench::CallNode>& tree) {
-                                         ids.clear();
-                                         for (const bench::CallNode& node : tree) {
-                                             SpanSpec span;
-                                             span.track = tracks[size_t(thread)];
-                                             span.parent = node.parent >= 0 ? ids[size_t(node.parent)] : 0;
-                                             span.name = names[size_t(node.name)];
-                                             span.cat = cats[size_t(node.name)];
-                                             span.startNs = node.startNs;
-                                             span.durNs = node.durNs;
-                                             ids.push_back(sink.addSpan(span));
-                                         }
-                                     });
-                             });
+    return msSince(start) / 1000;
 }
 
 } // namespace
@@ -105,7 +37,7 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    const std::vector<SpanRecord> spans = spansInMemory(count);
+    const std::vector<SpanRecord> spans = spanRecords(count, Shape, false);
     std::vector<double> inMemory;
     size_t nodes = 0;
     for (int run = 0; run < runs; ++run) {
@@ -121,7 +53,7 @@ int main(int argc, char** argv)
     const QString path = dir.filePath(QStringLiteral("flametree.lundi"));
     const auto writing = Clock::now();
     try {
-        writeStore(path, count);
+        writeIncident(path, count, Shape);
     } catch (const StoreError& error) {
         std::fprintf(stderr, "lundi-bench-flametree: %s\n", qPrintable(error.sentence()));
         return 1;
