@@ -1,11 +1,7 @@
 // `lundi --screenshot OUT.png [--view V] [--size WxH] FILE` as a user runs it: a real process,
 // offscreen, on a real incident file and on a corpus trace it imports first.
 
-#include "classifier.h"
-#include "demo/demoincident.h"
-#include "ingest/importerregistry.h"
-#include "ingest/ingestor.h"
-#include "store/store.h"
+#include "demofile.h"
 
 #include <QImage>
 #include <QProcess>
@@ -26,11 +22,7 @@ class TestScreenshot : public QObject
         QVERIFY(m_dir.isValid());
         m_demo = m_dir.filePath(QStringLiteral("demo.lundi"));
         Store store(m_demo);
-        const ImporterRegistry registry{QStringList{}};
-        const Classifier classifier = Classifier::standard();
-        Ingestor(store, registry, classifier)
-            .importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
-                             DemoIncident::identity(), {}, DemoIncident::generate);
+        test::writeDemoIncident(store);
     }
 
     void eachView_data()

@@ -2,13 +2,10 @@
 // run, it tells the story docs/demo-incident.md tells (p95 past 60 s in the incident window, a
 // few seconds in the baseline), and the planted cause is what Lundi's analysis puts first.
 
+#include "demofile.h"
+
 #include "analysis/flametree.h"
 #include "analysis/toplist.h"
-#include "classifier.h"
-#include "demo/demoincident.h"
-#include "ingest/importerregistry.h"
-#include "ingest/ingestor.h"
-#include "store/store.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -40,11 +37,7 @@ struct Window
 std::unique_ptr<Store> writeDemo(const QString& path)
 {
     auto store = std::make_unique<Store>(path);
-    const ImporterRegistry registry{QStringList{}};
-    const Classifier classifier = Classifier::standard();
-    Ingestor ingestor(*store, registry, classifier);
-    ingestor.importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
-                             DemoIncident::identity(), {}, DemoIncident::generate);
+    test::writeDemoIncident(*store);
     return store;
 }
 

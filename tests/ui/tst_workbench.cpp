@@ -1,10 +1,7 @@
 // The Workbench on the demo incident: what it aggregates for a time range or with tracks hidden,
 // and what a search matches, checked against the incident file itself through SQL.
 
-#include "classifier.h"
-#include "demo/demoincident.h"
-#include "ingest/importerregistry.h"
-#include "ingest/ingestor.h"
+#include "demofile.h"
 #include "store/statement.h"
 #include "store/store.h"
 #include "workbench.h"
@@ -48,11 +45,7 @@ class TestWorkbench : public QObject
         QVERIFY(m_dir.isValid());
         m_path = m_dir.filePath(QStringLiteral("demo.lundi"));
         Store store(m_path);
-        const ImporterRegistry registry{QStringList{}};
-        const Classifier classifier = Classifier::standard();
-        Ingestor(store, registry, classifier)
-            .importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
-                             DemoIncident::identity(), {}, DemoIncident::generate);
+        test::writeDemoIncident(store);
     }
 
     void init()
