@@ -3,6 +3,7 @@
 // vertical scrolling of trees deeper than the view, the root's total and the callers' tooltips.
 
 #include "categorypalette.h"
+#include "flamegraphprobe.h"
 #include "flamegraphview.h"
 
 #include <QApplication>
@@ -13,6 +14,7 @@
 #include <QToolTip>
 
 using namespace lundi;
+using namespace lundi::test;
 
 namespace {
 
@@ -39,47 +41,6 @@ Spans abc()
 std::shared_ptr<const FlameTree> tree(const Spans& spans, const SpanFilter& filter = {})
 {
     return std::make_shared<const FlameTree>(FlameTree::build(spans, FlameTree::Roots::Merged, filter));
-}
-
-qint32 nodeOf(const FlameGraphView& view, std::initializer_list<StringId> path)
-{
-    const auto& nodes = view.tree()->nodes();
-    qint32 node = 0;
-    for (StringId frame : path) {
-        qint32 next = -1;
-        for (qint32 c : nodes[size_t(node)].children)
-            if (nodes[size_t(c)].frame == frame)
-                next = c;
-        if (next < 0)
-            return -1;
-        node = next;
-    }
-    return node;
-}
-
-// The top pixel row inside the boxes of a node's row: found through nodeAt, a pixel below the
-// row's first line so that no label is in the way.
-int rowOf(const FlameGraphView& view, qint32 node, int x = 2)
-{
-    for (int y = 0; y < view.height(); ++y) {
-        if (view.nodeAt(QPoint(x, y)) == node)
-            return y + 1;
-    }
-    return -1;
-}
-
-// [first, last] of the pixels of a colour on one line of an image, or {-1, -1}.
-std::pair<int, int> extent(const QImage& image, int y, const QColor& colour)
-{
-    int first = -1, last = -1;
-    for (int x = 0; x < image.width(); ++x) {
-        if (image.pixelColor(x, y) == colour) {
-            if (first < 0)
-                first = x;
-            last = x;
-        }
-    }
-    return {first, last};
 }
 
 // What a window system delivers for a double click: press, release, press, double click, release

@@ -3,6 +3,7 @@
 // says its figures are the frame's calls through it.
 
 #include "categorypalette.h"
+#include "flamegraphprobe.h"
 #include "sandwichview.h"
 
 #include <QHelpEvent>
@@ -12,6 +13,7 @@
 #include <QToolTip>
 
 using namespace lundi;
+using namespace lundi::test;
 
 namespace {
 
@@ -34,41 +36,6 @@ std::shared_ptr<const std::vector<QString>> names()
     return std::make_shared<const std::vector<QString>>(
         std::vector<QString>{QString(), QStringLiteral("M"), QStringLiteral("F"), QStringLiteral("G"),
                              QStringLiteral("H"), QStringLiteral("Z")});
-}
-
-// The node at a path of frames below a tree's root, or -1.
-qint32 nodeOf(const FlameTree& tree, std::initializer_list<StringId> path)
-{
-    qint32 node = 0;
-    for (StringId frame : path) {
-        qint32 next = -1;
-        for (qint32 c : tree.nodes()[size_t(node)].children)
-            if (tree.nodes()[size_t(c)].frame == frame)
-                next = c;
-        if (next < 0)
-            return -1;
-        node = next;
-    }
-    return node;
-}
-
-int rowOf(const FlameGraphView& view, qint32 node, int x = 2)
-{
-    for (int y = 0; y < view.height(); ++y) {
-        if (view.nodeAt(QPoint(x, y)) == node)
-            return y + 1;
-    }
-    return -1;
-}
-
-// The last x of a colour on a line, or -1.
-int lastOf(const QImage& image, int y, const QColor& colour)
-{
-    int last = -1;
-    for (int x = 0; x < image.width(); ++x)
-        if (image.pixelColor(x, y) == colour)
-            last = x;
-    return last;
 }
 
 } // namespace
@@ -122,9 +89,9 @@ class TestSandwichView : public QObject
         QVERIFY(yRoot > yM && yM > yGM && yGM > 0);
         const QImage above = callers->grab().toImage();
         // F is the selected frame: outlined, its fill starts inside the outline.
-        QVERIFY(lastOf(above, yRoot + 2, CategoryPalette::fill(Category::Gpu)) >= Width - 6);
-        QVERIFY(qAbs(lastOf(above, yM, CategoryPalette::fill(Category::Api)) + 1 - 300) <= 2);
-        QVERIFY(lastOf(above, yM, CategoryPalette::fill(Category::Network)) >= Width - 2);
+        QVERIFY(extent(above, yRoot + 2, CategoryPalette::fill(Category::Gpu)).second >= Width - 6);
+        QVERIFY(qAbs(extent(above, yM, CategoryPalette::fill(Category::Api)).second + 1 - 300) <= 2);
+        QVERIFY(extent(above, yM, CategoryPalette::fill(Category::Network)).second >= Width - 2);
         QCOMPARE(above.pixelColor(2, yGM), callers->palette().color(QPalette::Base)); // nothing above M
 
         // Callees: F at the top, full width; H below it for 30 of 80 ns.
@@ -136,8 +103,8 @@ class TestSandwichView : public QObject
         const int yH = rowOf(*callees, h);
         QVERIFY(yTop < yH);
         const QImage below = callees->grab().toImage();
-        QVERIFY(lastOf(below, yTop + 2, CategoryPalette::fill(Category::Gpu)) >= Width - 6);
-        QVERIFY(qAbs(lastOf(below, yH, CategoryPalette::fill(Category::Storage)) + 1 - 150) <= 2);
+        QVERIFY(extent(below, yTop + 2, CategoryPalette::fill(Category::Gpu)).second >= Width - 6);
+        QVERIFY(qAbs(extent(below, yH, CategoryPalette::fill(Category::Storage)).second + 1 - 150) <= 2);
     }
 
     void clickSelectsACaller()
