@@ -1,6 +1,8 @@
 // FlameTree, TopList and foldedStacks on hand-made span lists whose answers can be worked out
 // on paper: self is a span's duration less the union of its children, clipped to the span.
 
+#include "lettertree.h"
+
 #include "analysis/flametree.h"
 #include "analysis/foldedstacks.h"
 #include "analysis/toplist.h"
@@ -10,49 +12,18 @@
 #include <functional>
 
 using namespace lundi;
+using namespace lundi::test;
 
 namespace {
 
 using Spans = std::vector<SpanRecord>;
 
-// Frame names are single letters: StringId 1 is "A", 2 is "B", and so on.
-StringId frame(char letter)
-{
-    return StringId(letter - 'A' + 1);
-}
-
-SpanRecord span(SpanId id, SpanId parent, char name, qint64 start, qint64 dur, TrackId track = 1,
-                Category category = Category::Other)
-{
-    return {id, parent, track, frame(name), category, start, dur};
-}
-
-QString frameName(qint64 frame)
-{
-    if (frame < 0)
-        return QStringLiteral("track %1").arg(-frame);
-    return QString(QChar(char16_t(u'A' + frame - 1)));
-}
-
 // One line per node, "A;B total=… self=… count=…", sorted; the root first as "(root) total=…".
 QStringList render(const FlameTree& tree)
 {
-    const auto& nodes = tree.nodes();
     QStringList lines;
-    std::function<void(qint32, const QString&)> visit = [&](qint32 n, const QString& prefix) {
-        const FlameTree::Node& node = nodes[size_t(n)];
-        const QString path =
-            prefix.isEmpty() ? frameName(node.frame) : prefix + QLatin1Char(';') + frameName(node.frame);
-        lines.append(QStringLiteral("%1 total=%2 self=%3 count=%4")
-                         .arg(path)
-                         .arg(node.totalNs)
-                         .arg(node.selfNs)
-                         .arg(node.count));
-        for (qint32 c : node.children)
-            visit(c, path);
-    };
     for (qint32 c : tree.root().children)
-        visit(c, QString());
+        lines += renderSubtree(tree, c);
     lines.sort();
     lines.prepend(QStringLiteral("(root) total=%1").arg(tree.root().totalNs));
     return lines;

@@ -1,55 +1,22 @@
 // Sandwich on a hand-made tree whose callers and callees can be worked out on paper.
 
+#include "lettertree.h"
+
 #include "analysis/sandwich.h"
 
 #include <QTest>
 
-#include <functional>
-
 using namespace lundi;
+using namespace lundi::test;
 
 namespace {
 
 using Spans = std::vector<SpanRecord>;
 
-// Frame names are single letters: StringId 1 is "A", 2 is "B", and so on; "M" is main.
-StringId frame(char letter)
-{
-    return StringId(letter - 'A' + 1);
-}
-
-SpanRecord span(SpanId id, SpanId parent, char name, qint64 start, qint64 dur, TrackId track = 1)
-{
-    return {id, parent, track, frame(name), Category::Other, start, dur};
-}
-
-QString frameName(qint64 frame)
-{
-    if (frame < 0)
-        return QStringLiteral("track %1").arg(-frame);
-    return QString(QChar(char16_t(u'A' + frame - 1)));
-}
-
-// One line per node, "F;G total=… self=… count=…", sorted, starting from the root's own frame.
+// A Sandwich tree starts at the frame itself.
 QStringList render(const FlameTree& tree)
 {
-    const auto& nodes = tree.nodes();
-    QStringList lines;
-    std::function<void(qint32, const QString&)> visit = [&](qint32 n, const QString& prefix) {
-        const FlameTree::Node& node = nodes[size_t(n)];
-        const QString path =
-            prefix.isEmpty() ? frameName(node.frame) : prefix + QLatin1Char(';') + frameName(node.frame);
-        lines.append(QStringLiteral("%1 total=%2 self=%3 count=%4")
-                         .arg(path)
-                         .arg(node.totalNs)
-                         .arg(node.selfNs)
-                         .arg(node.count));
-        for (qint32 c : node.children)
-            visit(c, path);
-    };
-    visit(0, QString());
-    lines.sort();
-    return lines;
+    return renderSubtree(tree, 0);
 }
 
 // M [0,100) calls F [0,40), which calls G [0,30), which calls F again [5,25) with H [10,20) in
