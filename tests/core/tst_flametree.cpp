@@ -9,7 +9,6 @@
 
 #include <QTest>
 
-#include <functional>
 
 using namespace lundi;
 using namespace lundi::test;
