@@ -1,4 +1,5 @@
 #include "mainwindow.h"
+#include "plaintooltip.h"
 
 #include "categorylegend.h"
 #include "detailspanel.h"
@@ -546,7 +547,7 @@ void MainWindow::updateRecentMenu()
     const QStringList recent = QSettings().value(RecentKey).toStringList();
     for (const QString& path : recent)
         m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openIncident(path); })
-            ->setToolTip(path);
+            ->setToolTip(plainToolTip(path));
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
