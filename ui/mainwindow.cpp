@@ -197,10 +197,7 @@ void MainWindow::createActions()
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this,
             [this] { m_workbench->state()->setSearch(m_search->text()); });
-    connect(m_search, &QLineEdit::returnPressed, this, [this] {
-        m_searchDelay->stop();
-        m_workbench->state()->setSearch(m_search->text());
-    });
+    connect(m_search, &QLineEdit::returnPressed, this, [this] { search(m_search->text()); });
     tools->addSeparator();
 
     m_rangeLabel = new QLabel(tools);
@@ -309,6 +306,7 @@ void MainWindow::connectState()
         m_flameGraph->setHighlight(m_workbench->highlight());
         m_flameChart->setHighlight(m_workbench->highlight());
         m_sandwich->setHighlight(m_workbench->highlight());
+        m_topTable->setHighlight(m_workbench->highlight());
         updateStatus();
     });
     connect(workbench, &Workbench::loadFailed, this, &MainWindow::showError);
@@ -401,6 +399,13 @@ void MainWindow::openDemo()
 void MainWindow::showView(View view)
 {
     m_views->setCurrentIndex(int(view));
+}
+
+void MainWindow::search(const QString& pattern)
+{
+    m_search->setText(pattern);
+    m_searchDelay->stop();
+    m_workbench->state()->setSearch(pattern);
 }
 
 void MainWindow::selectTopFrameForSandwich()

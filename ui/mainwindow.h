@@ -45,6 +45,8 @@ class MainWindow : public QMainWindow
     // Opens the built-in demo incident, writing it first if the user's data folder lacks it.
     void openDemo();
     void showView(View view);
+    // Searches span names as typing into the search field does.
+    void search(const QString& pattern);
     // Nothing is loading, aggregating or importing, and an incident is open.
     bool isSettled() const;
 

@@ -5,6 +5,7 @@
 #include "timeformat.h"
 
 #include <QLocale>
+#include <QPalette>
 
 namespace lundi {
 
@@ -16,6 +17,14 @@ void TopListModel::setEntries(std::shared_ptr<const std::vector<TopList::Entry>>
     m_names = std::move(names);
     m_allNs = allNs;
     endResetModel();
+}
+
+void TopListModel::setHighlight(const Highlight& highlight)
+{
+    m_highlight = highlight;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1),
+                           {Qt::BackgroundRole, Qt::ForegroundRole});
 }
 
 int TopListModel::rowOf(StringId name) const
@@ -83,6 +92,14 @@ QVariant TopListModel::data(const QModelIndex& index, int role) const
         case Count:
             return QLocale().toString(entry.count);
         }
+    }
+    if (role == Qt::BackgroundRole && m_highlight.matched(entry.name))
+        return CategoryPalette::match();
+    if (role == Qt::ForegroundRole) {
+        if (m_highlight.matched(entry.name))
+            return CategoryPalette::text();
+        if (m_highlight.dimmed(entry.name, entry.category))
+            return QPalette().color(QPalette::Disabled, QPalette::Text);
     }
     if (role == Qt::DecorationRole && index.column() == CategoryColumn)
         return CategoryPalette::fill(entry.category);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/toplist.h"
+#include "highlight.h"
 
 #include <QAbstractTableModel>
 
@@ -22,6 +23,8 @@ class TopListModel : public QAbstractTableModel
 
     void setEntries(std::shared_ptr<const std::vector<TopList::Entry>> entries,
                     std::shared_ptr<const std::vector<QString>> names, qint64 allNs);
+    // Rows of matching names are painted in the match colour, dimmed ones in a faded text.
+    void setHighlight(const Highlight& highlight);
     // The row of a frame name, or -1.
     int rowOf(StringId name) const;
 
@@ -34,6 +37,7 @@ class TopListModel : public QAbstractTableModel
     std::shared_ptr<const std::vector<TopList::Entry>> m_entries;
     std::shared_ptr<const std::vector<QString>> m_names;
     qint64 m_allNs = 0;
+    Highlight m_highlight;
 };
 
 } // namespace lundi

@@ -60,6 +60,11 @@ void TopTableView::setEntries(std::shared_ptr<const std::vector<TopList::Entry>>
     setSelectedFrame(m_selected);
 }
 
+void TopTableView::setHighlight(const Highlight& highlight)
+{
+    m_model->setHighlight(highlight);
+}
+
 void TopTableView::setSelectedFrame(StringId name)
 {
     m_selected = name;

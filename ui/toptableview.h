@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/toplist.h"
+#include "highlight.h"
 
 #include <QWidget>
 
@@ -26,6 +27,7 @@ class TopTableView : public QWidget
     void setEntries(std::shared_ptr<const std::vector<TopList::Entry>> entries,
                     std::shared_ptr<const std::vector<QString>> names, qint64 allNs);
     void setSelectedFrame(StringId name);
+    void setHighlight(const Highlight& highlight);
     QTableView* table() const { return m_table; }
     QLineEdit* filter() const { return m_filter; }
 

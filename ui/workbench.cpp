@@ -6,6 +6,7 @@
 
 #include <QFileInfo>
 #include <QLocale>
+#include <QScopeGuard>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <variant>
@@ -63,7 +64,8 @@ void Workbench::load(bool keepState)
             return QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), QString::fromUtf8(error.what()));
         }
     }).then(this, [this, request, keepState](const Loaded& loaded) {
-        end();
+        // Done when this continuation returns, after the work it starts has begun: never idle in between.
+        const auto done = qScopeGuard([this] { end(); });
         if (request != m_loadRequest)
             return;
         if (const auto* sentence = std::get_if<QString>(&loaded)) {
@@ -114,7 +116,8 @@ void Workbench::aggregate()
             TopList::build(*tree, TopList::Order::BySelf));
         return Aggregated{std::move(tree), std::move(topList)};
     }).then(this, [this, request](const Aggregated& aggregated) {
-        end();
+        // Done when this continuation returns, after the work it starts has begun: never idle in between.
+        const auto done = qScopeGuard([this] { end(); });
         if (request != m_aggregateRequest)
             return;
         m_tree = aggregated.tree;
@@ -144,7 +147,8 @@ void Workbench::matchSearch()
         }
         return std::shared_ptr<const std::vector<bool>>(std::move(matches));
     }).then(this, [this, request](const std::shared_ptr<const std::vector<bool>>& matches) {
-        end();
+        // Done when this continuation returns, after the work it starts has begun: never idle in between.
+        const auto done = qScopeGuard([this] { end(); });
         if (request != m_searchRequest)
             return;
         m_highlight.matches = matches;

@@ -2,6 +2,7 @@
 // incident. --screenshot renders one view into a PNG and exits, for tests and documentation.
 
 #include "mainwindow.h"
+#include "workbench.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -42,6 +43,9 @@ int main(int argc, char* argv[])
     parser.addOption({QStringLiteral("view"),
                       QStringLiteral("The view to show: flamegraph, flamechart, sandwich or top."),
                       QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("search"),
+                      QStringLiteral("Search span names with this regular expression, as Ctrl+F does."),
+                      QStringLiteral("REGEX")});
     parser.addOption({QStringLiteral("size"),
                       QStringLiteral("The window size for --screenshot (default 1600x1000)."),
                       QStringLiteral("WxH"), QStringLiteral("1600x1000")});
@@ -81,6 +85,13 @@ int main(int argc, char* argv[])
         window.resize(size);
     if (view)
         window.showView(*view);
+    if (parser.isSet(QStringLiteral("search"))) {
+        // Opening an incident clears the search: search once it is open.
+        QObject::connect(
+            window.workbench(), &Workbench::opened, &window,
+            [&window, pattern = parser.value(QStringLiteral("search"))] { window.search(pattern); },
+            Qt::SingleShotConnection);
+    }
     window.show();
     if (screenshot) {
         const QString out = parser.value(QStringLiteral("screenshot"));

@@ -59,6 +59,30 @@ class TestScreenshot : public QObject
         QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
     }
 
+    void searchesBeforeTheShot()
+    {
+        // The match colour (CategoryPalette::match()) appears only where a search is on.
+        const QRgb match = qRgb(0xff, 0x4f, 0xd8);
+        const auto matchPixels = [&](const QStringList& search) {
+            const QString out = m_dir.filePath(QStringLiteral("search.png"));
+            const auto [status, errors] =
+                run(QStringList{QStringLiteral("--screenshot"), out, QStringLiteral("--view"),
+                                QStringLiteral("flamegraph")} +
+                    search + QStringList{m_demo});
+            if (status != 0)
+                return qsizetype(-1);
+            const QImage image(out);
+            qsizetype pixels = 0;
+            for (int y = 0; y < image.height(); ++y) {
+                for (int x = 0; x < image.width(); ++x)
+                    pixels += image.pixel(x, y) == match;
+            }
+            return pixels;
+        };
+        QCOMPARE(matchPixels({}), 0);
+        QVERIFY(matchPixels({QStringLiteral("--search"), QStringLiteral("^dlp\\.")}) > 10000);
+    }
+
     void refusesBadArguments_data()
     {
         QTest::addColumn<QStringList>("arguments");

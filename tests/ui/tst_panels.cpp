@@ -3,6 +3,7 @@
 // the category legend, each checked through what it shows and the signals it sends.
 
 #include "categorylegend.h"
+#include "categorypalette.h"
 #include "classifier.h"
 #include "detailspanel.h"
 #include "ingest/importerregistry.h"
@@ -172,6 +173,18 @@ class TestPanels : public QObject
         top.setSelectedFrame(1);
         QCOMPARE(selected.size(), 1);
         QCOMPARE(table->currentIndex().row(), 1);
+
+        // A search paints the matching rows in the match colour and fades the others.
+        Highlight highlight;
+        highlight.matches =
+            std::make_shared<const std::vector<bool>>(std::vector<bool>{false, false, true, false});
+        top.setHighlight(highlight);
+        for (int row = 0; row < 3; ++row) {
+            const QModelIndex index = table->model()->index(row, 0);
+            const bool matched = index.data().toString() == QLatin1String("auth.verify_token");
+            QCOMPARE(index.data(Qt::BackgroundRole).value<QColor>() == CategoryPalette::match(), matched);
+            QCOMPARE(index.data(Qt::ForegroundRole).value<QColor>() == CategoryPalette::text(), matched);
+        }
 
         top.filter()->setText(QStringLiteral("DEC"));
         QCOMPARE(table->model()->rowCount(), 1);
