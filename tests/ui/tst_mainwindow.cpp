@@ -7,12 +7,14 @@
 #include "importqueue.h"
 #include "mainwindow.h"
 #include "sourcespanel.h"
+#include "store/store.h"
 #include "workbench.h"
 
 #include <QDockWidget>
 #include <QDropEvent>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -148,6 +150,24 @@ class TestMainWindow : public QObject
         QTest::keyClick(graph, Qt::Key_Backspace);
         QCOMPARE(graph->zoomedNode(), 0);
         QVERIFY(!graph->canGoBack());
+
+        // A file that cannot be imported: its sentence in a message box, the incident as it was.
+        const QString broken = m_dir.filePath(QStringLiteral("broken.json"));
+        QFile file(broken);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("{\"traceEvents\": [{\"ph\": \"X\", \"name\": \"<b>x</b>\", \"ts\": 1, \"dur\": tru");
+        file.close();
+        const IncidentCounts counted = window.workbench()->snapshot()->counts;
+        window.importFiles({broken});
+        QMessageBox* box = nullptr;
+        QVERIFY(QTest::qWaitFor([&] { return (box = window.findChild<QMessageBox*>()) != nullptr; }, 60000));
+        QVERIFY2(box->text().startsWith(QLatin1String("broken.json: line 1, column")),
+                 qPrintable(box->text()));
+        QCOMPARE(box->textFormat(), Qt::PlainText);
+        box->close();
+        QVERIFY(settle(window));
+        QCOMPARE(Store(window.workbench()->path()).counts().sources, counted.sources);
+        QCOMPARE(Store(window.workbench()->path()).counts().spans, counted.spans);
 
         // Esc clears the range: the totals are the whole incident's again.
         QTest::keyClick(&window, Qt::Key_Escape);
