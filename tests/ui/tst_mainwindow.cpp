@@ -166,6 +166,8 @@ class TestMainWindow : public QObject
         QCOMPARE(box->textFormat(), Qt::PlainText);
         box->close();
         QVERIFY(settle(window));
+        QApplication::setActiveWindow(&window);
+        QVERIFY(QTest::qWaitForWindowActive(&window));
         QCOMPARE(Store(window.workbench()->path()).counts().sources, counted.sources);
         QCOMPARE(Store(window.workbench()->path()).counts().spans, counted.spans);
 
