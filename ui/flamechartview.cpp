@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace lundi {
 
@@ -59,6 +60,8 @@ void FlameChartView::setSnapshot(std::shared_ptr<const IncidentSnapshot> snapsho
     const bool sameIncident =
         m_snapshot && snapshot && m_snapshot->path == snapshot->path && !snapshot->path.isEmpty();
     m_snapshot = std::move(snapshot);
+    if (!sameIncident)
+        m_expandedTracks.clear();
     m_selectedIndex = m_snapshot ? m_snapshot->indexOf(m_selectedSpan) : -1;
     m_nameWidths.assign(m_snapshot ? m_snapshot->strings.size() : 0, -1);
     m_elided.clear();
@@ -90,6 +93,39 @@ void FlameChartView::setHiddenTracks(const QSet<TrackId>& tracks)
     m_overviewPicture = QImage();
     relayoutLanes();
     update();
+}
+
+bool FlameChartView::isLaneCompact(TrackId track) const
+{
+    if (!m_snapshot || m_expandedTracks.contains(track))
+        return false;
+    for (const TimelineLayout::Lane& lane : m_snapshot->timeline.lanes()) {
+        if (lane.track == track)
+            return lane.rowCount > CompactRows;
+    }
+    return false;
+}
+
+void FlameChartView::setLaneExpanded(TrackId track, bool expanded)
+{
+    const bool wasCompact = isLaneCompact(track);
+    if (expanded)
+        m_expandedTracks.insert(track);
+    else
+        m_expandedTracks.remove(track);
+    const bool compact = isLaneCompact(track);
+    if (compact == wasCompact)
+        return;
+    relayoutLanes();
+    // A lane compacted while scrolled into its rows: its top goes to the top of the view, so
+    // that what was clicked stays in sight.
+    for (const VisibleLane& visible : m_visibleLanes) {
+        if (m_snapshot->timeline.lanes()[size_t(visible.lane)].track == track &&
+            contentTop() + visible.top < lanesRect().top())
+            m_scrollBar->setValue(visible.top);
+    }
+    update();
+    Q_EMIT laneExpandedChanged(track, !compact);
 }
 
 void FlameChartView::setSelectedSpan(SpanId span)
@@ -180,18 +216,45 @@ int FlameChartView::contentTop() const
     return lanesRect().top() - m_scrollBar->value();
 }
 
+const FlameChartView::VisibleLane* FlameChartView::visibleLaneOf(int lane) const
+{
+    for (const VisibleLane& visible : m_visibleLanes) {
+        if (visible.lane == lane)
+            return &visible;
+    }
+    return nullptr;
+}
+
+const FlameChartView::VisibleLane* FlameChartView::visibleLaneAt(int contentY) const
+{
+    const auto it = std::upper_bound(m_visibleLanes.begin(), m_visibleLanes.end(), contentY,
+                                     [](int y, const VisibleLane& visible) { return y < visible.top; });
+    if (it == m_visibleLanes.begin())
+        return nullptr;
+    const VisibleLane& visible = *std::prev(it);
+    return contentY < visible.top + visible.height ? &visible : nullptr;
+}
+
 int FlameChartView::rowTop(int row) const
 {
     if (!m_snapshot)
         return -1;
-    const int lane = m_snapshot->timeline.laneOfRow(row);
-    for (const VisibleLane& visible : m_visibleLanes) {
-        if (visible.lane == lane) {
-            const TimelineLayout::Lane& l = m_snapshot->timeline.lanes()[size_t(lane)];
-            return contentTop() + visible.top + LanePadding / 2 + (row - l.firstRow) * m_rowHeight;
-        }
-    }
-    return -1;
+    const VisibleLane* visible = visibleLaneOf(m_snapshot->timeline.laneOfRow(row));
+    if (!visible)
+        return -1;
+    const int r = row - m_snapshot->timeline.lanes()[size_t(visible->lane)].firstRow;
+    return contentTop() + visible->top + LanePadding / 2 + visible->rowOffset(r, m_rowHeight);
+}
+
+int FlameChartView::drawnRowHeight(int row) const
+{
+    if (!m_snapshot)
+        return -1;
+    const VisibleLane* visible = visibleLaneOf(m_snapshot->timeline.laneOfRow(row));
+    if (!visible)
+        return -1;
+    return visible->rowPixels(row - m_snapshot->timeline.lanes()[size_t(visible->lane)].firstRow,
+                              m_rowHeight);
 }
 
 void FlameChartView::relayoutLanes()
@@ -203,10 +266,16 @@ void FlameChartView::relayoutLanes()
         for (size_t l = 0; l < lanes.size(); ++l) {
             if (lanes[l].rowCount == 0 || m_hiddenTracks.contains(lanes[l].track))
                 continue;
+            VisibleLane visible;
+            visible.lane = int(l);
+            visible.top = top;
+            visible.rowCount = lanes[l].rowCount;
+            visible.compact = lanes[l].rowCount > CompactRows && !m_expandedTracks.contains(lanes[l].track);
+            visible.rowsHeight = (visible.compact ? CompactHeightRows : lanes[l].rowCount) * m_rowHeight;
             // At least two rows' height, so the track's name and kind fit in the label column.
-            const int height = std::max(lanes[l].rowCount, 2) * m_rowHeight + LanePadding;
-            m_visibleLanes.push_back({int(l), top, height});
-            top += height;
+            visible.height = std::max(visible.rowsHeight, 2 * m_rowHeight) + LanePadding;
+            m_visibleLanes.push_back(visible);
+            top += visible.height;
         }
     }
     m_contentHeight = top;
@@ -545,11 +614,10 @@ void FlameChartView::paintLanes(QPainter& painter)
         dims[size_t(c)] = CategoryPalette::dimmed(fills[size_t(c)], background);
     }
     const QColor match = CategoryPalette::match();
-    const auto colourOf = [&](const TimelineLayout::Box& box) -> const QColor& {
-        if (m_highlight.matched(box.name))
+    const auto colourOf = [&](StringId name, Category category) -> const QColor& {
+        if (m_highlight.matched(name))
             return match;
-        return m_highlight.dimmed(box.name, box.category) ? dims[size_t(box.category)]
-                                                          : fills[size_t(box.category)];
+        return m_highlight.dimmed(name, category) ? dims[size_t(category)] : fills[size_t(category)];
     };
 
     // Backgrounds, grid and boxes go straight into an image, a few memory writes per pixel
@@ -569,6 +637,20 @@ void FlameChartView::paintLanes(QPainter& painter)
         bottom = std::min(canvasHeight, bottom - lanes.top());
         for (int y = top; y < bottom; ++y)
             std::fill(bits + y * stride + left, bits + y * stride + std::max(left, right), rgb);
+    };
+    // The same, leaving the pixels of a search match as they are.
+    const auto fillUnderMatch = [&](int left, int right, int top, int bottom, QRgb rgb, QRgb matchRgb) {
+        left = std::max(0, left - area.left());
+        right = std::min(canvasWidth, right - area.left());
+        top = std::max(0, top - lanes.top());
+        bottom = std::min(canvasHeight, bottom - lanes.top());
+        for (int y = top; y < bottom; ++y) {
+            QRgb* line = bits + y * stride;
+            for (int x = left; x < right; ++x) {
+                if (line[x] != matchRgb)
+                    line[x] = rgb;
+            }
+        }
     };
 
     struct Label
@@ -598,29 +680,70 @@ void FlameChartView::paintLanes(QPainter& painter)
         }
         const TimelineLayout::Lane& lane = layout.lanes()[size_t(visible.lane)];
         const int rowsTop = laneTop + LanePadding / 2;
-        const int firstRow = std::max(0, (lanes.top() - rowsTop) / m_rowHeight);
-        const int lastRow = std::min(lane.rowCount - 1, (lanes.bottom() - rowsTop) / m_rowHeight);
+        // The rows that meet the view: in a compact lane a row is at least a pixel, so the row
+        // a pixel line starts is at most the one its offset in proportion says.
+        const auto rowAtOffset = [&](int offset) {
+            return visible.compact ? int(qint64(offset) * visible.rowCount / visible.rowsHeight)
+                                   : offset / m_rowHeight;
+        };
+        const int firstRow = std::max(0, rowAtOffset(std::max(0, lanes.top() - rowsTop)) - 1);
+        const int lastRow = std::min(lane.rowCount - 1, rowAtOffset(lanes.bottom() + 1 - rowsTop) + 1);
+        // Compact rows are drawn without labels, and rows that share a pixel line do not hide a
+        // search match under a span that does not match.
+        const bool compact = visible.compact;
+        const bool keepMatches = compact && m_highlight.searching() && visible.rowCount > visible.rowsHeight;
+        const QRgb matchRgb = match.rgb();
         for (int r = firstRow; r <= lastRow; ++r) {
             const int row = lane.firstRow + r;
-            const int y = rowsTop + r * m_rowHeight;
-            const int h = m_rowHeight - 1;
+            const int y = rowsTop + visible.rowOffset(r, m_rowHeight);
+            // Rows of three pixels or more keep a gap below, as expanded ones do.
+            const int pixels = visible.rowPixels(r, m_rowHeight);
+            const int h = pixels >= 3 ? pixels - 1 : pixels;
+            if (y >= lanes.bottom() + 1 || y + h <= lanes.top())
+                continue;
+            if (compact) {
+                // Spans drawn as they come, without a Box each: a compact lane shows all its rows,
+                // many times the spans of a screen of expanded rows. A pixel keeps the first span
+                // drawn on it, as a merged box shows its first span. Outlines of the selected
+                // frame are left to expanded lanes; at a pixel or two a row they would hide the rest.
+                int paintedTo = std::numeric_limits<int>::min();
+                layout.forEachSpan(
+                    row, m_window.startNs, m_window.endNs,
+                    [&](qint64 startNs, qint64 endNs, qint32 span, StringId name, Category category) {
+                        const double x0 = std::max(xOf(startNs), area.left() - 1.0);
+                        const double x1 = std::min(xOf(endNs), area.right() + 2.0);
+                        if (span == m_selectedIndex)
+                            selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
+                        const int from = int(std::floor(x0));
+                        const int right =
+                            x1 - x0 >= 3 ? int(std::floor(x1)) - 1 : std::max(from + 1, int(std::ceil(x1)));
+                        const int left = std::max(from, paintedTo);
+                        if (right <= left)
+                            return;
+                        paintedTo = right;
+                        const QColor& colour = colourOf(name, category);
+                        if (keepMatches && &colour != &match)
+                            fillUnderMatch(left, right, y, y + h, colour.rgb(), matchRgb);
+                        else
+                            fill(left, right, y, y + h, colour.rgb());
+                    });
+                continue;
+            }
             m_boxes.clear();
             layout.boxes(row, m_window.startNs, m_window.endNs, npp, m_boxes);
             for (const TimelineLayout::Box& box : m_boxes) {
                 const double x0 = std::max(xOf(box.startNs), area.left() - 1.0);
                 const double x1 = std::min(xOf(box.endNs), area.right() + 2.0);
-                const QColor& colour = colourOf(box);
+                const QColor& colour = colourOf(box.name, box.category);
                 const int left = int(std::floor(x0));
-                if (box.span >= 0 && x1 - x0 >= 3) {
-                    // A gap of a pixel on the right keeps neighbours apart.
-                    fill(left, int(std::floor(x1)) - 1, y, y + h, colour.rgb());
+                const bool wide = box.span >= 0 && x1 - x0 >= 3;
+                // A gap of a pixel on the right keeps wide neighbours apart.
+                const int right = wide ? int(std::floor(x1)) - 1 : std::max(left + 1, int(std::ceil(x1)));
+                fill(left, right, y, y + h, colour.rgb());
+                if (wide && labelsFit) {
                     const double labelLeft = std::max(x0, double(area.left()));
-                    if (labelsFit)
-                        labels.push_back(
-                            {QRectF(labelLeft, y, std::min(x1, area.right() + 1.0) - labelLeft, h), box.name,
-                             &colour == &dims[size_t(box.category)]});
-                } else {
-                    fill(left, std::max(left + 1, int(std::ceil(x1))), y, y + h, colour.rgb());
+                    labels.push_back({QRectF(labelLeft, y, std::min(x1, area.right() + 1.0) - labelLeft, h),
+                                      box.name, &colour == &dims[size_t(box.category)]});
                 }
                 if (box.span >= 0 && box.span == m_selectedIndex)
                     selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
@@ -656,7 +779,8 @@ void FlameChartView::paintLanes(QPainter& painter)
             painter.fillRect(QRectF(x0, lanes.top(), std::max(1.0, x1 - x0), lanes.height()), shade);
     }
 
-    // The label column: each lane's track and what kind of track it is.
+    // The label column: each lane's track and what kind of track it is; a lane that can be
+    // compacted says how it is drawn and what a click does.
     const QRect column(0, lanes.top(), LabelColumnWidth, lanes.height());
     painter.fillRect(column, palette().color(QPalette::Window));
     const QFontMetrics metrics(font());
@@ -670,15 +794,28 @@ void FlameChartView::paintLanes(QPainter& painter)
             continue;
         const TimelineLayout::Lane& lane = layout.lanes()[size_t(visible.lane)];
         const Track* track = m_snapshot->track(lane.track);
-        const QString name = track ? track->name : QString();
+        const bool toggles = lane.rowCount > CompactRows;
+        const QString name = !toggles ? (track ? track->name : QString())
+                             : visible.compact
+                                 ? QStringLiteral("\u25B8 ") + (track ? track->name : QString())
+                                 : QStringLiteral("\u25BE ") + (track ? track->name : QString());
+        const int lines = toggles ? 3 : 2;
         // The name stays in sight while its lane is scrolled past, until the lane's end pushes it up.
         const int textTop = std::min(std::max(laneTop, lanes.top()),
-                                     laneTop + visible.height - 2 * m_rowHeight - LanePadding) +
+                                     laneTop + visible.height - lines * m_rowHeight - LanePadding) +
                             LanePadding / 2;
         painter.setFont(bold);
         painter.setPen(palette().color(QPalette::WindowText));
         painter.drawText(QPoint(8, textTop + boldMetrics.ascent() + 1),
                          boldMetrics.elidedText(name, Qt::ElideRight, LabelColumnWidth - 16));
+        if (toggles) {
+            painter.setFont(font());
+            painter.setPen(palette().color(QPalette::Link));
+            const QString state =
+                visible.compact ? tr("compact, click to expand") : tr("expanded, click to fold");
+            painter.drawText(QPoint(8, textTop + 2 * m_rowHeight + metrics.ascent() + 1),
+                             metrics.elidedText(state, Qt::ElideRight, LabelColumnWidth - 16));
+        }
         painter.setFont(font());
         painter.setPen(palette().color(QPalette::PlaceholderText));
         const QString kind = track ? trackKindName(track->kind) : QString();
@@ -699,29 +836,50 @@ std::optional<FlameChartView::Hit> FlameChartView::hitAt(QPoint pos) const
     const QRect area = timeArea();
     if (!m_snapshot || !lanes.contains(pos) || pos.x() < area.left())
         return std::nullopt;
-    const int y = pos.y() - contentTop();
-    for (const VisibleLane& visible : m_visibleLanes) {
-        if (y < visible.top || y >= visible.top + visible.height)
-            continue;
-        const TimelineLayout::Lane& lane = m_snapshot->timeline.lanes()[size_t(visible.lane)];
-        const int inLane = y - visible.top - LanePadding / 2;
-        if (inLane < 0 || inLane / m_rowHeight >= lane.rowCount)
-            return std::nullopt;
-        const int row = lane.firstRow + inLane / m_rowHeight;
-        const double npp = nsPerPixel();
-        const qint64 t = timeAt(pos.x());
-        std::vector<TimelineLayout::Box> boxes;
+    const VisibleLane* visible = visibleLaneAt(pos.y() - contentTop());
+    if (!visible)
+        return std::nullopt;
+    const TimelineLayout::Lane& lane = m_snapshot->timeline.lanes()[size_t(visible->lane)];
+    const int inLane = pos.y() - contentTop() - visible->top - LanePadding / 2;
+    if (inLane < 0 || inLane >= visible->rowOffset(lane.rowCount, m_rowHeight))
+        return std::nullopt;
+    // The rows drawn on this pixel line: one, or in a compact lane of more rows than pixels,
+    // every row that starts on it.
+    int first = inLane / m_rowHeight, last = first;
+    if (visible->compact) {
+        first = std::clamp(int(qint64(inLane) * lane.rowCount / visible->rowsHeight), 0, lane.rowCount - 1);
+        while (first > 0 &&
+               visible->rowOffset(first - 1, m_rowHeight) + visible->rowPixels(first - 1, m_rowHeight) >
+                   inLane)
+            --first;
+        while (first + 1 < lane.rowCount &&
+               visible->rowOffset(first, m_rowHeight) + visible->rowPixels(first, m_rowHeight) <= inLane)
+            ++first;
+        last = first;
+        while (last + 1 < lane.rowCount && visible->rowOffset(last + 1, m_rowHeight) <= inLane)
+            ++last;
+    }
+    const double npp = nsPerPixel();
+    const qint64 t = timeAt(pos.x());
+    std::vector<TimelineLayout::Box> boxes;
+    std::optional<Hit> hit;
+    for (int r = first; r <= last; ++r) {
+        boxes.clear();
+        const int row = lane.firstRow + r;
         m_snapshot->timeline.boxes(row, t - qint64(2 * npp) - 1, t + qint64(2 * npp) + 1, npp, boxes);
         // As painted: a box covers the pixels from the floor of its start to at least one more.
         for (const TimelineLayout::Box& box : boxes) {
             const double x0 = std::floor(xOf(box.startNs));
             const double x1 = std::max(x0 + 1, std::ceil(xOf(box.endNs)));
-            if (pos.x() >= x0 && pos.x() < x1)
-                return Hit{row, box};
+            if (pos.x() < x0 || pos.x() >= x1)
+                continue;
+            // Of rows sharing the line, the last one drawn shows, unless a search match lies under it.
+            if (!hit || !m_highlight.matched(hit->box.name))
+                hit = Hit{row, box};
+            break;
         }
-        return std::nullopt;
     }
-    return std::nullopt;
+    return hit;
 }
 
 QString FlameChartView::toolTipFor(const Hit& hit) const
@@ -785,10 +943,11 @@ void FlameChartView::revealSpan(qint32 index)
         const qint64 middle = span.startNs + (end - span.startNs) / 2;
         setVisibleWindow({middle - width / 2, middle - width / 2 + width});
     }
+    // Its row scrolled into sight; a compact lane stays compact, the span outlined in it.
     const int row = m_snapshot->timeline.rowOf(index);
     const int y = rowTop(row);
     const QRect lanes = lanesRect();
-    if (y >= 0 && (y < lanes.top() || y + m_rowHeight > lanes.bottom()))
+    if (y >= 0 && (y < lanes.top() || y + drawnRowHeight(row) > lanes.bottom()))
         m_scrollBar->setValue(m_scrollBar->value() + y - lanes.top() - lanes.height() / 2);
 }
 
@@ -886,6 +1045,11 @@ void FlameChartView::mouseReleaseEvent(QMouseEvent* event)
             m_range = {};
         update();
         Q_EMIT rangeSelected(m_range);
+    } else if (drag == Drag::Lanes && !m_dragMoved && event->position().x() < timeArea().left()) {
+        // A click on a lane's name compacts or expands it.
+        const VisibleLane* visible = visibleLaneAt(int(event->position().y()) - contentTop());
+        if (visible && visible->rowCount > CompactRows)
+            setLaneExpanded(m_snapshot->timeline.lanes()[size_t(visible->lane)].track, visible->compact);
     } else if (drag == Drag::Lanes && !m_dragMoved) {
         const auto hit = hitAt(event->position().toPoint());
         if (hit && hit->box.span >= 0) {

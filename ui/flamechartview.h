@@ -8,6 +8,7 @@
 #include <QSet>
 #include <QWidget>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
@@ -20,6 +21,11 @@ namespace lundi {
 // Every track of an incident on one time axis: an overview strip of the whole incident with
 // the visible window marked, a ruler in UTC (and relative to the selected range's start), and a
 // lane per visible track whose rows hold the spans as TimelineLayout placed them.
+//
+// A lane of more than CompactRows rows (a service with a hundred requests at a time) starts
+// compact: all its rows squashed into CompactHeightRows rows' height, a density picture of its
+// spans without labels, so that every lane of an incident fits on the first screen. A click on its name
+// expands it and another compacts it again; the choice is kept per track for new snapshots of the incident.
 //
 // Wheel zooms around the cursor (over the track names it scrolls), a drag in the lanes pans,
 // W/S zoom around the centre, A/D pan, Home shows everything. A drag on the ruler selects a time
@@ -36,6 +42,11 @@ class FlameChartView : public QWidget
     static constexpr double PanShare = 0.1;
     // Narrower than this the window does not get.
     static constexpr qint64 MinWindowNs = 100;
+    // A lane of more rows than CompactRows starts compact, drawn CompactHeightRows rows tall:
+    // enough for its name, its size and what a click does, and for the demo's three crowded
+    // services, its four quieter ones and six GPUs to share a screen.
+    static constexpr int CompactRows = 10;
+    static constexpr int CompactHeightRows = 5;
 
     explicit FlameChartView(QWidget* parent = nullptr);
     ~FlameChartView() override;
@@ -54,6 +65,10 @@ class FlameChartView : public QWidget
     // Clamped to the incident, and to at least MinWindowNs.
     void setVisibleWindow(TimeRange window);
 
+    // Compacts or expands a track's lane; a lane of CompactRows rows or fewer is always expanded.
+    void setLaneExpanded(TrackId track, bool expanded);
+    bool isLaneCompact(TrackId track) const;
+
     SpanId selectedSpan() const { return m_selectedSpan; }
     TimeRange timeRange() const { return m_range; }
 
@@ -68,6 +83,9 @@ class FlameChartView : public QWidget
     // The top of a layout row in widget coordinates (it may lie outside the lanes), or -1 if its
     // lane is hidden.
     int rowTop(int row) const;
+    // How tall a layout row is drawn: rowHeight() in an expanded lane, a pixel or two in a compact
+    // one (rows that share a pixel line get it each); -1 if its lane is hidden.
+    int drawnRowHeight(int row) const;
     int rowHeight() const { return m_rowHeight; }
 
     QSize sizeHint() const override;
@@ -76,6 +94,7 @@ class FlameChartView : public QWidget
     void spanSelected(lundi::SpanId span);
     void rangeSelected(lundi::TimeRange range);
     void visibleWindowChanged(lundi::TimeRange window);
+    void laneExpandedChanged(lundi::TrackId track, bool expanded);
 
   protected:
     bool event(QEvent* event) override;
@@ -94,6 +113,21 @@ class FlameChartView : public QWidget
         int lane = 0; // index into the layout's lanes
         int top = 0;  // in content coordinates, from the top of the first lane
         int height = 0;
+        int rowCount = 0;
+        bool compact = false;
+        int rowsHeight = 0; // of its rows, without the padding
+
+        // The offset of a row (counted in the lane) from the top of the lane's rows, and how
+        // many pixels it gets: in a compact lane rows share rowsHeight in proportion, and a row
+        // whose share rounds to nothing still gets the pixel line it starts on.
+        int rowOffset(int r, int rowHeight) const
+        {
+            return compact ? int(qint64(r) * rowsHeight / rowCount) : r * rowHeight;
+        }
+        int rowPixels(int r, int rowHeight) const
+        {
+            return compact ? std::max(1, rowOffset(r + 1, rowHeight) - rowOffset(r, rowHeight)) : rowHeight;
+        }
     };
     // A box under a point: what a tooltip and a click need.
     struct Hit
@@ -112,6 +146,8 @@ class FlameChartView : public QWidget
     TimeRange fullRange() const;
     double nsPerPixel() const;
     int contentTop() const; // the widget y of content y 0
+    const VisibleLane* visibleLaneOf(int lane) const;
+    const VisibleLane* visibleLaneAt(int contentY) const;
     std::optional<Hit> hitAt(QPoint pos) const;
     QString toolTipFor(const Hit& hit) const;
     void revealSpan(qint32 index);
@@ -125,6 +161,7 @@ class FlameChartView : public QWidget
     std::shared_ptr<const IncidentSnapshot> m_snapshot;
     Highlight m_highlight;
     QSet<TrackId> m_hiddenTracks;
+    QSet<TrackId> m_expandedTracks; // lanes the user expanded; the rest of the big ones are compact
     SpanId m_selectedSpan = 0;
     qint32 m_selectedIndex = -1;
     StringId m_selectedFrame = 0;

@@ -1,5 +1,6 @@
 // FlameChartView rendered offscreen on a hand-made incident: where boxes land, what the wheel,
-// the keys and the ruler do to the window and the range, and the colours of a search.
+// the keys and the ruler do to the window and the range, the colours of a search, and lanes of
+// many rows drawn compact until a click on their name expands them.
 // TimeAxis, the ruler's ticks and labels, is checked here too.
 
 #include "categorypalette.h"
@@ -46,6 +47,42 @@ std::shared_ptr<const IncidentSnapshot> smallIncident()
     snapshot->timeRange = {T0, T0 + Second};
     snapshot->timeline = TimelineLayout::build(snapshot->spans, snapshot->tracks);
     return snapshot;
+}
+
+constexpr TrackId CrowdTrack = 3;
+constexpr StringId Needle = 6;
+
+// The small incident with a third track, "crowd", of `rows` compliance spans that all run from
+// about 100 to 600 ms, so that each gets a row of its own: span k starts k µs after 100 ms. The
+// span at `needleAt` is named "needle", the others "crowd".
+std::shared_ptr<const IncidentSnapshot> crowdedIncident(int rows, int needleAt = -1)
+{
+    auto snapshot = std::make_shared<IncidentSnapshot>(*smallIncident());
+    snapshot->strings.push_back(QStringLiteral("crowd"));
+    snapshot->strings.push_back(QStringLiteral("needle"));
+    Track track;
+    track.id = CrowdTrack;
+    track.name = QStringLiteral("crowd");
+    track.kind = TrackKind::Service;
+    snapshot->tracks.append(track);
+    for (int k = 0; k < rows; ++k) {
+        const SpanId id = SpanId(snapshot->spans.size()) + 1;
+        snapshot->spans.push_back({id, 0, CrowdTrack, k == needleAt ? Needle : StringId(5),
+                                   Category::Compliance, T0 + 100'000'000 + k * 1'000, 500'000'000});
+    }
+    snapshot->counts.spans = qint64(snapshot->spans.size());
+    snapshot->timeline = TimelineLayout::build(snapshot->spans, snapshot->tracks);
+    return snapshot;
+}
+
+// The first and last layout rows of the crowd's lane.
+std::pair<int, int> crowdRows(const IncidentSnapshot& snapshot)
+{
+    for (const TimelineLayout::Lane& lane : snapshot.timeline.lanes()) {
+        if (lane.track == CrowdTrack)
+            return {lane.firstRow, lane.firstRow + lane.rowCount - 1};
+    }
+    return {-1, -1};
 }
 
 void sendMouse(QWidget* widget, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons)
@@ -345,6 +382,162 @@ class TestFlameChartView : public QObject
         }
         QVERIFY(drawn > 100);
         QCOMPARE(image.pixelColor(5, 5), background);
+    }
+
+    void aLaneOfManyRowsStartsCompact()
+    {
+        const auto snapshot = crowdedIncident(30);
+        m_view->setSnapshot(snapshot);
+        const auto [first, last] = crowdRows(*snapshot);
+        QCOMPARE(last - first + 1, 30);
+        QVERIFY(m_view->isLaneCompact(CrowdTrack));
+        QVERIFY(!m_view->isLaneCompact(1));
+        // All thirty rows in CompactHeightRows rows' height, each a few pixels, in order.
+        const int rowsHeight = FlameChartView::CompactHeightRows * m_view->rowHeight();
+        QCOMPARE(m_view->rowTop(last) + m_view->drawnRowHeight(last) - m_view->rowTop(first), rowsHeight);
+        for (int row = first; row < last; ++row) {
+            QVERIFY(m_view->drawnRowHeight(row) >= 1 && m_view->drawnRowHeight(row) < m_view->rowHeight());
+            QCOMPARE(m_view->rowTop(row + 1), m_view->rowTop(row) + m_view->drawnRowHeight(row));
+        }
+        // Lanes of few rows keep whole rows.
+        QCOMPARE(m_view->drawnRowHeight(smallIncidentLayout().rowOf(0)), m_view->rowHeight());
+
+        // Drawn: the first and the last row in the compliance colour, nothing below the last.
+        const QImage image = m_view->grab().toImage();
+        const int x = int(expectedX(T0 + 400'000'000));
+        const QColor fill = CategoryPalette::fill(Category::Compliance);
+        QCOMPARE(image.pixelColor(x, m_view->rowTop(first)), fill);
+        QCOMPARE(image.pixelColor(x, m_view->rowTop(last)), fill);
+        QVERIFY(image.pixelColor(x, m_view->rowTop(first) + rowsHeight) != fill);
+    }
+
+    void aClickOnTheLaneNameExpandsAndCompacts()
+    {
+        const auto snapshot = crowdedIncident(30);
+        m_view->setSnapshot(snapshot);
+        const auto [first, last] = crowdRows(*snapshot);
+        QSignalSpy changed(m_view.get(), &FlameChartView::laneExpandedChanged);
+        QSignalSpy selected(m_view.get(), &FlameChartView::spanSelected);
+        const QPoint name(20, m_view->rowTop(first) + 2);
+        const int compactLast = m_view->rowTop(last);
+
+        drag(m_view.get(), name, name);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.last().at(0).value<TrackId>(), CrowdTrack);
+        QCOMPARE(changed.last().at(1).toBool(), true);
+        QVERIFY(!m_view->isLaneCompact(CrowdTrack));
+        QCOMPARE(m_view->rowTop(last), m_view->rowTop(first) + 29 * m_view->rowHeight());
+        QVERIFY(m_view->rowTop(last) > compactLast);
+        QCOMPARE(m_view->drawnRowHeight(last), m_view->rowHeight());
+
+        drag(m_view.get(), name, name);
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(changed.last().at(1).toBool(), false);
+        QCOMPARE(m_view->rowTop(last), compactLast);
+
+        // A lane of few rows is always expanded; a click on its name changes nothing.
+        const QPoint small(20, m_view->rowTop(smallIncidentLayout().rowOf(0)) + 2);
+        drag(m_view.get(), small, small);
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(selected.count(), 0);
+    }
+
+    void theLaneStateSurvivesANewSnapshotOfTheIncident()
+    {
+        auto first = std::make_shared<IncidentSnapshot>(*crowdedIncident(30));
+        first->path = QStringLiteral("/tmp/a.lundi");
+        m_view->setSnapshot(first);
+        m_view->setLaneExpanded(CrowdTrack, true);
+        m_view->setSnapshot(std::make_shared<IncidentSnapshot>(*first));
+        QVERIFY(!m_view->isLaneCompact(CrowdTrack));
+        auto other = std::make_shared<IncidentSnapshot>(*first);
+        other->path = QStringLiteral("/tmp/b.lundi");
+        m_view->setSnapshot(other);
+        QVERIFY(m_view->isLaneCompact(CrowdTrack));
+    }
+
+    void aClickInACompactLaneSelectsTheSpanUnderIt()
+    {
+        // Thirty rows get a few pixels each; three hundred share pixel lines.
+        for (const int rows : {30, 300}) {
+            const auto snapshot = crowdedIncident(rows);
+            m_view->setSnapshot(snapshot);
+            QVERIFY(m_view->isLaneCompact(CrowdTrack));
+            const auto [first, last] = crowdRows(*snapshot);
+            QSignalSpy selected(m_view.get(), &FlameChartView::spanSelected);
+            for (const int row : {first, first + rows / 3, last}) {
+                const int y = m_view->rowTop(row);
+                const QPoint at(int(expectedX(T0 + 400'000'000)), y);
+                drag(m_view.get(), at, at);
+                const SpanId id = selected.last().first().value<SpanId>();
+                QVERIFY(id != 0);
+                // The span's row is drawn on the clicked pixel line.
+                const int hitRow = snapshot->timeline.rowOf(snapshot->indexOf(id));
+                QVERIFY2(m_view->rowTop(hitRow) <= y &&
+                             y < m_view->rowTop(hitRow) + m_view->drawnRowHeight(hitRow),
+                         qPrintable(QStringLiteral("%1 rows: clicked row %2, got row %3")
+                                        .arg(rows)
+                                        .arg(row)
+                                        .arg(hitRow)));
+                if (rows == 30)
+                    QCOMPARE(hitRow, row);
+            }
+            // Past the spans' end: nothing.
+            const QPoint after(int(expectedX(T0 + 700'000'000)), m_view->rowTop(first));
+            drag(m_view.get(), after, after);
+            QCOMPARE(selected.last().first().value<SpanId>(), SpanId(0));
+        }
+    }
+
+    void aSearchMatchShowsInACompactLane()
+    {
+        // Three hundred rows share pixel lines; the needle's row is the first on its line, so
+        // the rows drawn after it on the same line must not hide it.
+        const auto probe = crowdedIncident(300);
+        m_view->setSnapshot(probe);
+        const int first = crowdRows(*probe).first;
+        int needle = -1;
+        for (int r = 100; r < 290 && needle < 0; ++r) {
+            if (m_view->rowTop(first + r - 1) < m_view->rowTop(first + r) &&
+                m_view->rowTop(first + r) == m_view->rowTop(first + r + 1))
+                needle = r;
+        }
+        QVERIFY(needle > 0);
+        const auto snapshot = crowdedIncident(300, needle);
+        m_view->setSnapshot(snapshot);
+        Highlight highlight;
+        auto matches = std::make_shared<std::vector<bool>>(snapshot->strings.size(), false);
+        (*matches)[size_t(Needle)] = true;
+        highlight.matches = matches;
+        m_view->setHighlight(highlight);
+        const QImage image = m_view->grab().toImage();
+        const int x = int(expectedX(T0 + 400'000'000));
+        const int needleRow = snapshot->timeline.rowOf(snapshot->indexOf(SpanId(5 + needle)));
+        QCOMPARE(snapshot->name(snapshot->spans[size_t(snapshot->indexOf(SpanId(5 + needle)))].name),
+                 QStringLiteral("needle"));
+        QCOMPARE(image.pixelColor(x, m_view->rowTop(needleRow)), CategoryPalette::match());
+        const QColor background = m_view->palette().color(QPalette::Base);
+        QCOMPARE(image.pixelColor(x, m_view->rowTop(first)),
+                 CategoryPalette::dimmed(CategoryPalette::fill(Category::Compliance), background));
+        // A click there finds the needle, as drawn.
+        QSignalSpy selected(m_view.get(), &FlameChartView::spanSelected);
+        const QPoint at(x, m_view->rowTop(needleRow));
+        drag(m_view.get(), at, at);
+        QCOMPARE(selected.last().first().value<SpanId>(), SpanId(5 + needle));
+    }
+
+    void selectingASpanInACompactLaneScrollsToIt()
+    {
+        m_view->resize(1000, 200);
+        const auto snapshot = crowdedIncident(300);
+        m_view->setSnapshot(snapshot);
+        const SpanId id = 5 + 250;
+        const int row = snapshot->timeline.rowOf(snapshot->indexOf(id));
+        QVERIFY(m_view->rowTop(row) > m_view->lanesRect().bottom());
+        m_view->setSelectedSpan(id);
+        QVERIFY(m_view->isLaneCompact(CrowdTrack));
+        QVERIFY(m_view->rowTop(row) >= m_view->lanesRect().top());
+        QVERIFY(m_view->rowTop(row) + m_view->drawnRowHeight(row) <= m_view->lanesRect().bottom());
     }
 
     void axisSteps()
