@@ -692,6 +692,7 @@ void FlameChartView::paintLanes(QPainter& painter)
         // search match under a span that does not match.
         const bool compact = visible.compact;
         const bool keepMatches = compact && m_highlight.searching() && visible.rowCount > visible.rowsHeight;
+        const int selectedRow = m_selectedIndex >= 0 ? layout.rowOf(m_selectedIndex) : -1;
         const QRgb matchRgb = match.rgb();
         for (int r = firstRow; r <= lastRow; ++r) {
             const int row = lane.firstRow + r;
@@ -707,26 +708,36 @@ void FlameChartView::paintLanes(QPainter& painter)
                 // drawn on it, as a merged box shows its first span. Outlines of the selected
                 // frame are left to expanded lanes; at a pixel or two a row they would hide the rest.
                 int paintedTo = std::numeric_limits<int>::min();
+                // The time at paintedTo's left edge, a nanosecond early so that rounding never
+                // skips a span that reaches on: spans that end by then add no pixel.
+                qint64 paintedToNs = std::numeric_limits<qint64>::min();
                 layout.forEachSpan(
                     row, m_window.startNs, m_window.endNs,
-                    [&](qint64 startNs, qint64 endNs, qint32 span, StringId name, Category category) {
+                    [&](qint64 startNs, qint64 endNs, qint32, StringId name, Category category) {
                         const double x0 = std::max(xOf(startNs), area.left() - 1.0);
                         const double x1 = std::min(xOf(endNs), area.right() + 2.0);
-                        if (span == m_selectedIndex)
-                            selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
                         const int from = int(std::floor(x0));
                         const int right =
                             x1 - x0 >= 3 ? int(std::floor(x1)) - 1 : std::max(from + 1, int(std::ceil(x1)));
                         const int left = std::max(from, paintedTo);
                         if (right <= left)
-                            return;
+                            return paintedToNs;
                         paintedTo = right;
+                        paintedToNs = m_window.startNs + qint64(std::floor((right - area.left()) * npp)) - 1;
                         const QColor& colour = colourOf(name, category);
                         if (keepMatches && &colour != &match)
                             fillUnderMatch(left, right, y, y + h, colour.rgb(), matchRgb);
                         else
                             fill(left, right, y, y + h, colour.rgb());
+                        return paintedToNs;
                     });
+                // The selected span is outlined even where the walk leapt over it.
+                if (row == selectedRow) {
+                    const SpanRecord& selected = m_snapshot->spans[size_t(m_selectedIndex)];
+                    const double x0 = std::max(xOf(selected.startNs), area.left() - 1.0);
+                    const double x1 = std::min(xOf(selected.startNs + selected.durNs), area.right() + 2.0);
+                    selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
+                }
                 continue;
             }
             m_boxes.clear();

@@ -45,19 +45,35 @@ class TimelineLayout
     // The boxes of a row that meet [fromNs, toNs), in time order, appended to out. Spans
     // narrower than nsPerPixel are merged with their neighbours into boxes about a pixel wide.
     void boxes(int row, qint64 fromNs, qint64 toNs, double nsPerPixel, std::vector<Box>& out) const;
-    // Calls visit(startNs, endNs, span, name, category) for each span of a row that meets
+    // Calls visit(startNs, endNs, span, name, category) for the spans of a row that meet
     // [fromNs, toNs), in start order and unmerged: for a view that merges as it draws, without
-    // the cost of a Box per pixel.
+    // the cost of a Box per pixel. visit returns a time: the spans that end by then add nothing
+    // to what it drew, and the walk leaps over them (return a time before fromNs to see all).
     template <typename Visit> void forEachSpan(int row, qint64 fromNs, qint64 toNs, Visit&& visit) const
     {
         const auto [begin, end] = rowEntries(row);
         qint64 e = std::partition_point(m_maxEnds.begin() + begin, m_maxEnds.begin() + end,
                                         [fromNs](qint64 maxEnd) { return maxEnd <= fromNs; }) -
                    m_maxEnds.begin();
-        for (; e < end && m_starts[size_t(e)] < toNs; ++e) {
+        while (e < end && m_starts[size_t(e)] < toNs) {
+            qint64 covered = fromNs;
             if (m_ends[size_t(e)] > fromNs)
-                visit(m_starts[size_t(e)], m_ends[size_t(e)], m_spans[size_t(e)], m_names[size_t(e)],
-                      m_categories[size_t(e)]);
+                covered = visit(m_starts[size_t(e)], m_ends[size_t(e)], m_spans[size_t(e)],
+                                m_names[size_t(e)], m_categories[size_t(e)]);
+            ++e;
+            // The running latest end says where the spans that end by `covered` stop; gallop to
+            // it, as a zoomed-out row skips a few spans at a time, not the row's rest.
+            if (e < end && m_maxEnds[size_t(e)] <= covered) {
+                qint64 step = 1;
+                while (e + step < end && m_maxEnds[size_t(e + step)] <= covered) {
+                    e += step;
+                    step *= 2;
+                }
+                e = std::partition_point(m_maxEnds.begin() + e + 1,
+                                         m_maxEnds.begin() + std::min(end, e + step),
+                                         [covered](qint64 maxEnd) { return maxEnd <= covered; }) -
+                    m_maxEnds.begin();
+            }
         }
     }
     // The span of a row that covers timeNs, or -1.
