@@ -707,6 +707,8 @@ void FlameChartView::paintLanes(QPainter& painter)
                 // many times the spans of a screen of expanded rows. A pixel keeps the first span
                 // drawn on it, as a merged box shows its first span. Outlines of the selected
                 // frame are left to expanded lanes; at a pixel or two a row they would hide the rest.
+                const double originX = area.left();
+                const double pxPerNs = 1 / npp;
                 int paintedTo = std::numeric_limits<int>::min();
                 // The time at paintedTo's left edge, a nanosecond early so that rounding never
                 // skips a span that reaches on: spans that end by then add no pixel.
@@ -714,16 +716,21 @@ void FlameChartView::paintLanes(QPainter& painter)
                 layout.forEachSpan(
                     row, m_window.startNs, m_window.endNs,
                     [&](qint64 startNs, qint64 endNs, qint32, StringId name, Category category) {
-                        const double x0 = std::max(xOf(startNs), area.left() - 1.0);
-                        const double x1 = std::min(xOf(endNs), area.right() + 2.0);
-                        const int from = int(std::floor(x0));
+                        // xOf() and floor() inlined by hand: this runs for every span of every
+                        // row on screen, and x stays positive, so truncation is floor.
+                        const double x0 = std::max(originX + double(startNs - m_window.startNs) * pxPerNs,
+                                                   area.left() - 1.0);
+                        const double x1 = std::min(originX + double(endNs - m_window.startNs) * pxPerNs,
+                                                   area.right() + 2.0);
+                        const int from = int(x0);
+                        const int floorX1 = int(x1);
                         const int right =
-                            x1 - x0 >= 3 ? int(std::floor(x1)) - 1 : std::max(from + 1, int(std::ceil(x1)));
+                            x1 - x0 >= 3 ? floorX1 - 1 : std::max(from + 1, floorX1 + (double(floorX1) < x1));
                         const int left = std::max(from, paintedTo);
                         if (right <= left)
                             return paintedToNs;
                         paintedTo = right;
-                        paintedToNs = m_window.startNs + qint64(std::floor((right - area.left()) * npp)) - 1;
+                        paintedToNs = m_window.startNs + qint64(double(right - area.left()) * npp) - 1;
                         const QColor& colour = colourOf(name, category);
                         if (keepMatches && &colour != &match)
                             fillUnderMatch(left, right, y, y + h, colour.rgb(), matchRgb);

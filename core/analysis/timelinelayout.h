@@ -52,28 +52,23 @@ class TimelineLayout
     template <typename Visit> void forEachSpan(int row, qint64 fromNs, qint64 toNs, Visit&& visit) const
     {
         const auto [begin, end] = rowEntries(row);
-        qint64 e = std::partition_point(m_maxEnds.begin() + begin, m_maxEnds.begin() + end,
-                                        [fromNs](qint64 maxEnd) { return maxEnd <= fromNs; }) -
-                   m_maxEnds.begin();
+        // A view of the row's start needs no search: a search over each of a thousand rows
+        // on screen is a thousand times twenty cache misses.
+        qint64 e = begin;
+        if (e < end && m_maxEnds[size_t(e)] <= fromNs)
+            e = std::partition_point(m_maxEnds.begin() + begin, m_maxEnds.begin() + end,
+                                     [fromNs](qint64 maxEnd) { return maxEnd <= fromNs; }) -
+                m_maxEnds.begin();
         while (e < end && m_starts[size_t(e)] < toNs) {
             qint64 covered = fromNs;
             if (m_ends[size_t(e)] > fromNs)
                 covered = visit(m_starts[size_t(e)], m_ends[size_t(e)], m_spans[size_t(e)],
                                 m_names[size_t(e)], m_categories[size_t(e)]);
             ++e;
-            // The running latest end says where the spans that end by `covered` stop; gallop to
-            // it, as a zoomed-out row skips a few spans at a time, not the row's rest.
-            if (e < end && m_maxEnds[size_t(e)] <= covered) {
-                qint64 step = 1;
-                while (e + step < end && m_maxEnds[size_t(e + step)] <= covered) {
-                    e += step;
-                    step *= 2;
-                }
-                e = std::partition_point(m_maxEnds.begin() + e + 1,
-                                         m_maxEnds.begin() + std::min(end, e + step),
-                                         [covered](qint64 maxEnd) { return maxEnd <= covered; }) -
-                    m_maxEnds.begin();
-            }
+            // The running latest end says where the spans that end by `covered` stop: a compare
+            // each, far less than a visit; even a million of them take a millisecond.
+            while (e < end && m_maxEnds[size_t(e)] <= covered)
+                ++e;
         }
     }
     // The span of a row that covers timeNs, or -1.
