@@ -12,10 +12,12 @@
 #include <QScrollBar>
 #include <QToolTip>
 #include <QWheelEvent>
+#include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 namespace lundi {
 
@@ -659,18 +661,26 @@ void FlameChartView::paintLanes(QPainter& painter)
         StringId name;
         bool dimmed;
     };
-    std::vector<Label> labels;
     const bool labelsFit = m_ascent + m_descent <= m_rowHeight + 1;
     const QRgb gridRgb = mix(mid, background, 0.35).rgb();
     const qint64 step = TimeAxis::step(npp, 100);
     const std::vector<qint64> grid = TimeAxis::ticks(m_window.startNs, m_window.endNs, step);
-    QRectF selectedRect;
-    std::vector<QRectF> frameRects;
-    for (size_t v = 0; v < m_visibleLanes.size(); ++v) {
+    // What painting a lane gives besides its pixels; lanes paint disjoint lines of the canvas,
+    // so they are painted side by side on the pool's threads and this is merged after.
+    struct LaneOutput
+    {
+        std::vector<Label> labels;
+        std::vector<QRectF> frameRects;
+        QRectF selectedRect;
+        std::vector<TimelineLayout::Box> boxes;
+    };
+    std::vector<LaneOutput> outputs(m_visibleLanes.size());
+    const auto paintLane = [&](size_t v) {
+        LaneOutput& out = outputs[v];
         const VisibleLane& visible = m_visibleLanes[v];
         const int laneTop = top + visible.top;
         if (laneTop >= lanes.bottom() + 1 || laneTop + visible.height <= lanes.top())
-            continue;
+            return;
         const int laneBottom = laneTop + visible.height; // exclusive
         if (v % 2)
             fill(area.left(), area.right() + 1, laneTop, laneBottom, alternate.rgb());
@@ -743,13 +753,13 @@ void FlameChartView::paintLanes(QPainter& painter)
                     const SpanRecord& selected = m_snapshot->spans[size_t(m_selectedIndex)];
                     const double x0 = std::max(xOf(selected.startNs), area.left() - 1.0);
                     const double x1 = std::min(xOf(selected.startNs + selected.durNs), area.right() + 2.0);
-                    selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
+                    out.selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
                 }
                 continue;
             }
-            m_boxes.clear();
-            layout.boxes(row, m_window.startNs, m_window.endNs, npp, m_boxes);
-            for (const TimelineLayout::Box& box : m_boxes) {
+            out.boxes.clear();
+            layout.boxes(row, m_window.startNs, m_window.endNs, npp, out.boxes);
+            for (const TimelineLayout::Box& box : out.boxes) {
                 const double x0 = std::max(xOf(box.startNs), area.left() - 1.0);
                 const double x1 = std::min(xOf(box.endNs), area.right() + 2.0);
                 const QColor& colour = colourOf(box.name, box.category);
@@ -760,16 +770,29 @@ void FlameChartView::paintLanes(QPainter& painter)
                 fill(left, right, y, y + h, colour.rgb());
                 if (wide && labelsFit) {
                     const double labelLeft = std::max(x0, double(area.left()));
-                    labels.push_back({QRectF(labelLeft, y, std::min(x1, area.right() + 1.0) - labelLeft, h),
-                                      box.name, &colour == &dims[size_t(box.category)]});
+                    out.labels.push_back(
+                        {QRectF(labelLeft, y, std::min(x1, area.right() + 1.0) - labelLeft, h), box.name,
+                         &colour == &dims[size_t(box.category)]});
                 }
                 if (box.span >= 0 && box.span == m_selectedIndex)
-                    selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
+                    out.selectedRect = QRectF(x0, y, std::max(3.0, x1 - x0 - 1), h);
                 else if (m_selectedFrame != 0 && box.span >= 0 && box.name == m_selectedFrame)
-                    frameRects.push_back(QRectF(x0, y, std::max(1.0, x1 - x0 - 1), h));
+                    out.frameRects.push_back(QRectF(x0, y, std::max(1.0, x1 - x0 - 1), h));
             }
         }
         fill(area.left(), area.right() + 1, laneBottom - 1, laneBottom, mid.rgb());
+    };
+    std::vector<size_t> laneIndices(m_visibleLanes.size());
+    std::iota(laneIndices.begin(), laneIndices.end(), size_t(0));
+    QtConcurrent::blockingMap(laneIndices, paintLane);
+    std::vector<Label> labels;
+    std::vector<QRectF> frameRects;
+    QRectF selectedRect;
+    for (LaneOutput& out : outputs) {
+        labels.insert(labels.end(), out.labels.begin(), out.labels.end());
+        frameRects.insert(frameRects.end(), out.frameRects.begin(), out.frameRects.end());
+        if (!out.selectedRect.isNull())
+            selectedRect = out.selectedRect;
     }
     painter.drawImage(QPoint(area.left(), lanes.top()), m_canvas);
 

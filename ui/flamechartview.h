@@ -191,8 +191,7 @@ class FlameChartView : public QWidget
     bool m_dragMoved = false;
     TimeRange m_pressWindow;
     int m_pressScroll = 0;
-    std::vector<TimelineLayout::Box> m_boxes; // reused by every row of every paint
-    QImage m_canvas;                          // the lanes' boxes, drawn pixel by pixel
+    QImage m_canvas; // the lanes' boxes, drawn pixel by pixel
 };
 
 } // namespace lundi
