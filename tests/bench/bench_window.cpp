@@ -27,6 +27,15 @@ using namespace lundi::bench;
 
 namespace {
 
+// Waits for the window to settle; a bench that cannot measure stops.
+void settle(const MainWindow& window)
+{
+    if (!QTest::qWaitFor([&] { return window.isSettled(); }, 60000)) {
+        std::fprintf(stderr, "lundi-bench-window: the window did not settle within a minute\n");
+        std::exit(1);
+    }
+}
+
 // Opens the incident in a new window showing `view` and returns the milliseconds until the
 // window is settled and painted.
 double firstPicture(const QString& path, MainWindow::View view, QImage& picture)
@@ -38,8 +47,7 @@ double firstPicture(const QString& path, MainWindow::View view, QImage& picture)
     QApplication::processEvents();
     const auto start = Clock::now();
     window.openIncident(path);
-    if (!QTest::qWaitFor([&] { return window.isSettled(); }, 60000))
-        return -1;
+    settle(window);
     picture = window.grab().toImage();
     return msSince(start);
 }
@@ -92,7 +100,7 @@ int main(int argc, char** argv)
     window.resize(1600, 1000);
     window.show();
     window.openIncident(path);
-    QTest::qWaitFor([&] { return window.isSettled(); }, 60000);
+    settle(window);
     Workbench& workbench = *window.workbench();
     const TimeRange whole = workbench.snapshot()->timeRange;
     std::vector<double> ranges;
@@ -100,7 +108,7 @@ int main(int argc, char** argv)
         const auto start = Clock::now();
         workbench.state()->setTimeRange(
             {whole.startNs, whole.startNs + (whole.endNs - whole.startNs) * run / 6});
-        QTest::qWaitFor([&] { return window.isSettled(); }, 60000);
+        settle(window);
         window.grab();
         ranges.push_back(msSince(start));
     }
@@ -110,7 +118,7 @@ int main(int argc, char** argv)
     for (const char* pattern : {"parse", "db", "render|json", "^x", "s$"}) {
         const auto start = Clock::now();
         workbench.state()->setSearch(QString::fromLatin1(pattern));
-        QTest::qWaitFor([&] { return window.isSettled(); }, 60000);
+        settle(window);
         window.grab();
         searches.push_back(msSince(start));
     }
