@@ -35,8 +35,9 @@ void write(Store& store, const QByteArray& identity, const std::vector<Burst>& b
     Ingestor(store, registry, classifier)
         .importGenerated(
             QStringLiteral("test"), QString::fromLatin1(identity), identity, {}, [&](Sink& sink) {
-                const TrackId tracks[] = {sink.addTrack({TrackKind::Service, QStringLiteral("a")}),
-                                          sink.addTrack({TrackKind::Service, QStringLiteral("b")})};
+                const TrackId tracks[] = {
+                    sink.addTrack({TrackKind::Service, QStringLiteral("a"), {}, {}, 0}),
+                    sink.addTrack({TrackKind::Service, QStringLiteral("b"), {}, {}, 0})};
                 const StringId name = sink.intern("request");
                 for (const Burst& burst : bursts) {
                     const qint64 step = burst.durNs / burst.spans;

@@ -52,8 +52,9 @@ class TestPanels : public QObject
         Ingestor ingestor(store, registry, classifier);
         ingestor.importGenerated(
             QStringLiteral("test"), QStringLiteral("/traces/gateway.json"), "gateway", {}, [](Sink& sink) {
-                const TrackId gateway = sink.addTrack({TrackKind::Service, QStringLiteral("gateway")});
-                const TrackId auth = sink.addTrack({TrackKind::Service, QStringLiteral("auth")});
+                const TrackId gateway =
+                    sink.addTrack({TrackKind::Service, QStringLiteral("gateway"), {}, {}, 0});
+                const TrackId auth = sink.addTrack({TrackKind::Service, QStringLiteral("auth"), {}, {}, 0});
                 SpanSpec root;
                 root.track = gateway;
                 root.name = sink.intern(Untrusted.toStdString());
@@ -73,7 +74,7 @@ class TestPanels : public QObject
             });
         ingestor.importGenerated(
             QStringLiteral("test"), QStringLiteral("/traces/gpu.json"), "gpu", {}, [](Sink& sink) {
-                const TrackId gpu = sink.addTrack({TrackKind::Gpu, QStringLiteral("GPU 0")});
+                const TrackId gpu = sink.addTrack({TrackKind::Gpu, QStringLiteral("GPU 0"), {}, {}, 0});
                 SpanSpec kernel;
                 kernel.track = gpu;
                 kernel.name = sink.intern("decode");
