@@ -757,20 +757,20 @@ class TestStore : public QObject
         constexpr int Spans = 50'000;
         for (int round = 0; round < Rounds; ++round) {
             Ingestor ingestor(store, m_registry, m_classifier);
-            ingestor.importGenerated(QStringLiteral("test-format"), QStringLiteral("spans only"),
-                                     QByteArray::number(round), {}, [](Sink& sink) {
-                                         const TrackId track = sink.addTrack(
-                                             {.kind = TrackKind::Thread, .name = QStringLiteral("t")});
-                                         const StringId name = sink.intern("work");
-                                         for (int i = 0; i < Spans; ++i) {
-                                             SpanSpec span;
-                                             span.track = track;
-                                             span.name = name;
-                                             span.startNs = T0 + i * 100;
-                                             span.durNs = 50;
-                                             sink.addSpan(span);
-                                         }
-                                     });
+            ingestor.importGenerated(
+                QStringLiteral("test-format"), QStringLiteral("spans only"), QByteArray::number(round), {},
+                [](Sink& sink) {
+                    const TrackId track = sink.addTrack({TrackKind::Thread, QStringLiteral("t"), {}, {}, 0});
+                    const StringId name = sink.intern("work");
+                    for (int i = 0; i < Spans; ++i) {
+                        SpanSpec span;
+                        span.track = track;
+                        span.name = name;
+                        span.startNs = T0 + i * 100;
+                        span.durNs = 50;
+                        sink.addSpan(span);
+                    }
+                });
             Statement check(store.connection(), "PRAGMA integrity_check");
             QVERIFY(check.step());
             QCOMPARE(check.text(0), QStringLiteral("ok"));
