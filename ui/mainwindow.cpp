@@ -111,6 +111,9 @@ void MainWindow::createViews()
     m_flameGraph = new FlameGraphView(m_views);
     m_flameChart = new FlameChartView(m_views);
     m_sandwich = new SandwichView(m_views);
+    const auto trackName = [this](TrackId id) { return m_workbench->trackName(id); };
+    m_flameGraph->setTrackNames(trackName);
+    m_sandwich->setTrackNames(trackName);
     m_topTable = new TopTableView(m_views);
     m_views->addTab(m_flameGraph, tr("Flame &graph"));
     m_views->addTab(m_flameChart, tr("Flame &chart"));
@@ -175,6 +178,13 @@ void MainWindow::createActions()
     icicle->setChecked(true);
     icicle->setToolTip(tr("Roots at the top (icicle) or at the bottom (flame)"));
     connect(icicle, &QAction::toggled, m_flameGraph, &FlameGraphView::setIcicle);
+    QAction* byTrack = tools->addAction(tr("By track"));
+    byTrack->setCheckable(true);
+    byTrack->setToolTip(
+        tr("One root per track (service, thread, GPU stream) instead of stacks merged across tracks"));
+    connect(byTrack, &QAction::toggled, this, [this](bool on) {
+        m_workbench->setRoots(on ? FlameTree::Roots::ByTrack : FlameTree::Roots::Merged);
+    });
     tools->addSeparator();
 
     m_search = new QLineEdit(tools);

@@ -44,6 +44,20 @@ void Workbench::reload()
     load(true);
 }
 
+void Workbench::setRoots(FlameTree::Roots roots)
+{
+    if (roots == m_roots)
+        return;
+    m_roots = roots;
+    aggregate();
+}
+
+QString Workbench::trackName(TrackId id) const
+{
+    const Track* track = m_snapshot ? m_snapshot->track(id) : nullptr;
+    return track ? track->name : tr("track %1").arg(id);
+}
+
 std::optional<Span> Workbench::span(SpanId id) const
 {
     return m_store ? m_store->span(id) : std::nullopt;
@@ -109,9 +123,8 @@ void Workbench::aggregate()
     filter.range = m_state.timeRange();
     filter.hiddenTracks = m_state.hiddenTracks();
     begin();
-    QtConcurrent::run([snapshot = m_snapshot, filter] {
-        auto tree = std::make_shared<const FlameTree>(
-            FlameTree::build(snapshot->spans, FlameTree::Roots::Merged, filter));
+    QtConcurrent::run([snapshot = m_snapshot, filter, roots = m_roots] {
+        auto tree = std::make_shared<const FlameTree>(FlameTree::build(snapshot->spans, roots, filter));
         auto topList = std::make_shared<const std::vector<TopList::Entry>>(
             TopList::build(*tree, TopList::Order::BySelf));
         return Aggregated{std::move(tree), std::move(topList)};

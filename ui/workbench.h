@@ -46,6 +46,11 @@ class Workbench : public QObject
     // Reads the open incident again, keeping the view state (after an import).
     void reload();
     std::optional<Span> span(SpanId id) const;
+    // Whether the flame tree merges identical stacks of all tracks or has a root per track.
+    FlameTree::Roots roots() const { return m_roots; }
+    void setRoots(FlameTree::Roots roots);
+    // The name the sources panel gives a track, for the track frames of Roots::ByTrack.
+    QString trackName(TrackId id) const;
 
   Q_SIGNALS:
     void opened(const QString& path);
@@ -70,6 +75,7 @@ class Workbench : public QObject
     std::shared_ptr<const FlameTree> m_tree;
     std::shared_ptr<const std::vector<TopList::Entry>> m_topList;
     Highlight m_highlight;
+    FlameTree::Roots m_roots = FlameTree::Roots::Merged;
     QString m_searchSummary;
     // Each request takes a number; a result for an older number than the latest is dropped.
     quint64 m_loadRequest = 0;

@@ -107,6 +107,26 @@ class TestWorkbench : public QObject
         QVERIFY(nodeNamed(*m_workbench, QStringLiteral("auth.verify_token")));
     }
 
+    void rootsPerTrack()
+    {
+        const qint64 mergedNs = m_workbench->flameTree()->root().totalNs;
+        m_workbench->setRoots(FlameTree::Roots::ByTrack);
+        QVERIFY(settle());
+        const FlameTree& tree = *m_workbench->flameTree();
+        QCOMPARE(tree.root().totalNs, mergedNs);
+        // The demo's requests all start at the gateway: one track root, named as the track.
+        QCOMPARE(tree.root().children.size(), size_t(1));
+        const FlameTree::Node& gateway = tree.nodes()[size_t(tree.root().children.front())];
+        QVERIFY(gateway.frame < 0);
+        QCOMPARE(m_workbench->trackName(-gateway.frame), QStringLiteral("api-gateway"));
+        QCOMPARE(gateway.totalNs, mergedNs);
+        m_workbench->setRoots(FlameTree::Roots::Merged);
+        QVERIFY(settle());
+        QVERIFY(m_workbench->flameTree()
+                    ->nodes()[size_t(m_workbench->flameTree()->root().children.front())]
+                    .frame > 0);
+    }
+
     void searchCountsMatchesAndTheirShareOfTime()
     {
         QSignalSpy highlighted(m_workbench.get(), &Workbench::highlightChanged);
