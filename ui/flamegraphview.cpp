@@ -200,6 +200,11 @@ FlameGraphView::FlameGraphView(QWidget* parent)
 
 FlameGraphView::~FlameGraphView() = default;
 
+int FlameGraphView::contentHeight() const
+{
+    return stripRect().height() + (empty() ? 0 : drawnRows(width()) * rowHeight());
+}
+
 QSize FlameGraphView::sizeHint() const
 {
     return QSize(800, 400);

@@ -61,6 +61,9 @@ class FlameGraphView : public QWidget
     // The node drawn at a point of the widget, or -1 (background, breadcrumbs, merged frames).
     qint32 nodeAt(QPoint pos) const;
 
+    // The height that shows every row drawn at the current width, the breadcrumbs included.
+    int contentHeight() const;
+
     QSize sizeHint() const override;
 
   public Q_SLOTS:

@@ -38,16 +38,16 @@ SandwichView::SandwichView(QWidget* parent)
     for (FlameGraphView* view : {m_callers, m_callees})
         connect(view, &FlameGraphView::frameSelected, this, &SandwichView::frameSelected);
 
-    auto* splitter = new QSplitter(Qt::Vertical);
-    splitter->addWidget(m_callers);
-    splitter->addWidget(m_callees);
-    splitter->setChildrenCollapsible(false);
+    m_splitter = new QSplitter(Qt::Vertical);
+    m_splitter->addWidget(m_callers);
+    m_splitter->addWidget(m_callees);
+    m_splitter->setChildrenCollapsible(false);
     auto* sandwich = new QWidget;
     auto* layout = new QVBoxLayout(sandwich);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_title);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_splitter, 1);
 
     m_pages->addWidget(m_empty);
     m_pages->addWidget(sandwich);
@@ -120,6 +120,15 @@ void SandwichView::rebuild()
     m_callees->setEmptyText(absent);
     m_callers->setTree(std::make_shared<const FlameTree>(std::move(sandwich.callers)), m_names);
     m_callees->setTree(std::make_shared<const FlameTree>(std::move(sandwich.callees)), m_names);
+    // Each half gets the height its rows need, the callers up to half when both need more; what
+    // one leaves goes to the other, so a frame with few callers does not float in empty space.
+    const QList<int> sizes = m_splitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    if (total > 0) {
+        const int top = std::clamp(std::max(total / 2, total - m_callees->contentHeight()), 0, total);
+        const int callers = std::min(m_callers->contentHeight(), top);
+        m_splitter->setSizes({callers, total - callers});
+    }
 }
 
 } // namespace lundi

@@ -8,6 +8,7 @@
 #include <vector>
 
 class QLabel;
+class QSplitter;
 class QStackedWidget;
 
 namespace lundi {
@@ -46,6 +47,7 @@ class SandwichView : public QWidget
     QStackedWidget* m_pages;
     QLabel* m_empty;
     QLabel* m_title;
+    QSplitter* m_splitter;
     FlameGraphView* m_callers;
     FlameGraphView* m_callees;
 };

@@ -107,6 +107,22 @@ class TestSandwichView : public QObject
         QVERIFY(qAbs(extent(below, yH, CategoryPalette::fill(Category::Storage)).second + 1 - 150) <= 2);
     }
 
+    void halvesTakeTheHeightTheirRowsNeed()
+    {
+        // H is a leaf called through F, G and M: four rows of callers, one of callees. The
+        // callers get what they need (at least a view's minimum height); the callees the rest.
+        QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+        m_view->setSelectedFrame(H);
+        FlameGraphView* callers = m_view->callersView();
+        FlameGraphView* callees = m_view->calleesView();
+        QCOMPARE(callers->height(), std::max(callers->contentHeight(), callers->minimumHeight()));
+        QVERIFY(callers->height() < callees->height());
+        // M is a root with no caller: its callers half is a single row.
+        m_view->setSelectedFrame(M);
+        QCOMPARE(callers->height(), std::max(callers->contentHeight(), callers->minimumHeight()));
+        QVERIFY(callees->height() > 2 * callers->height());
+    }
+
     void clickSelectsACaller()
     {
         m_view->setSelectedFrame(F);
