@@ -42,6 +42,8 @@ FlameChartView::FlameChartView(QWidget* parent)
     : QWidget(parent), m_scrollBar(new QScrollBar(Qt::Vertical, this))
 {
     setFocusPolicy(Qt::StrongFocus);
+    // Hovering shows which lane names are clickable.
+    setMouseTracking(true);
     setAttribute(Qt::WA_OpaquePaintEvent);
     m_scrollBarWidth = m_scrollBar->sizeHint().width();
     m_scrollBar->setSingleStep(m_rowHeight);
@@ -1067,8 +1069,14 @@ void FlameChartView::mouseMoveEvent(QMouseEvent* event)
             m_scrollBar->setValue(m_pressScroll + m_pressPos.y() - pos.y());
         }
         break;
-    case Drag::None:
+    case Drag::None: {
+        // Hovering: a lane's name that folds or expands its lane says so with a pointing hand.
+        const VisibleLane* visible = pos.x() < area.left() && pos.y() >= lanesRect().top()
+                                         ? visibleLaneAt(pos.y() - contentTop())
+                                         : nullptr;
+        setCursor(visible && visible->rowCount > CompactRows ? Qt::PointingHandCursor : Qt::ArrowCursor);
         break;
+    }
     }
     event->accept();
 }

@@ -440,6 +440,15 @@ class TestFlameChartView : public QObject
         drag(m_view.get(), small, small);
         QCOMPARE(changed.count(), 2);
         QCOMPARE(selected.count(), 0);
+
+        // Hovering says which names are clickable.
+        sendMouse(m_view.get(), QEvent::MouseMove, name, Qt::NoButton);
+        QCOMPARE(m_view->cursor().shape(), Qt::PointingHandCursor);
+        sendMouse(m_view.get(), QEvent::MouseMove, small, Qt::NoButton);
+        QCOMPARE(m_view->cursor().shape(), Qt::ArrowCursor);
+        sendMouse(m_view.get(), QEvent::MouseMove, QPoint(m_view->timeArea().center().x(), name.y()),
+                  Qt::NoButton);
+        QCOMPARE(m_view->cursor().shape(), Qt::ArrowCursor);
     }
 
     void theLaneStateSurvivesANewSnapshotOfTheIncident()
