@@ -6,14 +6,11 @@
 // 150 rows each, so they start compact (every row of every lane on screen is drawn); the sweep
 // runs once more with them expanded.
 
-#include "calltrees.h"
+#include "benchclock.h"
+#include "benchincident.h"
 
 #include "analysis/incidentsnapshot.h"
-#include "classifier.h"
 #include "flamechartview.h"
-#include "ingest/importerregistry.h"
-#include "ingest/ingestor.h"
-#include "store/store.h"
 #include "store/storeerror.h"
 
 #include <QApplication>
@@ -23,78 +20,23 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 using namespace lundi;
+using namespace lundi::bench;
 
 namespace {
 
-constexpr int Tracks = 8;
-constexpr int Clocks = 64;
-constexpr uint64_t Seed = 42;
-
-using Clock = std::chrono::steady_clock;
-
-double millisecondsSince(Clock::time_point start)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-void writeStore(const QString& path, qint64 count)
-{
-    Store store(path);
-    const ImporterRegistry registry(QStringList{});
-    const Classifier classifier = Classifier::standard();
-    Ingestor ingestor(store, registry, classifier);
-    ingestor.importGenerated(QStringLiteral("lundi-bench"), QStringLiteral("lundi-bench-flamechart"),
-                             QByteArray::number(count), {}, [count](Sink& sink) {
-                                 std::vector<TrackId> tracks;
-                                 for (int t = 0; t < Tracks; ++t) {
-                                     TrackSpec track;
-                                     track.kind = TrackKind::Service;
-                                     track.name = QStringLiteral("service-%1").arg(t);
-                                     tracks.push_back(sink.addTrack(track));
-                                 }
-                                 std::vector<StringId> names, cats;
-                                 for (int name = 0; name < bench::NameCount; ++name) {
-                                     names.push_back(sink.intern(bench::frameName(name)));
-                                     cats.push_back(sink.intern(bench::frameCat(name)));
-                                 }
-                                 std::vector<SpanId> ids;
-                                 bench::generateCallTrees(
-                                     count, Clocks, Seed,
-                                     [&](int clock, const std::vector<bench::CallNode>& tree) {
-                                         ids.clear();
-                                         for (const bench::CallNode& node : tree) {
-                                             SpanSpec span;
-                                             span.track = tracks[size_t(clock % Tracks)];
-                                             span.parent = node.parent >= 0 ? ids[size_t(node.parent)] : 0;
-                                             span.name = names[size_t(node.name)];
-                                             span.cat = cats[size_t(node.name)];
-                                             span.startNs = node.startNs;
-                                             span.durNs = node.durNs;
-                                             ids.push_back(sink.addSpan(span));
-                                         }
-                                     });
-                             });
-}
+constexpr IncidentShape Shape{64, 8, TrackKind::Service};
 
 double paintMs(FlameChartView& view, QImage& image)
 {
     const auto start = Clock::now();
     view.render(&image);
-    return millisecondsSince(start);
+    return msSince(start);
 }
 
 struct Sweep
@@ -131,12 +73,12 @@ int main(int argc, char** argv)
     const QString path = dir.filePath(QStringLiteral("flamechart.lundi"));
     const auto writing = Clock::now();
     try {
-        writeStore(path, count);
+        writeIncident(path, count, Shape);
     } catch (const StoreError& error) {
         std::fprintf(stderr, "lundi-bench-flamechart: %s\n", qPrintable(error.sentence()));
         return 1;
     }
-    const double written = millisecondsSince(writing);
+    const double written = msSince(writing);
 
     FlameChartView view;
     view.resize(1600, 900);
@@ -152,7 +94,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "lundi-bench-flamechart: %s\n", qPrintable(error.sentence()));
         return 1;
     }
-    const double loaded = millisecondsSince(opening);
+    const double loaded = msSince(opening);
     if (qint64(snapshot->spans.size()) != count) {
         std::fprintf(stderr,
                      "lundi-bench-flamechart: the incident holds %zu spans (it counts %lld), not %lld\n",
@@ -161,7 +103,7 @@ int main(int argc, char** argv)
     }
     view.setSnapshot(snapshot);
     const double firstPaint = paintMs(view, image);
-    const double firstPicture = millisecondsSince(opening);
+    const double firstPicture = msSince(opening);
 
     // The sweep: centred in the middle of the incident, from everything down to 2 µs in 30
     // steps and back, then pans at four zooms; all of it again with a search on.
@@ -213,10 +155,10 @@ int main(int argc, char** argv)
     // The layout alone, once more, after the peak memory was read (it holds a second copy).
     const auto building = Clock::now();
     const TimelineLayout layout = TimelineLayout::build(snapshot->spans, snapshot->tracks);
-    const double build = millisecondsSince(building);
+    const double build = msSince(building);
 
     std::printf("Flame chart over %zu spans on %d tracks (%d rows), 1600x900\n", snapshot->spans.size(),
-                Tracks, snapshot->timeline.rowCount());
+                Shape.tracks, snapshot->timeline.rowCount());
     std::printf("  first picture:     %.0f ms  (open + load + layout %.0f ms, first paint %.1f ms; target: "
                 "under 1000 ms)\n",
                 firstPicture, loaded, firstPaint);
