@@ -128,8 +128,12 @@ void printSummary(const ImportSummary& summary)
 
 QJsonObject summaryJson(const ImportSummary& summary)
 {
+    QJsonArray sources;
+    for (const SourceId source : summary.sources)
+        sources.append(source);
     return {{QStringLiteral("input"), summary.path},
             {QStringLiteral("source"), summary.source},
+            {QStringLiteral("sources"), sources},
             {QStringLiteral("format"), summary.format},
             {QStringLiteral("bytes"), summary.bytes},
             {QStringLiteral("counts"), countsJson(summary.counts, false)},

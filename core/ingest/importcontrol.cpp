@@ -16,4 +16,10 @@ void ImportControl::progress(qint64 done) const
         m_progress(done, m_total);
 }
 
+void ImportControl::setUndatedTime(qint64 ns, const QString& origin)
+{
+    m_undatedTimeNs = ns;
+    m_undatedTimeOrigin = origin;
+}
+
 } // namespace lundi

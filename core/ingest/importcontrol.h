@@ -1,13 +1,14 @@
 #pragma once
 
-#include <QtGlobal>
+#include <QString>
 
 #include <atomic>
 #include <functional>
 
 namespace lundi {
 
-// The importer's line back to whoever started it: progress in bytes, and the cancel request.
+// The importer's line back to whoever started it: progress in bytes, the cancel request, and the
+// time to give samples that the input does not date itself.
 class ImportControl
 {
   public:
@@ -17,13 +18,23 @@ class ImportControl
     ImportControl(ProgressFunction progress, const std::atomic_bool* cancel);
 
     void setTotal(qint64 total) { m_total = total; }
+    qint64 total() const { return m_total; }
     // Importers call this every few thousand items; it throws ImportCancelled once cancelled.
     void progress(qint64 done) const;
+
+    // For dumps without timestamps (a Prometheus scrape, an nvidia-smi table): the time their
+    // samples take, and where that time came from ("--at", "the file's modification time"), for
+    // the sentence that tells the user.
+    void setUndatedTime(qint64 ns, const QString& origin);
+    qint64 undatedTimeNs() const { return m_undatedTimeNs; }
+    const QString& undatedTimeOrigin() const { return m_undatedTimeOrigin; }
 
   private:
     ProgressFunction m_progress;
     const std::atomic_bool* m_cancel = nullptr;
     qint64 m_total = 0;
+    qint64 m_undatedTimeNs = 0;
+    QString m_undatedTimeOrigin = QStringLiteral("the import time");
 };
 
 } // namespace lundi

@@ -73,16 +73,18 @@ ImportSummary Ingestor::run(const QString& format, const QString& origin, const 
                             const std::function<void(Sink&)>& fill)
 {
     BulkWriter writer(m_store);
-    const SourceId source = writer.addSource(format, origin, QDateTime::currentMSecsSinceEpoch() * 1'000'000,
-                                             options.clockOffsetNs);
-    StoreSink sink(writer, source, m_classifier);
+    StoreSink sink(writer, {format, origin, QDateTime::currentMSecsSinceEpoch() * 1'000'000, options.clockOffsetNs},
+                   m_classifier);
     fill(sink);
     const QString hash = sha256();
     refuseDuplicate(hash, options, known);
-    writer.finishSource(source, hash, sink.warnings(), sink.metadata());
+    const QList<SourceId> sources = sink.sources();
+    for (const SourceId source : sources)
+        writer.finishSource(source, hash, sink.warnings(), sink.metadata());
     writer.commit();
     ImportSummary summary;
-    summary.source = source;
+    summary.source = sources.first();
+    summary.sources = sources;
     summary.format = format;
     summary.counts = sink.counts();
     summary.warnings = sink.warnings();
@@ -113,6 +115,11 @@ ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& opt
             },
             nullptr);
         watched.setTotal(qint64(data.size()));
+        if (options.atNs)
+            watched.setUndatedTime(*options.atNs, QStringLiteral("--at"));
+        else
+            watched.setUndatedTime(QFileInfo(path).lastModified().toMSecsSinceEpoch() * 1'000'000,
+                                   QStringLiteral("the file's modification time"));
         control.setTotal(qint64(data.size()));
         ImportSummary summary = run(
             importer.format(), QFileInfo(path).absoluteFilePath(), options, known,

@@ -4,6 +4,7 @@
 #include "storesink.h"
 
 #include <functional>
+#include <optional>
 #include <unordered_map>
 
 namespace lundi {
@@ -19,15 +20,17 @@ struct ImportOptions
     QString format;     // empty: detect from the content
     bool force = false; // import content that is already in the incident
     qint64 clockOffsetNs = 0;
+    std::optional<qint64> atNs; // the time of undated samples; else the file's modification time
 };
 
 struct ImportSummary
 {
-    SourceId source = 0;
+    SourceId source = 0;      // the first of sources
+    QList<SourceId> sources; // one per part of the input (a differential profile has two)
     QString path;
     QString format;
     qint64 bytes = 0;
-    IncidentCounts counts; // of this import (sources stays 0)
+    IncidentCounts counts; // of this import
     QStringList warnings;
 };
 

@@ -51,6 +51,15 @@ InputFile::InputFile(const QString& path) : m_path(path), m_file(path)
         m_data = raw;
 }
 
+InputFile::InputFile(const QString& name, QByteArray bytes) : m_path(name), m_bytes(std::move(bytes))
+{
+    const std::string_view raw(m_bytes.constData(), size_t(m_bytes.size()));
+    if (isGzip(raw))
+        inflate(raw);
+    else
+        m_data = raw;
+}
+
 InputFile::~InputFile() = default;
 
 QString InputFile::fileName() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QFile>
 #include <QString>
 
@@ -13,6 +14,8 @@ class InputFile
 {
   public:
     explicit InputFile(const QString& path); // throws ImportError
+    // Bytes already in memory (a fuzz input, an HTTP body), read as if from a file of that name.
+    InputFile(const QString& name, QByteArray bytes);
     ~InputFile();
     InputFile(const InputFile&) = delete;
     InputFile& operator=(const InputFile&) = delete;
@@ -30,6 +33,7 @@ class InputFile
 
     QString m_path;
     QFile m_file;
+    QByteArray m_bytes;
     std::string_view m_data;
     std::unique_ptr<char, void (*)(void*)> m_inflated{nullptr, nullptr};
 };

@@ -24,6 +24,10 @@ class Sink
     virtual void warn(const QString& sentence) = 0;
     // A JSON object of what the input says about itself (trace metadata, tool versions).
     virtual void setMetadata(const QByteArray& json) = 0;
+    // From here on, what is added belongs to a source of its own named after this part of the
+    // input ("baseline", "incident" of a differential profile); call it before the first track
+    // or series of the part. An input without parts is one source.
+    virtual void beginPart(const QString& part) = 0;
 };
 
 } // namespace lundi

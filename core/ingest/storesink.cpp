@@ -6,9 +6,32 @@
 
 namespace lundi {
 
-StoreSink::StoreSink(BulkWriter& writer, SourceId source, const Classifier& classifier)
-    : m_writer(writer), m_source(source), m_classifier(classifier)
+StoreSink::StoreSink(BulkWriter& writer, const SourceSpec& source, const Classifier& classifier)
+    : m_writer(writer), m_spec(source), m_classifier(classifier)
 {
+}
+
+SourceId StoreSink::source()
+{
+    if (!m_source) {
+        const QString origin = m_part.isEmpty() ? m_spec.origin : m_spec.origin + QLatin1Char('#') + m_part;
+        m_source = m_writer.addSource(m_spec.format, origin, m_spec.importedAtNs, m_spec.clockOffsetNs);
+        m_sources.append(m_source);
+        ++m_counts.sources;
+    }
+    return m_source;
+}
+
+void StoreSink::beginPart(const QString& part)
+{
+    m_part = part;
+    m_source = 0;
+}
+
+QList<SourceId> StoreSink::sources()
+{
+    source();
+    return m_sources;
 }
 
 StringId StoreSink::intern(std::string_view text)
@@ -28,7 +51,7 @@ const std::string& StoreSink::text(StringId id) const
 TrackId StoreSink::addTrack(const TrackSpec& track)
 {
     ++m_counts.tracks;
-    return m_writer.addTrack(m_source, track);
+    return m_writer.addTrack(source(), track);
 }
 
 Category StoreSink::classify(const SpanSpec& span)
@@ -75,13 +98,13 @@ SpanId StoreSink::addSpan(const SpanSpec& span)
 void StoreSink::addFlow(SpanId from, SpanId to, StringId name)
 {
     ++m_counts.flows;
-    m_writer.addFlow(m_source, from, to, name);
+    m_writer.addFlow(source(), from, to, name);
 }
 
 SeriesId StoreSink::addSeries(const SeriesSpec& series)
 {
     ++m_counts.series;
-    return m_writer.addSeries(m_source, series);
+    return m_writer.addSeries(source(), series);
 }
 
 void StoreSink::addSample(SeriesId series, qint64 timeNs, double value)

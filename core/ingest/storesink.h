@@ -12,12 +12,21 @@ namespace lundi {
 class BulkWriter;
 class Classifier;
 
+// What every source of one import shares.
+struct SourceSpec
+{
+    QString format;
+    QString origin;
+    qint64 importedAtNs = 0;
+    qint64 clockOffsetNs = 0;
+};
+
 // The Sink of an import into an incident: classifies each span, tracks depths, counts what
-// arrived, and writes it all through the import's BulkWriter.
+// arrived, and writes it all through the import's BulkWriter, into one source per part.
 class StoreSink : public Sink
 {
   public:
-    StoreSink(BulkWriter& writer, SourceId source, const Classifier& classifier);
+    StoreSink(BulkWriter& writer, const SourceSpec& source, const Classifier& classifier);
 
     StringId intern(std::string_view text) override;
     TrackId addTrack(const TrackSpec& track) override;
@@ -27,7 +36,10 @@ class StoreSink : public Sink
     void addSample(SeriesId series, qint64 timeNs, double value) override;
     void warn(const QString& sentence) override;
     void setMetadata(const QByteArray& json) override;
+    void beginPart(const QString& part) override;
 
+    // The sources written, one per part, in order; at least one.
+    QList<SourceId> sources();
     const IncidentCounts& counts() const { return m_counts; }
     const QStringList& warnings() const { return m_warnings; }
     const QByteArray& metadata() const { return m_metadata; }
@@ -35,11 +47,15 @@ class StoreSink : public Sink
   private:
     Category classify(const SpanSpec& span);
     const std::string& text(StringId id) const;
+    SourceId source();
 
     BulkWriter& m_writer;
-    SourceId m_source;
+    SourceSpec m_spec;
+    QString m_part;
+    SourceId m_source = 0; // of the current part; 0 until something needs it
+    QList<SourceId> m_sources;
     const Classifier& m_classifier;
-    IncidentCounts m_counts; // sources stays 0: one import is one source
+    IncidentCounts m_counts;
     QStringList m_warnings;
     QByteArray m_metadata = "{}";
     std::unordered_map<StringId, std::string> m_texts;
