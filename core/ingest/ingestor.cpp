@@ -73,7 +73,8 @@ ImportSummary Ingestor::run(const QString& format, const QString& origin, const 
                             const std::function<void(Sink&)>& fill)
 {
     BulkWriter writer(m_store);
-    StoreSink sink(writer, {format, origin, QDateTime::currentMSecsSinceEpoch() * 1'000'000, options.clockOffsetNs},
+    StoreSink sink(writer,
+                   {format, origin, QDateTime::currentMSecsSinceEpoch() * 1'000'000, options.clockOffsetNs},
                    m_classifier);
     fill(sink);
     const QString hash = sha256();

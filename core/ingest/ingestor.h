@@ -25,7 +25,7 @@ struct ImportOptions
 
 struct ImportSummary
 {
-    SourceId source = 0;      // the first of sources
+    SourceId source = 0;     // the first of sources
     QList<SourceId> sources; // one per part of the input (a differential profile has two)
     QString path;
     QString format;

@@ -112,8 +112,8 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
     const auto byStart = [this](size_t a, size_t b) { return m_spans[a].startNs < m_spans[b].startNs; };
     std::stable_sort(roots.begin(), roots.end(), byStart);
     for (size_t i = 0; i < count; ++i)
-        std::stable_sort(children.begin() + qsizetype(firstChild[i]), children.begin() + qsizetype(firstChild[i + 1]),
-                         byStart);
+        std::stable_sort(children.begin() + qsizetype(firstChild[i]),
+                         children.begin() + qsizetype(firstChild[i + 1]), byStart);
 
     std::vector<SpanId> ids(count, 0);
     std::vector<size_t> stack;
@@ -158,14 +158,16 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
         sink.warn(QStringLiteral("%1 named itself as its own parent; shown as a root")
                       .arg(spansSentence(selfParents)));
     if (cycles)
-        sink.warn(QStringLiteral("%1 parent cycles were broken; the span closing each cycle is shown as a root")
-                      .arg(cycles));
+        sink.warn(
+            QStringLiteral("%1 parent cycles were broken; the span closing each cycle is shown as a root")
+                .arg(cycles));
     if (orphans)
         sink.warn(QStringLiteral("%1 name a parent that is not in the input; shown as roots")
                       .arg(spansSentence(orphans)));
     if (duplicates)
-        sink.warn(QStringLiteral("%1 repeat the id of an earlier span of the same trace; kept as separate spans")
-                      .arg(spansSentence(duplicates)));
+        sink.warn(
+            QStringLiteral("%1 repeat the id of an earlier span of the same trace; kept as separate spans")
+                .arg(spansSentence(duplicates)));
     if (unresolvedLinks)
         sink.warn(QStringLiteral("%1 links point at spans that are not in the input; they were left out")
                       .arg(unresolvedLinks));

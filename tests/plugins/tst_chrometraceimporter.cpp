@@ -1,96 +1,13 @@
-#include "classifier.h"
 #include "ingest/importer.h"
-#include "ingest/importerregistry.h"
-#include "ingest/importerror.h"
-#include "ingest/ingestor.h"
-#include "store/store.h"
+#include "plugins/importfixture.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTemporaryDir>
-#include <QTest>
 
 #include <zlib.h>
 
 using namespace lundi;
-
-namespace {
-
-// The incident as text: each track, then its spans in start order, indented by depth, as
-// "name [start_ns +dur_ns]". Perfetto-style: a test reads as input, then expected output.
-QString render(const Store& store)
-{
-    QStringList lines;
-    for (const Track& track : store.tracks()) {
-        lines.append(QStringLiteral("%1 (%2)").arg(track.name, trackKindName(track.kind)));
-        for (const Span& span : store.spansOfTrack(track.id)) {
-            lines.append(QString(2 * (span.depth + 1), QLatin1Char(' ')) +
-                         QStringLiteral("%1 [%2 +%3]").arg(span.name).arg(span.startNs).arg(span.durNs));
-        }
-    }
-    return lines.join(QLatin1Char('\n'));
-}
-
-QByteArray fileBytes(const QString& path)
-{
-    QFile file(path);
-    file.open(QIODevice::ReadOnly);
-    return file.readAll();
-}
-
-class Fixture
-{
-  public:
-    Fixture()
-        : m_registry(QStringList{QStringLiteral(LUNDI_PLUGIN_DIR)}), m_classifier(Classifier::standard()),
-          m_dbPath(m_dir.filePath(QStringLiteral("incident.lundi")))
-    {
-    }
-
-    QString write(const QByteArray& content, const QString& name = QStringLiteral("trace.json"))
-    {
-        const QString path = m_dir.filePath(name);
-        QFile file(path);
-        file.open(QIODevice::WriteOnly | QIODevice::Truncate);
-        file.write(content);
-        return path;
-    }
-
-    ImportSummary import(const QString& path)
-    {
-        Store store(m_dbPath);
-        Ingestor ingestor(store, m_registry, m_classifier);
-        ImportControl control;
-        ImportOptions options;
-        options.force = true;
-        return ingestor.importFile(path, options, control);
-    }
-
-    ImportSummary importJson(const QByteArray& json) { return import(write(json)); }
-
-    QString rendered() const { return render(Store(m_dbPath)); }
-    Store store() const { return Store(m_dbPath); }
-    const QString& dbPath() const { return m_dbPath; }
-    const ImporterRegistry& registry() const { return m_registry; }
-
-  private:
-    QTemporaryDir m_dir;
-    ImporterRegistry m_registry;
-    Classifier m_classifier;
-    QString m_dbPath;
-};
-
-bool anyWarningContains(const ImportSummary& summary, const char* text)
-{
-    for (const QString& warning : summary.warnings) {
-        if (warning.contains(QLatin1String(text)))
-            return true;
-    }
-    return false;
-}
-
-} // namespace
+using namespace test;
 
 class TestChromeTraceImporter : public QObject
 {
@@ -446,42 +363,14 @@ void TestChromeTraceImporter::detection()
 
 void TestChromeTraceImporter::corpus_data()
 {
-    QTest::addColumn<QString>("path");
-    QTest::addColumn<QString>("expect");
-    QFile manifest(QStringLiteral(LUNDI_CORPUS_DIR "/MANIFEST.tsv"));
-    QVERIFY(manifest.open(QIODevice::ReadOnly));
-    int rows = 0;
-    while (!manifest.atEnd()) {
-        const QList<QByteArray> fields = manifest.readLine().split('\t');
-        if (fields.size() < 2 || !fields[0].startsWith("chrome-trace/"))
-            continue;
-        QTest::newRow(fields[0].constData())
-            << QStringLiteral(LUNDI_CORPUS_DIR "/") + QString::fromUtf8(fields[0])
-            << QString::fromUtf8(fields[1]);
-        ++rows;
-    }
-    QVERIFY(rows >= 40);
+    QVERIFY(addCorpusRows("chrome-trace/") >= 40);
 }
 
 void TestChromeTraceImporter::corpus()
 {
     QFETCH(QString, path);
     QFETCH(QString, expect);
-    Fixture fixture;
-    fixture.store(); // the incident exists before the import, as a user's would
-    const QByteArray before = fileBytes(fixture.dbPath());
-    try {
-        const ImportSummary summary = fixture.import(path);
-        QVERIFY2(expect != QLatin1String("error"), "imported a file the corpus says must be refused");
-        QCOMPARE(summary.format, QStringLiteral("chrome-trace"));
-        const IncidentCounts counts = fixture.store().counts();
-        QCOMPARE(counts.spans, summary.counts.spans);
-        QCOMPARE(counts.samples, summary.counts.samples);
-    } catch (const ImportError& error) {
-        QVERIFY2(expect != QLatin1String("ok"), qPrintable(error.sentence()));
-        QVERIFY(error.sentence().startsWith(QFileInfo(path).fileName()));
-        QCOMPARE(fileBytes(fixture.dbPath()), before);
-    }
+    importCorpusFile(path, expect, QStringLiteral("chrome-trace"));
 }
 
 void TestChromeTraceImporter::badInput_data()
