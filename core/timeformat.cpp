@@ -29,4 +29,55 @@ QString utc(qint64 ns)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
+namespace {
+
+constexpr double HundredYearsNs = 100 * 365.25 * 86400e9;
+
+std::optional<qint64> nanoseconds(double value)
+{
+    if (!std::isfinite(value) || std::abs(value) > HundredYearsNs)
+        return std::nullopt;
+    return qint64(std::llround(value));
+}
+
+} // namespace
+
+std::optional<qint64> parseDuration(const QString& text)
+{
+    static const std::pair<QLatin1StringView, double> Units[] = {
+        {QLatin1StringView("ns"), 1},     {QLatin1StringView("us"), 1e3}, {QLatin1StringView("ms"), 1e6},
+        {QLatin1StringView("min"), 60e9}, {QLatin1StringView("s"), 1e9},  {QLatin1StringView("m"), 60e9},
+        {QLatin1StringView("h"), 3600e9}};
+    const QString trimmed = text.trimmed();
+    double scale = 1e9;
+    QStringView number = trimmed;
+    for (const auto& [unit, factor] : Units) {
+        if (trimmed.endsWith(unit)) {
+            number = QStringView(trimmed).chopped(unit.size()).trimmed();
+            scale = factor;
+            break;
+        }
+    }
+    bool ok = false;
+    const double value = number.toDouble(&ok);
+    if (!ok)
+        return std::nullopt;
+    return nanoseconds(value * scale);
+}
+
+std::optional<qint64> parseInstant(const QString& text)
+{
+    const QString trimmed = text.trimmed();
+    bool ok = false;
+    const double seconds = trimmed.toDouble(&ok);
+    if (ok)
+        return nanoseconds(seconds * 1e9);
+    QDateTime time = QDateTime::fromString(trimmed, Qt::ISODateWithMs);
+    if (!time.isValid())
+        return std::nullopt;
+    if (time.timeSpec() == Qt::LocalTime)
+        time.setTimeSpec(Qt::UTC);
+    return time.toMSecsSinceEpoch() * 1'000'000;
+}
+
 } // namespace lundi::TimeFormat

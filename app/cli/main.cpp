@@ -87,6 +87,15 @@ class Command
     QCommandLineParser m_parser;
 };
 
+qint64 durationValue(const Command& command, const char* option)
+{
+    const std::optional<qint64> ns = TimeFormat::parseDuration(command.value(option));
+    if (!ns)
+        throw UsageError{QStringLiteral("--%1 takes a duration such as 1.5s, -200ms or 3h, not \"%2\"")
+                             .arg(QLatin1String(option), command.value(option))};
+    return *ns;
+}
+
 void printJson(const QJsonDocument& document)
 {
     out() << document.toJson(QJsonDocument::Indented);
@@ -149,9 +158,18 @@ int runImport(const QStringList& arguments)
                       QStringLiteral("Read every input as this format (see 'lundi-cli formats')."),
                       QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Import content the incident already has.")});
+    parser.addOption(
+        {QStringLiteral("offset"),
+         QStringLiteral("Place the inputs in time: shift them by this much, e.g. 1.5s, -200ms, 3h."),
+         QStringLiteral("DURATION")});
     parser.addOption({QStringLiteral("clock-offset"),
-                      QStringLiteral("Shift the inputs' times by NS nanoseconds."), QStringLiteral("NS"),
-                      QStringLiteral("0")});
+                      QStringLiteral("The same as --offset, in whole nanoseconds."), QStringLiteral("NS")});
+    parser.addOption(
+        {QStringLiteral("at"),
+         QStringLiteral("The time of samples that the input does not date itself (a metrics dump "
+                        "without timestamps): ISO 8601 or Unix seconds. Default: the file's "
+                        "modification time."),
+         QStringLiteral("TIME")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the summaries as JSON.")});
     parser.addPositionalArgument(QStringLiteral("INPUT"),
                                  QStringLiteral("Files to import (gzip is read as is)."),
@@ -160,13 +178,27 @@ int runImport(const QStringList& arguments)
     const QStringList inputs = parser.positionalArguments();
     if (inputs.isEmpty())
         throw UsageError{QStringLiteral("import needs at least one INPUT file")};
-    bool offsetOk = false;
     ImportOptions options;
     options.format = command.value("format");
     options.force = command.isSet("force");
-    options.clockOffsetNs = command.value("clock-offset").toLongLong(&offsetOk);
-    if (!offsetOk)
-        throw UsageError{QStringLiteral("--clock-offset takes a whole number of nanoseconds")};
+    if (command.isSet("offset") && command.isSet("clock-offset"))
+        throw UsageError{QStringLiteral("give --offset or --clock-offset, not both")};
+    if (command.isSet("offset"))
+        options.clockOffsetNs = durationValue(command, "offset");
+    if (command.isSet("clock-offset")) {
+        bool ok = false;
+        options.clockOffsetNs = command.value("clock-offset").toLongLong(&ok);
+        if (!ok)
+            throw UsageError{QStringLiteral("--clock-offset takes a whole number of nanoseconds")};
+    }
+    if (command.isSet("at")) {
+        options.atNs = TimeFormat::parseInstant(command.value("at"));
+        if (!options.atNs)
+            throw UsageError{
+                QStringLiteral("--at takes a time such as 2026-11-24T10:00:00Z or Unix seconds, not "
+                               "\"%1\"")
+                    .arg(command.value("at"))};
+    }
 
     Store store(command.db());
     const ImporterRegistry registry;
@@ -261,12 +293,15 @@ int runInfo(const QStringList& arguments)
                      .arg(TimeFormat::utc(range.startNs), TimeFormat::utc(range.endNs),
                           TimeFormat::duration(range.endNs - range.startNs));
     for (const Source& source : sources) {
-        out() << QStringLiteral("  source %1: %2 %3 (%4 spans, %5 samples, %6 warnings)\n")
+        out() << QStringLiteral("  source %1: %2 %3 (%4 spans, %5 samples, %6 warnings%7)\n")
                      .arg(source.id)
                      .arg(source.format, source.origin)
                      .arg(source.spanCount)
                      .arg(source.sampleCount)
-                     .arg(source.warnings.size());
+                     .arg(source.warnings.size())
+                     .arg(source.clockOffsetNs
+                              ? QStringLiteral(", clock offset ") + TimeFormat::duration(source.clockOffsetNs)
+                              : QString());
     }
     out().flush();
     return 0;
@@ -394,6 +429,48 @@ int runDemo(const QStringList& arguments)
     return 0;
 }
 
+int runOffset(const QStringList& arguments)
+{
+    Command command(QStringLiteral("offset"),
+                    QStringLiteral("Show or set the clock offset of a source: where it lies in time relative "
+                                   "to the others. No re-import is needed."));
+    auto& parser = command.parser();
+    parser.addOption({QStringLiteral("set"), QStringLiteral("The new offset, e.g. 1.5s, -200ms, 0."),
+                      QStringLiteral("DURATION")});
+    parser.addOption({QStringLiteral("by"), QStringLiteral("Move the source by this much more."),
+                      QStringLiteral("DURATION")});
+    parser.addPositionalArgument(QStringLiteral("SOURCE"),
+                                 QStringLiteral("The source's id (lundi-cli info)."));
+    command.parse(arguments);
+    if (parser.positionalArguments().size() != 1)
+        throw UsageError{QStringLiteral("offset needs one SOURCE id")};
+    bool ok = false;
+    const SourceId id = parser.positionalArguments().front().toLongLong(&ok);
+    if (!ok)
+        throw UsageError{QStringLiteral("SOURCE is a source's number, as lundi-cli info lists them")};
+    if (!QFileInfo::exists(command.db()))
+        throw StoreError(QStringLiteral("%1: no such incident file.").arg(command.db()));
+    Store store(command.db());
+    const QList<Source> sources = store.sources(Store::SpanCounting::Skip);
+    const auto source =
+        std::find_if(sources.begin(), sources.end(), [id](const Source& s) { return s.id == id; });
+    if (source == sources.end())
+        throw StoreError(QStringLiteral("%1: there is no source %2.").arg(command.db()).arg(id));
+    qint64 offset = source->clockOffsetNs;
+    if (command.isSet("set"))
+        offset = durationValue(command, "set");
+    if (command.isSet("by"))
+        offset += durationValue(command, "by");
+    if (offset != source->clockOffsetNs)
+        store.setClockOffset(id, offset);
+    out() << QStringLiteral("source %1 (%2): clock offset %3 (%4 ns)\n")
+                 .arg(id)
+                 .arg(source->origin, TimeFormat::duration(offset))
+                 .arg(offset);
+    out().flush();
+    return 0;
+}
+
 int runFormats(const QStringList&)
 {
     const ImporterRegistry registry;
@@ -408,8 +485,9 @@ int runFormats(const QStringList&)
 const char* const Usage = R"(usage: lundi-cli COMMAND [OPTIONS]
 
 commands:
-  import --db F [--format NAME] [--force] [--clock-offset NS] [--json] INPUT...
+  import --db F [--format NAME] [--force] [--offset DURATION] [--at TIME] [--json] INPUT...
   info   --db F [--json]
+  offset --db F [--set DURATION | --by DURATION] SOURCE
   top    --db F [--by self|total] [--category C] [--limit N] [--json]
   flame  --db F --folded [--by-track]
   demo   --db F
@@ -433,8 +511,8 @@ int main(int argc, char* argv[])
     }
     const QString name = arguments.takeAt(1);
     const std::pair<const char*, int (*)(const QStringList&)> commands[] = {
-        {"import", runImport}, {"info", runInfo}, {"top", runTop},
-        {"flame", runFlame},   {"demo", runDemo}, {"formats", runFormats}};
+        {"import", runImport}, {"info", runInfo},       {"top", runTop},      {"flame", runFlame},
+        {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}};
     try {
         for (const auto& [commandName, run] : commands) {
             if (name == QLatin1String(commandName))

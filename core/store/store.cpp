@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <sqlite3.h>
+
 namespace lundi {
 
 Store::Store(const QString& path) : m_connection(path)
@@ -122,12 +124,43 @@ QList<Track> Store::tracks() const
     return tracks;
 }
 
+std::vector<qint64> Store::trackOffsets() const
+{
+    std::vector<qint64> offsets(size_t(scalar("SELECT coalesce(max(id), 0) + 1 FROM tracks")), 0);
+    Statement query(m_connection,
+                    "SELECT t.id, s.clock_offset_ns FROM tracks t JOIN sources s ON s.id = t.source_id");
+    while (query.step())
+        offsets[size_t(query.int64(0))] = query.int64(1);
+    return offsets;
+}
+
+void Store::setClockOffset(SourceId source, qint64 offsetNs)
+{
+    Statement update(m_connection, "UPDATE sources SET clock_offset_ns = ?2 WHERE id = ?1");
+    update.bind(1, source).bind(2, offsetNs).run();
+    if (sqlite3_changes(m_connection.handle()) == 0)
+        throw StoreError(QStringLiteral("%1: there is no source %2.").arg(path()).arg(source));
+}
+
+namespace {
+
+// The first and last sample, each moved by its source's clock offset.
+constexpr std::string_view SampleRange =
+    "SELECT min(m.lo + o.clock_offset_ns), max(m.hi + o.clock_offset_ns) FROM (SELECT series_id,"
+    " min(t_ns) AS lo, max(t_ns) AS hi FROM samples GROUP BY series_id) m"
+    " JOIN series r ON r.id = m.series_id JOIN sources o ON o.id = r.source_id";
+
+} // namespace
+
 TimeRange Store::timeRange() const
 {
     // Spans and samples both place an incident in time; either may be absent.
     Statement query(m_connection, "SELECT min(lo), max(hi) FROM ("
-                                  " SELECT min(start_ns) AS lo, max(start_ns + dur_ns) AS hi FROM spans"
-                                  " UNION ALL SELECT min(t_ns), max(t_ns) FROM samples)");
+                                  " SELECT min(s.start_ns + o.clock_offset_ns) AS lo,"
+                                  "  max(s.start_ns + s.dur_ns + o.clock_offset_ns) AS hi FROM spans s"
+                                  " JOIN tracks t ON t.id = s.track_id JOIN sources o ON o.id = t.source_id"
+                                  " UNION ALL " +
+                                      std::string(SampleRange) + ")");
     if (!query.step() || query.isNull(0))
         return {};
     return {query.int64(0), query.int64(1)};
@@ -135,7 +168,7 @@ TimeRange Store::timeRange() const
 
 std::optional<TimeRange> Store::sampleTimeRange() const
 {
-    Statement query(m_connection, "SELECT min(t_ns), max(t_ns) FROM samples");
+    Statement query(m_connection, SampleRange);
     if (!query.step() || query.isNull(0))
         return std::nullopt;
     return TimeRange{query.int64(0), query.int64(1)};
@@ -143,14 +176,16 @@ std::optional<TimeRange> Store::sampleTimeRange() const
 
 std::vector<SpanRecord> Store::spanRecords() const
 {
+    const std::vector<qint64> offsets = trackOffsets();
     std::vector<SpanRecord> spans;
     spans.reserve(size_t(scalar("SELECT count(*) FROM spans")));
     Statement query(
         m_connection,
         "SELECT id, parent_id, track_id, name_id, category, start_ns, dur_ns FROM spans ORDER BY id");
     while (query.step()) {
-        spans.push_back({query.int64(0), query.int64(1), query.int64(2), query.int64(3),
-                         Category(query.int64(4)), query.int64(5), query.int64(6)});
+        const TrackId track = query.int64(2);
+        spans.push_back({query.int64(0), query.int64(1), track, query.int64(3), Category(query.int64(4)),
+                         query.int64(5) + offsets[size_t(track)], query.int64(6)});
     }
     return spans;
 }
@@ -159,9 +194,10 @@ namespace {
 
 // The columns spanFrom() reads, in its order.
 constexpr std::string_view SpanColumns =
-    "SELECT s.id, s.parent_id, s.track_id, n.text, c.text, s.category, s.start_ns, s.dur_ns, s.depth,"
-    " s.status, s.trace_id, s.attributes FROM spans s JOIN strings n ON n.id = s.name_id"
-    " LEFT JOIN strings c ON c.id = s.cat_id";
+    "SELECT s.id, s.parent_id, s.track_id, n.text, c.text, s.category, s.start_ns + o.clock_offset_ns,"
+    " s.dur_ns, s.depth, s.status, s.trace_id, s.attributes FROM spans s JOIN strings n ON n.id = s.name_id"
+    " LEFT JOIN strings c ON c.id = s.cat_id JOIN tracks t ON t.id = s.track_id"
+    " JOIN sources o ON o.id = t.source_id";
 
 Span spanFrom(const Statement& query)
 {
@@ -230,8 +266,9 @@ QList<Series> Store::series() const
 std::vector<Sample> Store::samples(SeriesId series) const
 {
     std::vector<Sample> samples;
-    Statement query(m_connection,
-                    "SELECT t_ns, value FROM samples WHERE series_id = ?1 ORDER BY t_ns, rowid");
+    Statement query(m_connection, "SELECT m.t_ns + o.clock_offset_ns, m.value FROM samples m"
+                                  " JOIN series r ON r.id = m.series_id JOIN sources o ON o.id = r.source_id"
+                                  " WHERE m.series_id = ?1 ORDER BY m.t_ns, m.rowid");
     query.bind(1, series);
     while (query.step())
         samples.push_back({query.int64(0), query.real(1)});

@@ -34,7 +34,8 @@ class Store
     TimeRange timeRange() const;
     // The time range of the samples alone (a single sample: start and end the same).
     std::optional<TimeRange> sampleTimeRange() const;
-    // Every span in id order (a parent always precedes its children).
+    // Every span in id order (a parent always precedes its children). Times here and below
+    // include the source's clock offset.
     std::vector<SpanRecord> spanRecords() const;
     // The spans of one track in start order (longer first at equal starts), with attributes.
     std::vector<Span> spansOfTrack(TrackId track) const;
@@ -44,12 +45,17 @@ class Store
     std::vector<Sample> samples(SeriesId series) const;
     // The interned strings, indexed by StringId (index 0 is empty).
     std::vector<QString> strings() const;
+    // Moves a source in time without a re-import: every query adds a source's clock offset to
+    // the times of its spans and samples. The one write outside a BulkWriter: a single row.
+    void setClockOffset(SourceId source, qint64 offsetNs);
     // Writes a compact copy of the incident to path, which must not exist yet.
     void saveCopy(const QString& path) const;
 
   private:
     void migrate();
     qint64 scalar(std::string_view sql) const;
+    // Each track's clock offset (that of its source), indexed by TrackId.
+    std::vector<qint64> trackOffsets() const;
 
     mutable Connection m_connection;
 };

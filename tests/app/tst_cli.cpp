@@ -54,6 +54,7 @@ class TestCli : public QObject
     void usageErrors_data();
     void usageErrors();
     void demoWritesIncident();
+    void offsetPlacesASource();
 
   private:
     QString path(const char* name) const { return m_dir->filePath(QLatin1String(name)); }
@@ -248,6 +249,14 @@ void TestCli::usageErrors_data()
         << QStringList{QStringLiteral("flame"), QStringLiteral("--db"), QStringLiteral("x.lundi")};
     QTest::newRow("import without inputs")
         << QStringList{QStringLiteral("import"), QStringLiteral("--db"), QStringLiteral("x.lundi")};
+    QTest::newRow("bad --offset") << QStringList{QStringLiteral("import"),  QStringLiteral("--db"),
+                                                 QStringLiteral("x.lundi"), QStringLiteral("--offset"),
+                                                 QStringLiteral("soon"),    QStringLiteral("x.json")};
+    QTest::newRow("bad --at") << QStringList{QStringLiteral("import"),    QStringLiteral("--db"),
+                                             QStringLiteral("x.lundi"),   QStringLiteral("--at"),
+                                             QStringLiteral("yesterday"), QStringLiteral("x.json")};
+    QTest::newRow("offset without source")
+        << QStringList{QStringLiteral("offset"), QStringLiteral("--db"), QStringLiteral("x.lundi")};
 }
 
 void TestCli::usageErrors()
@@ -267,6 +276,41 @@ void TestCli::demoWritesIncident()
         QJsonDocument::fromJson(info.out).object().value(QLatin1String("counts")).toObject();
     QVERIFY(counts.value(QLatin1String("spans")).toInt() > 0);
     QCOMPARE(cli({QStringLiteral("demo"), QStringLiteral("--db"), m_db}).status, 1); // already there
+}
+
+// --offset places an input at import; `offset` moves it later without a re-import.
+void TestCli::offsetPlacesASource()
+{
+    const auto timeRange = [this] {
+        const Run info =
+            cli({QStringLiteral("info"), QStringLiteral("--db"), m_db, QStringLiteral("--json")});
+        const QJsonObject range =
+            QJsonDocument::fromJson(info.out).object().value(QLatin1String("time_range")).toObject();
+        return std::pair{range.value(QLatin1String("start_ns")).toInteger(),
+                         range.value(QLatin1String("end_ns")).toInteger()};
+    };
+    const Run imported =
+        cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, QStringLiteral("--offset"),
+             QStringLiteral("1.5s"), writeTrace("small.json", SmallTrace)});
+    QVERIFY2(imported.status == 0, imported.err.constData());
+    QCOMPARE(timeRange(), (std::pair<qint64, qint64>{1'500'000'000, 1'500'230'000}));
+
+    const Run moved = cli({QStringLiteral("offset"), QStringLiteral("--db"), m_db, QStringLiteral("--by"),
+                           QStringLiteral("-2s"), QStringLiteral("1")});
+    QVERIFY2(moved.status == 0, moved.err.constData());
+    QVERIFY2(moved.out.contains("(-500000000 ns)"), moved.out.constData());
+    QCOMPARE(timeRange(), (std::pair<qint64, qint64>{-500'000'000, -499'770'000}));
+    const Run top = cli({QStringLiteral("top"), QStringLiteral("--db"), m_db, QStringLiteral("--json")});
+    QCOMPARE(top.status, 0); // the analysis reads the moved spans
+
+    QCOMPARE(cli({QStringLiteral("offset"), QStringLiteral("--db"), m_db, QStringLiteral("--set"),
+                  QStringLiteral("0"), QStringLiteral("1")})
+                 .status,
+             0);
+    QCOMPARE(timeRange(), (std::pair<qint64, qint64>{0, 230'000}));
+    const Run unknown = cli({QStringLiteral("offset"), QStringLiteral("--db"), m_db, QStringLiteral("2")});
+    QCOMPARE(unknown.status, 1);
+    QVERIFY2(unknown.err.contains("there is no source 2"), unknown.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -246,13 +246,14 @@ class TestStore : public QObject
 
     void roundTrip()
     {
+        constexpr qint64 Offset = -250;
         const QString path = newPath();
         const qint64 before = QDateTime::currentMSecsSinceEpoch() * 1'000'000;
         Written w;
         {
             Store store(path);
             ImportOptions options;
-            options.clockOffsetNs = -250;
+            options.clockOffsetNs = Offset;
             const ImportSummary summary = importIncident(store, "round trip", options, &w);
             QCOMPARE(summary.source, SourceId(1));
             QCOMPARE(summary.format, QStringLiteral("test-format"));
@@ -285,7 +286,7 @@ class TestStore : public QObject
         QCOMPARE(source.sha256, sha256Hex("round trip"));
         QVERIFY2(source.importedAtNs >= before && source.importedAtNs <= after,
                  qPrintable(QString::number(source.importedAtNs)));
-        QCOMPARE(source.clockOffsetNs, -250);
+        QCOMPARE(source.clockOffsetNs, Offset);
         QCOMPARE(source.warnings, QStringList{QStringLiteral("one odd thing")});
         QCOMPARE(source.metadataJson, QByteArray(R"({"tool":"tst_store"})"));
         QCOMPARE(source.spanCount, 3);
@@ -320,13 +321,14 @@ class TestStore : public QObject
             QCOMPARE(span.startNs, start);
             QCOMPARE(span.durNs, dur);
         };
-        check(spans[0], w.root, 0, w.gateway, w.request, Category::Api, T0, 5'000'000);
+        // The typed queries add the source's clock offset; the rows below keep the times as read.
+        check(spans[0], w.root, 0, w.gateway, w.request, Category::Api, T0 + Offset, 5'000'000);
         if (QTest::currentTestFailed())
             return;
-        check(spans[1], w.child, w.root, w.gateway, w.auth, Category::Compliance, T0 + 1'000, 2'000);
+        check(spans[1], w.child, w.root, w.gateway, w.auth, Category::Compliance, T0 + 1'000 + Offset, 2'000);
         if (QTest::currentTestFailed())
             return;
-        check(spans[2], w.launch, 0, w.gpu, w.kernel, Category::Gpu, T0 + 3'000, 1'000'000);
+        check(spans[2], w.launch, 0, w.gpu, w.kernel, Category::Gpu, T0 + 3'000 + Offset, 1'000'000);
         if (QTest::currentTestFailed())
             return;
 
@@ -341,8 +343,8 @@ class TestStore : public QObject
 
         // The earliest sample is a second before the first span; the last one ten seconds after.
         const TimeRange range = store.timeRange();
-        QCOMPARE(range.startNs, T0 - 1'000'000'000);
-        QCOMPARE(range.endNs, T0 + 10'000'000'000);
+        QCOMPARE(range.startNs, T0 - 1'000'000'000 + Offset);
+        QCOMPARE(range.endNs, T0 + 10'000'000'000 + Offset);
 
         // What the typed queries do not expose yet, straight from the tables.
         Statement spanRows(store.connection(),
@@ -392,6 +394,34 @@ class TestStore : public QObject
         QCOMPARE(sampleRows.int64(1), T0 + 10'000'000'000);
         QCOMPARE(sampleRows.real(2), 97.25);
         QVERIFY(!sampleRows.step());
+    }
+
+    // A source moved in time after its import: every typed query follows, the other source stays.
+    void clockOffsetMovesOneSource()
+    {
+        const QString path = newPath();
+        Written first;
+        Written second;
+        Store store(path);
+        importIncident(store, "first", {}, &first);
+        importIncident(store, "second", {}, &second);
+        const TimeRange before = store.timeRange();
+        constexpr qint64 Shift = 7'000'000'000;
+        store.setClockOffset(2, Shift);
+        QCOMPARE(store.sources()[1].clockOffsetNs, Shift);
+        QCOMPARE(store.span(first.child)->startNs, T0 + 1'000);
+        QCOMPARE(store.span(second.child)->startNs, T0 + 1'000 + Shift);
+        QCOMPARE(store.spansOfTrack(second.gpu).front().startNs, T0 + 3'000 + Shift);
+        qint64 moved = 0;
+        for (const SpanRecord& span : store.spanRecords())
+            moved += span.startNs >= T0 + Shift;
+        QCOMPARE(moved, 3);
+        QCOMPARE(store.samples(first.utilization).front().timeNs, T0 - 1'000'000'000);
+        QCOMPARE(store.samples(second.utilization).back().timeNs, T0 + 10'000'000'000 + Shift);
+        QCOMPARE(store.timeRange().startNs, before.startNs);
+        QCOMPARE(store.timeRange().endNs, before.endNs + Shift);
+        QCOMPARE(store.sampleTimeRange()->endNs, before.endNs + Shift);
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.setClockOffset(3, 1));
     }
 
     void oneSpanAndACopy()
