@@ -4,72 +4,22 @@
 // each run imports into a fresh file with the trace warm in the page cache, and its wall time
 // and peak RSS come from wait4() on the child, so no /usr/bin/time is needed. Prints medians.
 
+#include "benchclock.h"
+#include "benchprocess.h"
 #include "store/store.h"
 
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 namespace fs = std::filesystem;
+using namespace lundi::bench;
 
 namespace {
-
-struct Run
-{
-    double seconds = 0;
-    double peakRssMiB = 0;
-    bool ok = false;
-};
-
-// Runs argv with its output into log, and measures it.
-Run measure(const std::vector<std::string>& argv, const fs::path& log)
-{
-    std::vector<char*> args;
-    for (const std::string& arg : argv)
-        args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-
-    const auto start = std::chrono::steady_clock::now();
-    const pid_t child = fork();
-    if (child == 0) {
-        const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        dup2(fd, STDOUT_FILENO);
-        dup2(fd, STDERR_FILENO);
-        execv(args[0], args.data());
-        std::perror(args[0]);
-        _exit(127);
-    }
-    int status = 0;
-    rusage usage = {};
-    if (child < 0 || wait4(child, &status, 0, &usage) != child)
-        return {};
-    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-    return {elapsed.count(), double(usage.ru_maxrss) / 1024.0, WIFEXITED(status) && WEXITSTATUS(status) == 0};
-}
-
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    const size_t mid = values.size() / 2;
-    return values.size() % 2 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
-
-void removeDatabase(const fs::path& db)
-{
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-        fs::remove(db.string() + suffix);
-}
 
 long long plainEventCount(const fs::path& db)
 {
@@ -98,18 +48,6 @@ struct Importer
     long long (*count)(const fs::path& db);
     std::string tool;
 };
-
-void printLog(const fs::path& log)
-{
-    std::fprintf(stderr, "---- %s\n", log.c_str());
-    if (FILE* file = std::fopen(log.c_str(), "r")) {
-        char buffer[4096];
-        size_t n = 0;
-        while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0)
-            std::fwrite(buffer, 1, n, stderr);
-        std::fclose(file);
-    }
-}
 
 } // namespace
 
