@@ -1,0 +1,75 @@
+#include "gpucsvimporter.h"
+#include "csvtablereader.h"
+#include "dialect.h"
+#include "monitortablereader.h"
+#include "seriestable.h"
+
+#include "ingest/importcontrol.h"
+#include "ingest/importerror.h"
+#include "ingest/inputfile.h"
+#include "ingest/sink.h"
+
+namespace lundi {
+
+using namespace gpucsv;
+
+namespace {
+
+// Enough to hold the header line of nvidia-smi's widest query (about 250 fields, 8 KB).
+constexpr size_t SniffBytes = 64 * 1024;
+
+} // namespace
+
+QString GpuCsvImporter::description() const
+{
+    return QStringLiteral(
+        "GPU metric dumps: nvidia-smi --query-gpu CSV, dmon and pmon, dcgmi dmon, CSV with a "
+        "time column");
+}
+
+int GpuCsvImporter::detect(std::string_view head, const QString& fileName) const
+{
+    const Dialect dialect = sniffDialect(head);
+    const int confidence = dialectConfidence(dialect);
+    // A generic CSV is only a guess; its name makes it a better one.
+    if (dialect == Dialect::GenericCsv && fileName.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
+        return confidence + 10;
+    return confidence;
+}
+
+void GpuCsvImporter::import(const InputFile& input, Sink& sink, ImportControl& control) const
+{
+    const std::string_view data = input.data();
+    const Dialect dialect = sniffDialect(data.substr(0, SniffBytes));
+    switch (dialect) {
+    case Dialect::Unknown:
+        throw ImportError(
+            QStringLiteral("This is no GPU dump Lundi reads: it expects nvidia-smi --query-gpu or "
+                           "--query-compute-apps CSV with its header line, nvidia-smi dmon or pmon "
+                           "output, dcgmi dmon output, or a CSV with a time column."),
+            0);
+    case Dialect::SmiHeaderlessCsv:
+        throw ImportError(
+            QStringLiteral("The first line holds values, not column names: the CSV was written with "
+                           "--format=csv,noheader, and without the header its columns cannot be "
+                           "named. Write it again without noheader, or put the --query-gpu field list "
+                           "as the first line."),
+            0);
+    case Dialect::SmiCapture:
+        throw ImportError(
+            QStringLiteral("This is a capture of many nvidia-smi commands (sections between '####' "
+                           "lines), not one dump: copy the output of one command (the --query-gpu "
+                           "CSV, dmon or pmon) into a file of its own and import that."),
+            0);
+    default:
+        break;
+    }
+    sink.setMetadata(QByteArray(R"({"dialect":")") + dialectName(dialect) + "\"}");
+    SeriesTable table(sink, control);
+    if (dialect == Dialect::SmiQueryCsv || dialect == Dialect::GenericCsv)
+        CsvTableReader(data, table, control).read();
+    else
+        MonitorTableReader(data, dialect, table, control).read();
+}
+
+} // namespace lundi
