@@ -23,9 +23,47 @@ std::pair<qint64, std::string_view> idOrder(const std::string& id)
     return {std::numeric_limits<qint64>::max(), id};
 }
 
-QString fromStd(const std::string& text)
+QString fromStd(std::string_view text)
 {
     return QString::fromUtf8(text.data(), qsizetype(text.size()));
+}
+
+bool isNumber(std::string_view text)
+{
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view trimmed(std::string_view text)
+{
+    const size_t first = text.find_first_not_of(' ');
+    return first == std::string_view::npos ? std::string_view()
+                                           : text.substr(first, text.find_last_not_of(' ') - first + 1);
+}
+
+// Kineto labels a device's process "GPU 0" (process_labels; older traces name the process so),
+// other accelerators alike ("MTIA 17"); a CPU process is labelled "CPU".
+bool isDeviceName(std::string_view text)
+{
+    for (const std::string_view kind : {"GPU ", "MTIA ", "HPU ", "XPU ", "NPU "}) {
+        if (text.starts_with(kind))
+            return isNumber(text.substr(kind.size()));
+    }
+    return false;
+}
+
+// A CUDA stream's lane: thread name or tid "stream 7" (Kineto writes "stream 7 ").
+bool isStreamName(std::string_view text)
+{
+    text = trimmed(text);
+    constexpr std::string_view Stream = "stream ";
+    if (text.size() <= Stream.size())
+        return false;
+    for (size_t i = 0; i < Stream.size(); ++i) {
+        if (char(text[i] | 0x20) != Stream[i])
+            return false;
+    }
+    return isNumber(text.substr(Stream.size()));
 }
 
 const char* phaseName(const std::string& phase)
@@ -48,20 +86,73 @@ TraceBuilder::TraceBuilder(TraceEvents& events, Sink& sink, const ImportControl&
 
 void TraceBuilder::build()
 {
+    m_baseNs = baseTime();
+    m_devices.reserve(m_events.lanes.size());
+    for (const Lane& lane : m_events.lanes)
+        m_devices.push_back(deviceOf(lane));
+    if (m_events.flows.empty())
+        addCorrelationFlows();
     m_placed.resize(m_events.lanes.size());
     std::vector<bool> flowLanes(m_events.lanes.size());
     for (const FlowStep& step : m_events.flows)
         flowLanes[step.lane] = true;
-    for (size_t index : laneOrder()) {
+    const std::vector<size_t> order = laneOrder();
+    for (size_t rank = 0; rank < order.size(); ++rank) {
+        const size_t index = order[rank];
         Lane& lane = m_events.lanes[index];
         matchMarks(lane);
         if (lane.slices.empty())
             continue;
-        const TrackId track = m_sink.addTrack(trackFor(lane));
-        addSpans(lane, track, flowLanes[index] ? &m_placed[index] : nullptr);
+        const TrackSpec spec = trackFor(lane, m_devices[index], int(rank));
+        addSpans(lane, m_sink.addTrack(spec), spec.kind == TrackKind::Gpu,
+                 flowLanes[index] ? &m_placed[index] : nullptr);
     }
+    for (const CounterSample& sample : m_events.samples)
+        m_sink.addSample(sample.series, sample.timeNs + m_baseNs, sample.value);
     addFlows();
     warn();
+}
+
+// Kineto writes ts relative to baseTimeNanoseconds, the epoch time of its zero: adding it puts
+// the trace on absolute time, unless that would carry an event beyond the int64 range.
+qint64 TraceBuilder::baseTime()
+{
+    const qint64 base = m_events.baseNs;
+    qint64 latest = std::numeric_limits<qint64>::min();
+    for (const Lane& lane : m_events.lanes)
+        latest = std::max(latest, lane.lastNs);
+    for (const CounterSample& sample : m_events.samples)
+        latest = std::max(latest, sample.timeNs);
+    if (base > 0 && latest > std::numeric_limits<qint64>::max() - base) {
+        problem("The trace's \"baseTimeNanoseconds\" would move its events beyond the year 2262; its times "
+                "were left relative to the trace's own zero.");
+        return 0;
+    }
+    return base;
+}
+
+const std::string* TraceBuilder::threadName(const Lane& lane) const
+{
+    const auto thread = m_events.threads.find({lane.pid, lane.tid});
+    return thread != m_events.threads.end() && !thread->second.name.empty() ? &thread->second.name : nullptr;
+}
+
+QString TraceBuilder::deviceOf(const Lane& lane) const
+{
+    if (lane.kind != TrackKind::Thread)
+        return {};
+    const auto process = m_events.processes.find(lane.pid);
+    if (process != m_events.processes.end()) {
+        if (isDeviceName(process->second.labels))
+            return fromStd(process->second.labels);
+        if (isDeviceName(process->second.name))
+            return fromStd(process->second.name);
+    }
+    // Without labels, a lane named after a CUDA stream still says that its pid is a device.
+    const std::string* name = threadName(lane);
+    if (isStreamName(name ? *name : lane.tid))
+        return QStringLiteral("GPU %1").arg(fromStd(lane.pid));
+    return {};
 }
 
 std::vector<size_t> TraceBuilder::laneOrder() const
@@ -75,27 +166,39 @@ std::vector<size_t> TraceBuilder::laneOrder() const
         const auto thread = m_events.threads.find({lane.pid, lane.tid});
         const int processSort = process == m_events.processes.end() ? 0 : process->second.sortIndex;
         const int threadSort = thread == m_events.threads.end() ? 0 : thread->second.sortIndex;
-        // Global instants first; within a process its own instants, then threads, then async lanes.
+        // Global instants first, devices last, each device's streams together; within a process
+        // its own instants, then threads, then async lanes.
         const bool global = lane.kind == TrackKind::Process && lane.pid.empty();
+        const bool device = !m_devices[index].isEmpty();
         const int kindRank = lane.kind == TrackKind::Process ? 0 : lane.kind == TrackKind::Async ? 2 : 1;
-        return std::tuple(!global, processSort, idOrder(lane.pid), kindRank, threadSort, idOrder(lane.tid));
+        return std::tuple(!global, device, processSort, idOrder(lane.pid), kindRank, threadSort,
+                          idOrder(lane.tid));
     };
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
     return order;
 }
 
-TrackSpec TraceBuilder::trackFor(const Lane& lane) const
+TrackSpec TraceBuilder::trackFor(const Lane& lane, const QString& device, int sortIndex) const
 {
     TrackSpec track;
     track.kind = lane.kind;
+    track.sortIndex = sortIndex; // the store orders a source's tracks by it: laneOrder's order
+    track.thread = fromStd(lane.tid);
+    const std::string* thread = threadName(lane);
+    if (!device.isEmpty()) {
+        track.kind = TrackKind::Gpu;
+        track.process = device;
+        const std::string_view stream = thread ? trimmed(*thread) : std::string_view();
+        track.name = device + QStringLiteral(" \u00b7 ") +
+                     (!stream.empty()      ? fromStd(stream)
+                      : isNumber(lane.tid) ? QStringLiteral("stream ") + track.thread
+                                           : track.thread);
+        return track;
+    }
     const auto process = m_events.processes.find(lane.pid);
     track.process = process != m_events.processes.end() && !process->second.name.empty()
                         ? fromStd(process->second.name)
                         : QStringLiteral("pid %1").arg(fromStd(lane.pid));
-    track.thread = fromStd(lane.tid);
-    const auto thread = m_events.threads.find({lane.pid, lane.tid});
-    if (thread != m_events.threads.end())
-        track.sortIndex = thread->second.sortIndex;
     switch (lane.kind) {
     case TrackKind::Async:
         track.name = fromStd(lane.title) + QStringLiteral(" (async)");
@@ -105,13 +208,7 @@ TrackSpec TraceBuilder::trackFor(const Lane& lane) const
                                                               : track.process + QStringLiteral(" instants");
         break;
     default:
-        track.name = thread != m_events.threads.end() && !thread->second.name.empty()
-                         ? fromStd(thread->second.name)
-                         : QStringLiteral("tid %1").arg(track.thread);
-        // PyTorch/Kineto put each CUDA stream on a thread of a "GPU n" process.
-        if (track.name.contains(QLatin1String("stream"), Qt::CaseInsensitive) ||
-            track.process.startsWith(QLatin1String("GPU"), Qt::CaseInsensitive))
-            track.kind = TrackKind::Gpu;
+        track.name = thread ? fromStd(*thread) : QStringLiteral("tid %1").arg(track.thread);
     }
     return track;
 }
@@ -216,7 +313,9 @@ void TraceBuilder::matchMarks(Lane& lane)
     lane.marks.shrink_to_fit();
 }
 
-void TraceBuilder::addSpans(Lane& lane, TrackId track, Placed* placed)
+// On a GPU stream (flat) kernels may overlap without nesting (concurrent kernels, clock skew):
+// each is a root of its own, never the child of another kernel.
+void TraceBuilder::addSpans(Lane& lane, TrackId track, bool flat, Placed* placed)
 {
     std::vector<Slice>& slices = lane.slices;
     // Start order, longer first at equal starts, so that a parent precedes its children.
@@ -249,7 +348,7 @@ void TraceBuilder::addSpans(Lane& lane, TrackId track, Placed* placed)
         span.parent = open.empty() ? 0 : open.back().second;
         span.name = slice.name;
         span.cat = slice.cat;
-        span.startNs = slice.startNs;
+        span.startNs = slice.startNs + m_baseNs;
         span.durNs = slice.durNs;
         span.attributesJson =
             slice.args.length > 2
@@ -263,10 +362,39 @@ void TraceBuilder::addSpans(Lane& lane, TrackId track, Placed* placed)
             placed->parents.push_back(openPositions.empty() ? -1 : openPositions.back());
             placed->spans.push_back(id);
         }
-        open.emplace_back(end, id);
-        openPositions.push_back(qint32(i));
+        if (!flat) {
+            open.emplace_back(end, id);
+            openPositions.push_back(qint32(i));
+        }
         if ((++m_spansAdded & 0xffff) == 0)
             m_control.progress(m_inputSize);
+    }
+}
+
+// Traces without flow events still tie launches to device work by args.correlation: the id's
+// CPU-side slice starts a flow that ends at each device slice of the same id, as ac2g does.
+void TraceBuilder::addCorrelationFlows()
+{
+    std::vector<Correlated>& correlated = m_events.correlated;
+    std::sort(correlated.begin(), correlated.end(), [](const Correlated& a, const Correlated& b) {
+        return a.correlation != b.correlation ? a.correlation < b.correlation : a.order < b.order;
+    });
+    const auto onDevice = [this](const Correlated& c) { return !m_devices[c.lane].isEmpty(); };
+    const StringId name = m_sink.intern("ac2g");
+    for (auto first = correlated.begin(); first != correlated.end();) {
+        const auto last = std::find_if(first, correlated.end(), [&](const Correlated& c) {
+            return c.correlation != first->correlation;
+        });
+        const auto launch = std::find_if_not(first, last, onDevice);
+        if (launch != last && std::any_of(first, last, onDevice)) {
+            const std::string key = "ac2g\x1f" + std::to_string(first->correlation);
+            m_events.flows.push_back({launch->timeNs, launch->lane, launch->order, 's', true, key, name});
+            for (auto it = first; it != last; ++it) {
+                if (onDevice(*it))
+                    m_events.flows.push_back({it->timeNs, it->lane, it->order, 'f', true, key, name});
+            }
+        }
+        first = last;
     }
 }
 
@@ -289,10 +417,16 @@ SpanId TraceBuilder::bind(const FlowStep& step) const
 void TraceBuilder::addFlows()
 {
     std::vector<FlowStep>& flows = m_events.flows;
-    std::stable_sort(flows.begin(), flows.end(), [](const FlowStep& a, const FlowStep& b) {
-        return a.key != b.key         ? a.key < b.key
-               : a.timeNs != b.timeNs ? a.timeNs < b.timeNs
-                                      : a.order < b.order;
+    // At one time a flow starts before it steps and steps before it ends, whatever the file's
+    // order (Kineto often writes a kernel's ac2g end before its launch's start, both in one µs).
+    const auto rank = [](char phase) {
+        return phase == 's' || phase == 'o' ? 0 : phase == 't' || phase == 'b' ? 1 : 2;
+    };
+    std::stable_sort(flows.begin(), flows.end(), [&](const FlowStep& a, const FlowStep& b) {
+        return a.key != b.key                   ? a.key < b.key
+               : a.timeNs != b.timeNs           ? a.timeNs < b.timeNs
+               : rank(a.phase) != rank(b.phase) ? rank(a.phase) < rank(b.phase)
+                                                : a.order < b.order;
     });
     for (size_t first = 0; first < flows.size();) {
         size_t last = first;
@@ -300,6 +434,8 @@ void TraceBuilder::addFlows()
             ++last;
         SpanId from = 0;   // v1: the chain so far; v2: the last flow_out slice
         StringId name = 0; // v1: the name of the flow's start
+        // Kineto ends one launch's ac2g flow at each device activity that the launch caused.
+        const bool fansOut = flows[first].key.starts_with("ac2g\x1f");
         for (size_t i = first; i < last; ++i) {
             const FlowStep& step = flows[i];
             const SpanId here = bind(step);
@@ -322,7 +458,10 @@ void TraceBuilder::addFlows()
                 } else {
                     problem("A flow step or end has no flow start before it; it was ignored.");
                 }
-                from = step.phase == 't' ? here : 0;
+                if (step.phase == 't')
+                    from = here;
+                else if (!fansOut)
+                    from = 0;
                 break;
             case 'i':
             case 'b':

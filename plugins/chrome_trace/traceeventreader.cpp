@@ -8,6 +8,7 @@
 
 #include <rapidjson/error/en.h>
 
+#include <charconv>
 #include <cstring>
 
 namespace lundi::chrome {
@@ -45,6 +46,8 @@ void TraceEventReader::Event::clear()
     bindId.clear();
     hasPid = hasTid = hasTs = hasDur = hasTdur = false;
     enclosing = flowIn = flowOut = false;
+    hasCorrelation = false;
+    correlation = 0;
     args = {};
 }
 
@@ -83,6 +86,9 @@ void TraceEventReader::read(std::string_view json, qsizetype bomLength)
         if (m_rootIsObject)
             m_metaWriter.EndObject();
     }
+    if (m_sawBaseTime && !m_baseTimeRead)
+        problem("The trace's \"baseTimeNanoseconds\" is not a whole number of nanoseconds since 1970; its "
+                "times were left relative to the trace's own zero.");
     if (m_sampledProfile)
         m_sink.warn(
             QStringLiteral("The trace's top-level \"samples\" (a sampled CPU profile) were not imported as "
@@ -143,6 +149,7 @@ void TraceEventReader::startArgsCapture()
     m_argsBuffer.Clear();
     m_argsWriter.Reset(m_argsBuffer);
     m_argKeys = 0xcbf29ce484222325ull; // FNV-1a offset basis
+    m_correlationNext = false;
     (m_field == Field::Args ? m_capturingArgs : m_capturingId2) = true;
 }
 
@@ -151,6 +158,7 @@ void TraceEventReader::endEventValue()
 {
     if (m_capturingArgs) {
         m_capturingArgs = false;
+        m_correlationNext = false;
         m_event.args = {m_events.args.size(), quint32(m_argsBuffer.GetSize()), m_argKeys | 2};
         m_events.args.append(m_argsBuffer.GetString(), m_argsBuffer.GetSize());
     } else if (m_capturingId2) {
@@ -166,6 +174,8 @@ bool TraceEventReader::scalar(std::string_view text, bool isString)
             QStringLiteral("the JSON is a single value, not a Chrome trace object or event array"), 0);
     if (m_rootIsObject && m_depth == 1) { // a top-level key's value: metadata
         rejectScalarEvents();
+        if (m_field == Field::BaseTime)
+            readBaseTime(text);
         isString ? m_metaWriter.String(text.data(), SizeType(text.size()), true)
                  : m_metaWriter.RawValue(text.data(), text.size(), rapidjson::kNumberType);
         return true;
@@ -227,6 +237,7 @@ bool TraceEventReader::scalar(std::string_view text, bool isString)
     }
     case Field::FlowIn:
     case Field::FlowOut:
+    case Field::BaseTime:
     case Field::Other:
         break;
     }
@@ -276,8 +287,11 @@ bool TraceEventReader::Bool(bool value)
 
 bool TraceEventReader::RawNumber(const char* text, SizeType length, bool)
 {
-    if (m_capture)
+    if (m_capture) {
+        if (m_correlationNext && m_depth == m_captureDepth + 1)
+            readCorrelation({text, length});
         return m_capture->RawValue(text, length, rapidjson::kNumberType);
+    }
     if (m_skipUntil >= 0)
         return true;
     return scalar({text, length}, false);
@@ -300,6 +314,7 @@ bool TraceEventReader::Key(const char* text, SizeType length, bool copy)
             for (SizeType i = 0; i < length; ++i)
                 m_argKeys = (m_argKeys ^ quint8(text[i])) * 0x100000001b3ull;
             m_argKeys = (m_argKeys ^ 0xff) * 0x100000001b3ull;
+            m_correlationNext = is({text, length}, "correlation");
         }
         return m_capture->Key(text, length, copy);
     }
@@ -312,7 +327,8 @@ bool TraceEventReader::Key(const char* text, SizeType length, bool copy)
             m_eventsDepth = -2; // set once its array starts
             return true;
         }
-        m_field = Field::Other;
+        m_field = key == "baseTimeNanoseconds" ? Field::BaseTime : Field::Other;
+        m_sawBaseTime = m_sawBaseTime || m_field == Field::BaseTime;
         m_sampledProfile = m_sampledProfile || key == "samples";
         return m_metaWriter.Key(text, length, true);
     }
@@ -521,10 +537,13 @@ void TraceEventReader::finishEvent()
             problem("An X event ends beyond the year 2262; it was skipped.");
             return;
         }
-        Lane& lane = laneFor(TrackKind::Thread, e.tid);
+        const quint32 index = findLane(TrackKind::Thread, e.pid, e.tid);
+        Lane& lane = m_events.lanes[index];
         lane.lastNs = std::max(lane.lastNs, *ts + dur);
         lane.slices.push_back(
             {*ts, dur, m_sink.intern(e.name), e.cat.empty() ? 0 : m_sink.intern(e.cat), e.args, order});
+        if (e.hasCorrelation)
+            m_events.correlated.push_back({e.correlation, *ts, index, order});
         break;
     }
     case 'B':
@@ -621,7 +640,7 @@ void TraceEventReader::addCounter(const Event& event, qint64 timeNs)
             spec.labelsJson = QByteArray(labels.GetString(), qsizetype(labels.GetSize()));
             it->second = m_sink.addSeries(spec);
         }
-        m_sink.addSample(it->second, timeNs, number);
+        m_events.samples.push_back({it->second, timeNs, number});
     }
 }
 
@@ -639,6 +658,8 @@ void TraceEventReader::addMetadata(const Event& event)
     const auto sortIndex = [&] { return int(std::strtol(value("sort_index").c_str(), nullptr, 10)); };
     if (event.name == "process_name") {
         m_events.processes[event.pid].name = value("name");
+    } else if (event.name == "process_labels") {
+        m_events.processes[event.pid].labels = value("labels");
     } else if (event.name == "process_sort_index") {
         m_events.processes[event.pid].sortIndex = sortIndex();
     } else if (event.name == "thread_name") {
@@ -650,6 +671,23 @@ void TraceEventReader::addMetadata(const Event& event)
     } else {
         ++m_events.ignored["M " + event.name];
     }
+}
+
+void TraceEventReader::readBaseTime(std::string_view text)
+{
+    qint64 base = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), base);
+    if (error == std::errc() && end == text.data() + text.size() && base >= 0) {
+        m_events.baseNs = base;
+        m_baseTimeRead = true;
+    }
+}
+
+void TraceEventReader::readCorrelation(std::string_view text)
+{
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), m_event.correlation);
+    m_event.hasCorrelation = error == std::errc() && end == text.data() + text.size();
+    m_correlationNext = false;
 }
 
 } // namespace lundi::chrome

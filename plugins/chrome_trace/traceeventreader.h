@@ -61,7 +61,8 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
         BindingPoint,
         BindId,
         FlowIn,
-        FlowOut
+        FlowOut,
+        BaseTime // the top-level baseTimeNanoseconds
     };
 
     struct Event
@@ -73,6 +74,8 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
         std::string pid, tid, id, scope, bindId;
         bool hasPid = false, hasTid = false, hasTs = false, hasDur = false, hasTdur = false;
         bool enclosing = false, flowIn = false, flowOut = false;
+        bool hasCorrelation = false;
+        qint64 correlation = 0; // args.correlation (Kineto)
         ArgsRef args;
         void clear();
     };
@@ -87,6 +90,8 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     void finishEvent();
     void addCounter(const Event& event, qint64 timeNs);
     void addMetadata(const Event& event);
+    void readBaseTime(std::string_view text);
+    void readCorrelation(std::string_view text);
     quint32 findLane(TrackKind kind, const std::string& pid, const std::string& tid);
     void problem(const char* sentence) { ++m_events.problems[sentence]; }
 
@@ -104,6 +109,8 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     bool m_rootIsObject = false;
     bool m_sawEvents = false;
     bool m_sampledProfile = false; // a top-level "samples" key (V8, Hermes)
+    bool m_sawBaseTime = false;
+    bool m_baseTimeRead = false;
     bool m_inEvent = false;
     int m_skipUntil = -1; // skipping a value we do not read, until the depth drops back here
     Field m_field = Field::Other;
@@ -119,6 +126,7 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     rapidjson::Writer<rapidjson::StringBuffer> m_metaWriter;
     bool m_capturingArgs = false;
     quint64 m_argKeys = 0;
+    bool m_correlationNext = false; // the args' next first-level value is their "correlation"
     bool m_capturingId2 = false;
 };
 

@@ -69,7 +69,26 @@ struct Lane
 struct ProcessInfo
 {
     std::string name;
+    std::string labels; // Kineto: "CPU", or the device ("GPU 0", "MTIA 17")
     int sortIndex = 0;
+};
+
+// A slice whose args carry Kineto's "correlation": the id that ties a CPU-side launch to the
+// device activity it caused, for traces that have no ac2g flow events.
+struct Correlated
+{
+    qint64 correlation = 0;
+    qint64 timeNs = 0;
+    quint32 lane = 0;
+    quint32 order = 0;
+};
+
+// A counter value, written once the whole file is read (baseTimeNanoseconds may come last).
+struct CounterSample
+{
+    SeriesId series = 0;
+    qint64 timeNs = 0;
+    double value = 0;
 };
 
 struct ThreadInfo
@@ -84,7 +103,10 @@ struct TraceEvents
     std::vector<Lane> lanes;
     std::string args; // every captured args object, back to back
     std::vector<FlowStep> flows;
-    std::map<std::string, ProcessInfo> processes;                      // by pid
+    std::vector<Correlated> correlated;
+    std::vector<CounterSample> samples;
+    qint64 baseNs = 0;                            // Kineto's baseTimeNanoseconds: the epoch time of ts 0
+    std::map<std::string, ProcessInfo> processes; // by pid
     std::map<std::pair<std::string, std::string>, ThreadInfo> threads; // by pid, tid
     std::map<std::string, qint64> ignored;  // events not understood, by phase (or M name)
     std::map<std::string, qint64> problems; // odd input that was skipped or mended, by kind

@@ -1,8 +1,13 @@
 #include "ingest/importer.h"
 #include "plugins/importfixture.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <cmath>
 
 #include <zlib.h>
 
@@ -22,6 +27,13 @@ class TestChromeTraceImporter : public QObject
     void flowsV1BindToSlices();
     void flowsV2BindIds();
     void objectFormKeepsMetadata();
+    void kinetoTracks_data();
+    void kinetoTracks();
+    void kinetoLaunchFlows_data();
+    void kinetoLaunchFlows();
+    void kinetoBaseTime();
+    void kinetoMetadataKeptWhole_data();
+    void kinetoMetadataKeptWhole();
     void unknownPhasesAreCounted();
     void gzipIsReadTransparently();
     void detection();
@@ -184,6 +196,75 @@ void TestChromeTraceImporter::events_data()
     QTest::newRow("items that are no events")
         << QByteArray(R"([1, "x", null, [2], {"ph":"X","name":"a","ts":0,"dur":1,"pid":1,"tid":1}])")
         << QStringLiteral("tid 1 (thread)\n  a [0 +1000]") << QStringLiteral("not an object");
+    // PyTorch profiler (Kineto): a device's process is labelled "GPU 0", its threads are streams.
+    QTest::newRow("kineto: a track per stream, grouped under its device, after the CPU threads")
+        << QByteArray(R"json({"traceEvents":[
+        {"ph":"M","name":"process_name","pid":900,"args":{"name":"python"}},
+        {"ph":"M","name":"process_labels","pid":900,"args":{"labels":"CPU"}},
+        {"ph":"M","name":"thread_name","pid":900,"tid":900,"args":{"name":"thread 900 (python)"}},
+        {"ph":"M","name":"process_name","pid":0,"args":{"name":"python"}},
+        {"ph":"M","name":"process_labels","pid":0,"args":{"labels":"GPU 0"}},
+        {"ph":"M","name":"process_name","pid":1,"args":{"name":"python"}},
+        {"ph":"M","name":"process_labels","pid":1,"args":{"labels":"GPU 1"}},
+        {"ph":"M","name":"thread_name","pid":0,"tid":7,"args":{"name":"stream 7 "}},
+        {"ph":"X","cat":"kernel","name":"k2","pid":1,"tid":7,"ts":5,"dur":2},
+        {"ph":"X","cat":"kernel","name":"k1","pid":0,"tid":20,"ts":1,"dur":3},
+        {"ph":"X","cat":"kernel","name":"k0","pid":0,"tid":7,"ts":0,"dur":4},
+        {"ph":"X","cat":"cpu_op","name":"aten::mm","pid":900,"tid":900,"ts":0,"dur":9}]})json")
+        << QStringLiteral("thread 900 (python) (thread)\n"
+                          "  aten::mm [0 +9000]\n"
+                          "GPU 0 \u00b7 stream 7 (gpu)\n"
+                          "  k0 [0 +4000]\n"
+                          "GPU 0 \u00b7 stream 20 (gpu)\n"
+                          "  k1 [1000 +3000]\n"
+                          "GPU 1 \u00b7 stream 7 (gpu)\n"
+                          "  k2 [5000 +2000]")
+        << QString();
+    QTest::newRow("kineto: overlapping kernels on one stream are all roots, without a warning")
+        << QByteArray(R"([
+        {"ph":"M","name":"process_labels","pid":0,"args":{"labels":"GPU 0"}},
+        {"ph":"X","cat":"kernel","name":"a","pid":0,"tid":7,"ts":0,"dur":10},
+        {"ph":"X","cat":"kernel","name":"inside a","pid":0,"tid":7,"ts":2,"dur":3},
+        {"ph":"X","cat":"kernel","name":"across the end of a","pid":0,"tid":7,"ts":8,"dur":10}])")
+        << QStringLiteral("GPU 0 \u00b7 stream 7 (gpu)\n"
+                          "  a [0 +10000]\n"
+                          "  inside a [2000 +3000]\n"
+                          "  across the end of a [8000 +10000]")
+        << QString();
+    QTest::newRow("older kineto: streams named by tid; Chrome's GPU Process is no device")
+        << QByteArray(R"([
+        {"ph":"M","name":"process_name","pid":5,"args":{"name":"GPU Process"}},
+        {"ph":"M","name":"thread_name","pid":5,"tid":1,"args":{"name":"CrGpuMain"}},
+        {"ph":"X","name":"SwapBuffers","pid":5,"tid":1,"ts":0,"dur":2},
+        {"ph":"X","cat":"Kernel","name":"gemm","pid":0,"tid":"stream 7","ts":0,"dur":1}])")
+        << QStringLiteral("CrGpuMain (thread)\n"
+                          "  SwapBuffers [0 +2000]\n"
+                          "GPU 0 \u00b7 stream 7 (gpu)\n"
+                          "  gemm [0 +1000]")
+        << QString();
+    QTest::newRow("baseTimeNanoseconds puts ts on the epoch")
+        << QByteArray(R"({"traceEvents":[{"ph":"X","name":"step","ts":1.5,"dur":2,"pid":1,"tid":1}],
+        "displayTimeUnit":"ms","baseTimeNanoseconds":1719853884000000000})")
+        << QStringLiteral("tid 1 (thread)\n  step [1719853884000001500 +2000]") << QString();
+    QTest::newRow("baseTimeNanoseconds before the events")
+        << QByteArray(R"({"baseTimeNanoseconds":"1000000000",
+        "traceEvents":[{"ph":"X","name":"step","ts":-1,"dur":2,"pid":1,"tid":1}]})")
+        << QStringLiteral("tid 1 (thread)\n  step [999999000 +2000]") << QString();
+    QTest::newRow("baseTimeNanoseconds that is no whole number")
+        << QByteArray(R"({"traceEvents":[{"ph":"X","name":"step","ts":1,"dur":2,"pid":1,"tid":1}],
+        "baseTimeNanoseconds":1.7e18})")
+        << QStringLiteral("tid 1 (thread)\n  step [1000 +2000]")
+        << QStringLiteral("\"baseTimeNanoseconds\" is not a whole number");
+    QTest::newRow("baseTimeNanoseconds as an object")
+        << QByteArray(R"({"traceEvents":[{"ph":"X","name":"step","ts":1,"dur":2,"pid":1,"tid":1}],
+        "baseTimeNanoseconds":{"ns":5}})")
+        << QStringLiteral("tid 1 (thread)\n  step [1000 +2000]")
+        << QStringLiteral("\"baseTimeNanoseconds\" is not a whole number");
+    QTest::newRow("baseTimeNanoseconds beyond the int64 range")
+        << QByteArray(R"({"traceEvents":[{"ph":"X","name":"step","ts":1e15,"dur":2,"pid":1,"tid":1}],
+        "baseTimeNanoseconds":9000000000000000000})")
+        << QStringLiteral("tid 1 (thread)\n  step [1000000000000000000 +2000]")
+        << QStringLiteral("beyond the year 2262");
     QTest::newRow("ts beyond the int64 range")
         << QByteArray(R"([
         {"ph":"X","name":"far","ts":1e300,"dur":1,"pid":1,"tid":1},
@@ -314,6 +395,235 @@ void TestChromeTraceImporter::objectFormKeepsMetadata()
              QStringLiteral("1.2"));
     QVERIFY(metadata.contains(QLatin1String("systemTraceEvents")));
     QVERIFY(!metadata.contains(QLatin1String("traceEvents")));
+}
+
+namespace {
+
+QJsonObject corpusJson(const QString& file)
+{
+    return QJsonDocument::fromJson(fileBytes(QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/") + file))
+        .object();
+}
+
+// Written independently of the importer: the pids that Kineto labels as a device ("GPU 0").
+QSet<QString> devicePids(const QJsonArray& events)
+{
+    QSet<QString> pids;
+    for (const QJsonValue& value : events) {
+        const QJsonObject event = value.toObject();
+        const QString labels = event[QLatin1String("args")][QLatin1String("labels")].toString();
+        if (event[QLatin1String("name")].toString() == QLatin1String("process_labels") &&
+            (labels.startsWith(QLatin1String("GPU ")) || labels.startsWith(QLatin1String("MTIA "))))
+            pids.insert(event[QLatin1String("pid")].toVariant().toString());
+    }
+    return pids;
+}
+
+QString pidOf(const QJsonObject& event)
+{
+    return event[QLatin1String("pid")].toVariant().toString();
+}
+
+} // namespace
+
+void TestChromeTraceImporter::kinetoTracks_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("cuda, 3 streams and the device lane")
+        << QStringLiteral("hta_cuda_event_sync_multistream.json");
+    QTest::newRow("cuda, overlapping kernels") << QStringLiteral("hta_cuda_alexnet_critical_path.json");
+    QTest::newRow("cuda, 5 streams") << QStringLiteral("hta_cuda_sampled_rank0_multistream.json");
+    QTest::newRow("cuda, stream tids as text") << QStringLiteral("kineto_gpu_metrics_input.json");
+    QTest::newRow("mtia, 24 queues") << QStringLiteral("hta_mtia_inference_rank0.json");
+}
+
+// Every device lane of a real trace is a GPU track named after its device, all of its spans
+// roots; they come after the CPU tracks, each device's streams together.
+void TestChromeTraceImporter::kinetoTracks()
+{
+    QFETCH(QString, file);
+    const QJsonArray events = corpusJson(file)[QLatin1String("traceEvents")].toArray();
+    const QSet<QString> devices = devicePids(events);
+    QVERIFY(!devices.isEmpty());
+    QSet<QString> deviceLanes;
+    qint64 deviceSlices = 0;
+    for (const QJsonValue& value : events) {
+        const QJsonObject event = value.toObject();
+        if (event[QLatin1String("ph")].toString() == QLatin1String("X") && devices.contains(pidOf(event))) {
+            deviceLanes.insert(pidOf(event) + QLatin1Char('/') +
+                               event[QLatin1String("tid")].toVariant().toString());
+            ++deviceSlices;
+        }
+    }
+
+    Fixture fixture;
+    fixture.import(QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/") + file);
+    const Store store = fixture.store();
+    int gpuTracks = 0;
+    qint64 gpuSpans = 0;
+    QStringList deviceOrder;
+    bool sawGpu = false;
+    for (const Track& track : store.tracks()) {
+        if (track.kind != TrackKind::Gpu) {
+            QVERIFY2(!sawGpu, qPrintable(track.name + QStringLiteral(" comes after a GPU track")));
+            continue;
+        }
+        sawGpu = true;
+        ++gpuTracks;
+        QVERIFY2(QRegularExpression(QStringLiteral("^(GPU|MTIA) \\d+$")).match(track.process).hasMatch(),
+                 qPrintable(track.process));
+        QVERIFY2(track.name.startsWith(track.process + QStringLiteral(" \u00b7 ")), qPrintable(track.name));
+        if (deviceOrder.isEmpty() || deviceOrder.last() != track.process) {
+            QVERIFY2(!deviceOrder.contains(track.process),
+                     qPrintable(track.process + QStringLiteral(" split")));
+            deviceOrder.append(track.process);
+        }
+        for (const Span& span : store.spansOfTrack(track.id)) {
+            QCOMPARE(span.parent, SpanId(0));
+            ++gpuSpans;
+        }
+    }
+    QCOMPARE(gpuTracks, deviceLanes.size());
+    QCOMPARE(gpuSpans, deviceSlices);
+}
+
+void TestChromeTraceImporter::kinetoLaunchFlows_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("ac2g, unbalanced s/f") << QStringLiteral("hta_cuda_alexnet_critical_path.json");
+    QTest::newRow("ac2g, syncs across streams") << QStringLiteral("hta_cuda_event_sync_multistream.json");
+    QTest::newRow("ac2g from cuLaunchKernel") << QStringLiteral("hta_cuda_triton_kernel.json");
+    QTest::newRow("ac2g without device events") << QStringLiteral("hta_cuda_cupti_profiler_ranges.json");
+    QTest::newRow("ac2g fanning out, mtia") << QStringLiteral("hta_mtia_inference_rank0.json");
+    QTest::newRow("old cats: async_gpu") << QStringLiteral("hta_cuda_old_kineto_cats.json");
+    QTest::newRow("old cats: async launch") << QStringLiteral("kineto_gpu_metrics_input.json");
+    QTest::newRow("no flow events: by correlation")
+        << QStringLiteral("hta_cuda_sampled_rank0_multistream.json");
+    QTest::newRow("no flow events: by correlation, rank 1")
+        << QStringLiteral("hta_cuda_sampled_rank1_multistream.json");
+}
+
+// Each kernel gets exactly one flow, from its launch (a cuda_runtime or cuda_driver span); the
+// flows are those of the file's ac2g pairs, counted here with another parser, or where the
+// file has no flow events, those of its correlation ids.
+void TestChromeTraceImporter::kinetoLaunchFlows()
+{
+    QFETCH(QString, file);
+    const QJsonArray events = corpusJson(file)[QLatin1String("traceEvents")].toArray();
+    const QSet<QString> devices = devicePids(events);
+    QHash<QString, int> starts;   // by flow id
+    QHash<QString, int> ends;     // by flow id
+    QHash<QString, bool> fansOut; // by flow id: ac2g
+    QHash<qint64, int> launches;  // by correlation: CPU-side slices
+    QHash<qint64, int> onDevice;  // by correlation: device slices
+    int kernels = 0;
+    for (const QJsonValue& value : events) {
+        const QJsonObject event = value.toObject();
+        const QString phase = event[QLatin1String("ph")].toString();
+        const QString id = event[QLatin1String("cat")].toString() + QLatin1Char('/') +
+                           event[QLatin1String("id")].toVariant().toString();
+        if (phase == QLatin1String("s"))
+            ++starts[id];
+        else if (phase == QLatin1String("f"))
+            ++ends[id];
+        fansOut[id] = event[QLatin1String("cat")].toString() == QLatin1String("ac2g");
+        if (phase != QLatin1String("X"))
+            continue;
+        const QString cat = event[QLatin1String("cat")].toString();
+        kernels += cat == QLatin1String("kernel") || cat == QLatin1String("Kernel");
+        const QJsonValue correlation = event[QLatin1String("args")][QLatin1String("correlation")];
+        if (correlation.isDouble())
+            ++(devices.contains(pidOf(event)) ? onDevice : launches)[correlation.toInteger()];
+    }
+    qint64 expectedFlows = 0;
+    if (starts.isEmpty() && ends.isEmpty()) {
+        for (auto it = onDevice.cbegin(); it != onDevice.cend(); ++it)
+            expectedFlows += launches.contains(it.key()) ? it.value() : 0;
+    } else {
+        for (auto it = ends.cbegin(); it != ends.cend(); ++it)
+            expectedFlows += starts.contains(it.key()) ? (fansOut.value(it.key()) ? it.value() : 1) : 0;
+    }
+
+    Fixture fixture;
+    const ImportSummary summary = fixture.import(QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/") + file);
+    QCOMPARE(summary.counts.flows, expectedFlows);
+    const Store store = fixture.store();
+    QHash<SpanId, QString> cats;
+    for (const Track& track : store.tracks()) {
+        for (const Span& span : store.spansOfTrack(track.id))
+            cats.insert(span.id, span.cat);
+    }
+    QHash<SpanId, int> incoming;
+    for (const Flow& flow : store.flows()) {
+        const QString to = cats.value(flow.to);
+        if (to != QLatin1String("kernel") && to != QLatin1String("Kernel"))
+            continue;
+        ++incoming[flow.to];
+        const QString from = cats.value(flow.from);
+        QVERIFY2(from == QLatin1String("cuda_runtime") || from == QLatin1String("cuda_driver") ||
+                     from == QLatin1String("Runtime"),
+                 qPrintable(from));
+    }
+    QCOMPARE(incoming.size(), kernels);
+    for (const int count : std::as_const(incoming))
+        QCOMPARE(count, 1);
+}
+
+// Kineto's ts count from baseTimeNanoseconds: the trace lands where the epoch says, samples too.
+void TestChromeTraceImporter::kinetoBaseTime()
+{
+    const QJsonObject json = corpusJson(QStringLiteral("hta_cpu_only_gloo_allreduce.json"));
+    const qint64 base = json[QLatin1String("baseTimeNanoseconds")].toInteger();
+    QVERIFY(base > 0);
+    qint64 first = std::numeric_limits<qint64>::max();
+    qint64 last = std::numeric_limits<qint64>::min();
+    for (const QJsonValue& value : json[QLatin1String("traceEvents")].toArray()) {
+        const QJsonObject event = value.toObject();
+        if (!event.contains(QLatin1String("ts")))
+            continue;
+        const qint64 start = std::llround(event[QLatin1String("ts")].toDouble() * 1000);
+        first = std::min(first, start);
+        last = std::max(last, start + std::llround(event[QLatin1String("dur")].toDouble() * 1000));
+    }
+    Fixture fixture;
+    fixture.import(QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/hta_cpu_only_gloo_allreduce.json"));
+    const TimeRange range = fixture.store().timeRange();
+    QCOMPARE(range.startNs, base + first);
+    QCOMPARE(range.endNs, base + last);
+
+    Fixture counters;
+    counters.importJson(R"({"baseTimeNanoseconds":1000000000000,"traceEvents":[
+        {"ph":"C","name":"memory","ts":2.5,"pid":1,"args":{"heap":10}}]})");
+    const Store store = counters.store();
+    QCOMPARE(store.samples(store.series().front().id).front().timeNs, 1000000002500);
+}
+
+void TestChromeTraceImporter::kinetoMetadataKeptWhole_data()
+{
+    QTest::addColumn<QString>("file");
+    for (const char* file : {"hta_cuda_event_sync_multistream.json", "hta_cuda_alexnet_critical_path.json",
+                             "hta_cuda_triton_kernel.json", "hta_mtia_inference_rank0.json",
+                             "hta_cpu_only_gloo_allreduce.json", "kineto_gpu_metrics_input.json"})
+        QTest::newRow(file) << QString::fromLatin1(file);
+}
+
+// deviceProperties (an array of objects), distributedInfo (an object) and every other top-level
+// key are the source's metadata, whole and equal to the file's.
+void TestChromeTraceImporter::kinetoMetadataKeptWhole()
+{
+    QFETCH(QString, file);
+    QJsonObject expected = corpusJson(file);
+    expected.remove(QLatin1String("traceEvents"));
+    QVERIFY(expected.contains(QLatin1String("deviceProperties")) ||
+            expected.contains(QLatin1String("distributedInfo")) ||
+            expected.contains(QLatin1String("computeProperties")));
+    Fixture fixture;
+    fixture.import(QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/") + file);
+    const QJsonObject metadata =
+        QJsonDocument::fromJson(fixture.store().sources().front().metadataJson).object();
+    QCOMPARE(metadata.keys(), expected.keys());
+    for (const QString& key : expected.keys())
+        QVERIFY2(metadata.value(key) == expected.value(key), qPrintable(key));
 }
 
 void TestChromeTraceImporter::unknownPhasesAreCounted()
