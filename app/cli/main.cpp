@@ -5,6 +5,7 @@
 
 #include "analysis/flametree.h"
 #include "analysis/foldedstacks.h"
+#include "analysis/gpubusy.h"
 #include "analysis/toplist.h"
 #include "classifier.h"
 #include "demo/demoincident.h"
@@ -238,6 +239,7 @@ int runInfo(const QStringList& arguments)
     const TimeRange range = store.timeRange();
     const QList<Source> sources = store.sources();
     const QList<Track> tracks = store.tracks();
+    const std::vector<GpuBusy::Device> gpus = GpuBusy::compute(store);
 
     if (command.isSet("json")) {
         QJsonArray sourcesJson;
@@ -263,6 +265,14 @@ int runInfo(const QStringList& arguments)
                                           {QStringLiteral("process"), track.process},
                                           {QStringLiteral("thread"), track.thread}});
         }
+        QJsonArray gpusJson;
+        for (const GpuBusy::Device& gpu : gpus) {
+            gpusJson.append(QJsonObject{{QStringLiteral("device"), gpu.name},
+                                        {QStringLiteral("source"), gpu.source},
+                                        {QStringLiteral("busy_ns"), gpu.busyNs},
+                                        {QStringLiteral("kernels"), gpu.kernels},
+                                        {QStringLiteral("streams"), gpu.streams}});
+        }
         QJsonObject json{{QStringLiteral("db"), command.db()},
                          {QStringLiteral("schema_version"), Store::SchemaVersion},
                          {QStringLiteral("counts"), countsJson(counts)},
@@ -275,7 +285,8 @@ int runInfo(const QStringList& arguments)
                                             {QStringLiteral("start"), TimeFormat::utc(range.startNs)},
                                             {QStringLiteral("end"), TimeFormat::utc(range.endNs)}}},
                          {QStringLiteral("sources"), sourcesJson},
-                         {QStringLiteral("tracks"), tracksJson}};
+                         {QStringLiteral("tracks"), tracksJson},
+                         {QStringLiteral("gpu_busy"), gpusJson}};
         printJson(QJsonDocument(json));
         return 0;
     }
@@ -302,6 +313,14 @@ int runInfo(const QStringList& arguments)
                      .arg(source.clockOffsetNs
                               ? QStringLiteral(", clock offset ") + TimeFormat::duration(source.clockOffsetNs)
                               : QString());
+    }
+    for (const GpuBusy::Device& gpu : gpus) {
+        out() << QStringLiteral("  %1 of source %2: busy %3 (the union of %4 kernels on %5 streams)\n")
+                     .arg(gpu.name)
+                     .arg(gpu.source)
+                     .arg(TimeFormat::duration(gpu.busyNs))
+                     .arg(gpu.kernels)
+                     .arg(gpu.streams);
     }
     out().flush();
     return 0;

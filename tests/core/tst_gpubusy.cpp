@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSet>
 
 #include <cmath>
@@ -207,6 +208,33 @@ class TestGpuBusy : public QObject
             // The trace's kernels do overlap: their sum would overstate the busy time.
             QVERIFY2(union_ < e.durations, qPrintable(QStringLiteral("%1 %2").arg(union_).arg(e.durations)));
         }
+    }
+
+    // lundi-cli info says the same, as text and in --json's "gpu_busy".
+    void cliInfo()
+    {
+        Store store(m_dir.filePath(QStringLiteral("cli.lundi")));
+        write(store, TwoStreams);
+        const auto info = [&](const QStringList& extra) {
+            QProcess cli;
+            cli.start(QStringLiteral(LUNDI_CLI),
+                      QStringList{QStringLiteral("info"), QStringLiteral("--db"), store.path()} + extra);
+            cli.waitForFinished(60'000);
+            return cli.readAllStandardOutput();
+        };
+        const QJsonArray json = QJsonDocument::fromJson(info({QStringLiteral("--json")}))
+                                    .object()[QLatin1String("gpu_busy")]
+                                    .toArray();
+        QCOMPARE(json.size(), 2);
+        const QJsonObject first = json.at(0).toObject();
+        QCOMPARE(first[QLatin1String("device")].toString(), QStringLiteral("GPU 0"));
+        QCOMPARE(first[QLatin1String("busy_ns")].toInteger(), 35);
+        QCOMPARE(first[QLatin1String("kernels")].toInteger(), 5);
+        QCOMPARE(first[QLatin1String("streams")].toInteger(), 2);
+        QCOMPARE(first[QLatin1String("source")].toInteger(), 1);
+        QCOMPARE(json.at(1).toObject()[QLatin1String("busy_ns")].toInteger(), 100);
+        QVERIFY2(info({}).contains("GPU 0 of source 1: busy 35 ns (the union of 5 kernels on 2 streams)"),
+                 info({}).constData());
     }
 
   private:
