@@ -1,0 +1,172 @@
+#include "spanwriter.h"
+#include "fieldvalues.h"
+#include "sentences.h"
+
+#include "ingest/sink.h"
+
+#include <algorithm>
+#include <array>
+
+namespace lundi::otlp {
+
+namespace {
+
+// SpanKind by number, as the lower-case words of Jaeger's span.kind tag (which the
+// classification rules read); 0 is SPAN_KIND_UNSPECIFIED.
+constexpr std::array<std::string_view, 6> KindWords = {"",           "\"internal\"", "\"server\"",
+                                                       "\"client\"", "\"producer\"", "\"consumer\""};
+
+// The resource attributes that say where a span ran, copied into each span's attributes so
+// that Details shows them (the whole resource is in the source's metadata).
+constexpr std::array<std::string_view, 4> IdentityKeys = {"\"service.version\"", "\"service.instance.id\"",
+                                                          "\"host.name\"", "\"k8s.pod.name\""};
+
+// FNV-1a over the attribute keys in order (SpanSpec::attributeKeys).
+class KeyHash
+{
+  public:
+    void add(std::string_view key)
+    {
+        for (const char c : key)
+            m_hash = (m_hash ^ quint8(c)) * 0x100000001b3ull;
+        m_hash = (m_hash ^ 0xff) * 0x100000001b3ull;
+    }
+    quint64 value() const { return m_hash | 2; }
+
+  private:
+    quint64 m_hash = 0xcbf29ce484222325ull;
+};
+
+} // namespace
+
+SpanWriter::SpanWriter(Sink& sink) : m_sink(sink) {}
+
+TrackId SpanWriter::trackOf(const ResourceDraft& resource)
+{
+    const bool named = resource.hasServiceName && !resource.serviceName.empty();
+    auto [it, inserted] = m_tracks.try_emplace(named ? resource.serviceName : std::string(), 0);
+    if (inserted) {
+        const QString name =
+            named ? QString::fromStdString(resource.serviceName) : QStringLiteral("unknown service");
+        it->second = m_sink.addTrack({TrackKind::Service, name, name, {}, int(m_tracks.size() - 1)});
+    }
+    return it->second;
+}
+
+void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, const ScopeDraft& scope)
+{
+    if (!span.hasStart) {
+        ++m_withoutStart;
+        return;
+    }
+    TraceAssembler::PendingSpan pending;
+    pending.traceId = span.traceId;
+    pending.spanId = span.spanId;
+    pending.parentId = span.parentId;
+    pending.track = trackOf(resource);
+    if (!resource.hasServiceName || resource.serviceName.empty())
+        ++m_withoutService;
+    if (span.name.empty())
+        ++m_withoutName;
+    pending.name = m_sink.intern(span.name.empty() ? std::string_view("(no name)") : span.name);
+    pending.startNs = span.startNs;
+    if (!span.hasEnd)
+        ++m_withoutEnd;
+    else if (span.endNs < span.startNs)
+        ++m_endBeforeStart;
+    else
+        pending.durNs = span.endNs - span.startNs;
+    if (span.statusCode == 1)
+        pending.status = SpanStatus::Ok;
+    else if (span.statusCode == 2)
+        pending.status = SpanStatus::Error;
+    else if (span.statusCode != 0)
+        ++m_unknownStatus;
+
+    // The span's own attributes, then what OTLP keeps beside them.
+    std::string& json = m_attributes;
+    json.assign(1, '{');
+    json += span.attributes.members;
+    KeyHash keys;
+    for (const Attributes::Member& member : span.attributes.index)
+        keys.add(span.attributes.key(member));
+    const auto add = [&](std::string_view quotedKey, std::string_view value) {
+        if (json.size() > 1)
+            json.push_back(',');
+        json += quotedKey;
+        json.push_back(':');
+        json += value;
+        keys.add(quotedKey);
+    };
+    if (span.kind > 0 && span.kind < qint64(KindWords.size()))
+        add("\"span.kind\"", KindWords[size_t(span.kind)]);
+    else if (span.kind != 0)
+        ++m_unknownKind;
+    if (!span.statusMessage.empty()) {
+        // OpenTelemetry's name for the status message outside OTLP (Jaeger, Zipkin).
+        std::string message;
+        appendJsonString(message, span.statusMessage);
+        add("\"otel.status_description\"", message);
+    }
+    if (!span.events.empty()) {
+        json += json.size() > 1 ? ",\"events\":[" : "\"events\":[";
+        json += span.events;
+        json.push_back(']');
+        keys.add("\"events\"");
+    }
+    if (!scope.name.empty()) {
+        std::string name;
+        appendJsonString(name, scope.name);
+        add("\"otel.scope.name\"", name);
+    }
+    if (!scope.version.empty()) {
+        std::string version;
+        appendJsonString(version, scope.version);
+        add("\"otel.scope.version\"", version);
+    }
+    for (const Attributes::Member& member : resource.attributes.index) {
+        const std::string_view key = resource.attributes.key(member);
+        if (std::find(IdentityKeys.begin(), IdentityKeys.end(), key) != IdentityKeys.end())
+            add(key, resource.attributes.value(member));
+    }
+    if (json.size() > 1) {
+        json.push_back('}');
+        pending.attributesJson = json;
+        pending.attributeKeys = keys.value();
+    }
+    for (const auto& [traceId, spanId] : span.links) {
+        if (!m_linkName)
+            m_linkName = m_sink.intern("link");
+        m_assembler.addLink(
+            {traceId.empty() ? span.traceId : traceId, spanId, span.traceId, span.spanId, m_linkName});
+    }
+    m_assembler.add(std::move(pending));
+}
+
+void SpanWriter::finish(ImportControl& control)
+{
+    m_assembler.finish(m_sink, control);
+    const auto warn = [this](qint64 count, const char* singular, const char* plural) {
+        if (count)
+            m_sink.warn(countSentence(count, singular, plural));
+    };
+    warn(m_withoutStart, "1 span had no \"startTimeUnixNano\"; it was left out.",
+         "%1 spans had no \"startTimeUnixNano\"; they were left out.");
+    warn(
+        m_withoutService,
+        "1 span came from a resource without \"service.name\"; it is on the track \"unknown service\".",
+        "%1 spans came from a resource without \"service.name\"; they are on the track \"unknown service\".");
+    warn(m_withoutEnd, "1 span had no \"endTimeUnixNano\"; it is shown with no duration.",
+         "%1 spans had no \"endTimeUnixNano\"; they are shown with no duration.");
+    warn(m_endBeforeStart, "1 span ended before it started; it is shown with no duration.",
+         "%1 spans ended before they started; they are shown with no duration.");
+    warn(m_withoutName, "1 span had no name; it is shown as \"(no name)\".",
+         "%1 spans had no name; they are shown as \"(no name)\".");
+    warn(m_unknownKind, "1 span had a \"kind\" that OTLP does not define; its kind was left out.",
+         "%1 spans had a \"kind\" that OTLP does not define; their kind was left out.");
+    warn(m_unknownStatus,
+         "1 span had a status \"code\" that OTLP does not define; its status is shown as unset.",
+         "%1 spans had a status \"code\" that OTLP does not define; their status is shown as unset.");
+}
+
+} // namespace lundi::otlp

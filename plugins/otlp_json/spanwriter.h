@@ -1,0 +1,46 @@
+#pragma once
+
+#include "drafts.h"
+
+#include "ingest/traceassembler.h"
+
+#include <unordered_map>
+
+namespace lundi {
+class ImportControl;
+class Sink;
+} // namespace lundi
+
+namespace lundi::otlp {
+
+// Turns OTLP spans into Lundi spans: one Service track per service.name, the span kind, status
+// message, events, scope and the resource's identity folded into the attributes, links as
+// flows. Spans are held by a TraceAssembler until the input ends, to be written parents first.
+class SpanWriter
+{
+  public:
+    explicit SpanWriter(Sink& sink);
+
+    void write(const SpanDraft& span, const ResourceDraft& resource, const ScopeDraft& scope);
+    qint64 spanCount() const { return m_assembler.spanCount(); }
+    // Writes the spans and flows, and the warnings about what was odd in them.
+    void finish(ImportControl& control);
+
+  private:
+    TrackId trackOf(const ResourceDraft& resource);
+
+    Sink& m_sink;
+    TraceAssembler m_assembler;
+    std::unordered_map<std::string, TrackId> m_tracks;
+    StringId m_linkName = 0;
+    std::string m_attributes; // scratch
+    qint64 m_withoutService = 0;
+    qint64 m_withoutStart = 0;
+    qint64 m_withoutEnd = 0;
+    qint64 m_endBeforeStart = 0;
+    qint64 m_withoutName = 0;
+    qint64 m_unknownKind = 0;
+    qint64 m_unknownStatus = 0;
+};
+
+} // namespace lundi::otlp
