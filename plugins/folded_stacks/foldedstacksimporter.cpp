@@ -1,0 +1,209 @@
+#include "foldedstacksimporter.h"
+#include "foldedline.h"
+#include "foldedreader.h"
+
+#include "ingest/importcontrol.h"
+#include "ingest/importerror.h"
+#include "ingest/inputfile.h"
+#include "ingest/sink.h"
+
+#include <QStringDecoder>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string>
+
+namespace lundi {
+
+namespace {
+
+using folded::FoldedLine;
+using folded::FoldedReader;
+
+constexpr std::string_view Utf8Bom = "\xEF\xBB\xBF";
+// The first 4 KiB are what detection sees; a line may be cut at their end.
+constexpr size_t DetectedBytes = 4096;
+
+std::optional<QStringConverter::Encoding> utf16Encoding(std::string_view bytes)
+{
+    if (bytes.starts_with("\xFF\xFE"))
+        return QStringConverter::Utf16LE;
+    if (bytes.starts_with("\xFE\xFF"))
+        return QStringConverter::Utf16BE;
+    return std::nullopt;
+}
+
+// UTF-16 text after its byte-order mark as UTF-8, converted a slice at a time so that only the
+// result is held whole. Unpaired surrogates become U+FFFD.
+std::string utf8FromUtf16(std::string_view bytes, QStringConverter::Encoding encoding)
+{
+    constexpr size_t Slice = size_t(1) << 20;
+    bytes.remove_prefix(2);
+    QStringDecoder decoder(encoding);
+    std::string utf8;
+    utf8.reserve(bytes.size() / 2);
+    for (size_t at = 0; at < bytes.size(); at += Slice) {
+        const QString text =
+            decoder(QByteArrayView(bytes.data() + at, qsizetype(std::min(Slice, bytes.size() - at))));
+        const QByteArray slice = text.toUtf8();
+        utf8.append(slice.constData(), size_t(slice.size()));
+    }
+    return utf8;
+}
+
+// A Prometheus sample ("http_requests_total{path=\"/a;b\"} 3") reads like a one-frame stack.
+bool looksLikeMetric(std::string_view stack)
+{
+    const size_t brace = stack.find('{');
+    if (brace == std::string_view::npos || brace == 0 || !stack.ends_with('}'))
+        return false;
+    for (const char c : stack.substr(0, brace)) {
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'))
+            return false;
+    }
+    return true;
+}
+
+// How much the start of a text looks like folded stacks, 0 to 70: most lines frames separated by
+// semicolons, a space and a count; no Prometheus comments or samples, no CSV.
+int contentScore(std::string_view head)
+{
+    int stacks = 0;
+    int withFrames = 0;
+    int others = 0;
+    for (size_t start = 0; start < head.size();) {
+        size_t end = head.find('\n', start);
+        if (end == std::string_view::npos) {
+            // A line cut by the end of the head says nothing, unless it is the only one.
+            if (stacks + others > 0 && head.size() >= DetectedBytes)
+                break;
+            end = head.size();
+        }
+        const std::string_view text = head.substr(start, end - start);
+        start = end + 1;
+        for (const std::string_view prometheus : {"# HELP ", "# TYPE ", "# UNIT ", "# EOF"}) {
+            if (text.starts_with(prometheus))
+                return 0;
+        }
+        const FoldedLine line = FoldedLine::parse(text);
+        if (line.kind == FoldedLine::Kind::Bad) {
+            ++others;
+        } else if (line.kind == FoldedLine::Kind::Stack) {
+            if (looksLikeMetric(line.stack))
+                return 0;
+            ++stacks;
+            withFrames += line.stack.find(';') != std::string_view::npos;
+        }
+    }
+    if (!withFrames) {
+        // One stack deeper than the head: a long first line of frames, cut before its count.
+        const bool cutStack = !stacks && others == 1 && head.size() >= DetectedBytes &&
+                              head.find('\n') == std::string_view::npos &&
+                              std::count(head.begin(), head.end(), ';') >= 3 && !head.starts_with('{') &&
+                              !head.starts_with('[');
+        return cutStack ? 30 : 0;
+    }
+    if (stacks * 3 < (stacks + others) * 2)
+        return 0;
+    return others ? 50 : 70;
+}
+
+} // namespace
+
+QString FoldedStacksImporter::description() const
+{
+    return QStringLiteral(
+        "Folded stacks (flamegraph.pl, inferno, async-profiler, austin), also differential and UTF-16");
+}
+
+int FoldedStacksImporter::detect(std::string_view head, const QString& fileName) const
+{
+    std::string transcoded;
+    if (const auto encoding = utf16Encoding(head)) {
+        transcoded = utf8FromUtf16(head, *encoding);
+        head = transcoded;
+    } else if (head.starts_with(Utf8Bom)) {
+        head.remove_prefix(Utf8Bom.size());
+    }
+    const int score = contentScore(head);
+    bool named = false;
+    for (const char* suffix : {".folded", ".collapsed", ".folded.gz", ".collapsed.gz"})
+        named = named || fileName.endsWith(QLatin1String(suffix), Qt::CaseInsensitive);
+    if (!named)
+        return score;
+    return score ? score + 20 : 10;
+}
+
+void FoldedStacksImporter::import(const InputFile& input, Sink& sink, ImportControl& control) const
+{
+    std::string transcoded;
+    std::string_view text = input.data();
+    qint64 offset = 0;
+    if (const auto encoding = utf16Encoding(text)) {
+        transcoded = utf8FromUtf16(text, *encoding);
+        text = transcoded;
+        offset = -1;
+    } else if (text.starts_with(Utf8Bom)) {
+        text.remove_prefix(Utf8Bom.size());
+        offset = qint64(Utf8Bom.size());
+    }
+
+    // Reading is the first half of the work, writing the spans the second.
+    const double half = double(control.total() > 0 ? control.total() : qint64(input.data().size())) / 2;
+    const auto readProgress = [&](qint64 done) {
+        control.progress(qint64(half * double(done) / double(text.size())));
+    };
+    std::optional<FoldedReader> reader;
+    reader.emplace(text, offset, FoldedReader::Counts::Undecided);
+    reader->read(readProgress);
+    if (const FoldedReader::Counts majority = reader->majority(); majority != reader->counts()) {
+        // The first stack has another number of counts than most: read again as most are.
+        reader.emplace(text, offset, majority);
+        reader->read(readProgress);
+    }
+    const folded::SkippedLines& skipped = reader->skipped();
+    if (!reader->stacks()) {
+        const QString problem = QStringLiteral(
+            "no line is a folded stack (frames separated by semicolons, a space and a sample count, as in "
+            "\"main;parse;read 12\")");
+        if (skipped.count())
+            throw ImportError(problem + QStringLiteral(": ") + skipped.reasons(), skipped.firstOffset());
+        throw ImportError(problem + (text.empty()
+                                         ? QStringLiteral("; the file is empty")
+                                         : QStringLiteral("; there are only comments and blank lines")),
+                          offset);
+    }
+    if (skipped.count())
+        sink.warn(skipped.sentence());
+    if (const qint64 lines = reader->twoCountLinesReadAsOne()) {
+        const QString sentence =
+            lines > 1 ? QStringLiteral(
+                            "%1 lines end in two numbers, as a differential profile's do, but most lines "
+                            "have one count: the first number was read as the end of the last frame's "
+                            "name (the first such line is line %2).")
+                      : QStringLiteral(
+                            "%1 line ends in two numbers, as a differential profile's do, but most lines "
+                            "have one count: the first number was read as the end of the last frame's "
+                            "name (line %2).");
+        sink.warn(sentence.arg(lines).arg(reader->firstTwoCountLine()));
+    }
+    sink.setMetadata(QByteArrayLiteral("{\"nsPerSample\":") + QByteArray::number(folded::NsPerSample) + '}');
+
+    folded::StackTree& tree = reader->tree();
+    const double spans = double(std::max<qint64>(tree.internFrames(sink), 1));
+    const QString trackName = input.fileName().isEmpty() ? QStringLiteral("samples") : input.fileName();
+    qint64 written = 0;
+    for (int part = 0; part < tree.parts(); ++part) {
+        if (tree.parts() == 2)
+            sink.beginPart(part == 0 ? QStringLiteral("baseline") : QStringLiteral("incident"));
+        TrackSpec track;
+        track.kind = TrackKind::Thread;
+        track.name = trackName;
+        written += tree.write(sink, part, sink.addTrack(track), [&](qint64 done) {
+            control.progress(qint64(half + half * double(written + done) / spans));
+        });
+    }
+}
+
+} // namespace lundi
