@@ -397,6 +397,25 @@ void FlameChartView::paintEvent(QPaintEvent*)
     paintLanes(painter);
     paintOverview(painter);
     paintRuler(painter);
+    if (m_drag == Drag::Offset)
+        paintSourceMove(painter);
+}
+
+void FlameChartView::paintSourceMove(QPainter& painter) const
+{
+    const QString text =
+        tr("Move source %1 by %2%3")
+            .arg(m_offsetSource)
+            .arg(m_offsetShift > 0 ? QStringLiteral("+") : QString(), TimeFormat::duration(m_offsetShift));
+    const QPoint cursor = m_offsetPos;
+    QRect box = fontMetrics().boundingRect(text).adjusted(-6, -3, 6, 3);
+    box.moveTopLeft(
+        QPoint(std::clamp(cursor.x() + 12, 0, std::max(0, width() - box.width())),
+               std::clamp(cursor.y() - box.height() - 6, 0, std::max(0, height() - box.height()))));
+    painter.fillRect(box, palette().color(QPalette::ToolTipBase));
+    painter.setPen(palette().color(QPalette::ToolTipText));
+    painter.drawRect(box.adjusted(0, 0, -1, -1));
+    painter.drawText(box, Qt::AlignCenter, text);
 }
 
 void FlameChartView::paintEmpty(QPainter& painter, const QString& sentence) const
@@ -684,13 +703,22 @@ void FlameChartView::paintLanes(QPainter& painter)
         if (laneTop >= lanes.bottom() + 1 || laneTop + visible.height <= lanes.top())
             return;
         const int laneBottom = laneTop + visible.height; // exclusive
+        const TimelineLayout::Lane& lane = layout.lanes()[size_t(visible.lane)];
+        // The lanes of a source being moved in time (Ctrl-drag) show where they would land.
+        const qint64 shift = m_drag == Drag::Offset && m_snapshot->track(lane.track) &&
+                                     m_snapshot->track(lane.track)->source == m_offsetSource
+                                 ? m_offsetShift
+                                 : 0;
+        const TimeRange window{m_window.startNs - shift, m_window.endNs - shift};
+        const auto xOf = [left = area.left(), start = window.startNs, npp](qint64 t) {
+            return left + double(t - start) / npp;
+        };
         if (v % 2)
             fill(area.left(), area.right() + 1, laneTop, laneBottom, alternate.rgb());
         for (qint64 t : grid) {
-            const int x = int(std::floor(xOf(t)));
+            const int x = int(std::floor(xOf(t - shift)));
             fill(x, x + 1, laneTop, laneBottom, gridRgb);
         }
-        const TimelineLayout::Lane& lane = layout.lanes()[size_t(visible.lane)];
         const int rowsTop = laneTop + LanePadding / 2;
         // The rows that meet the view: in a compact lane a row is at least a pixel, so the row
         // a pixel line starts is at most the one its offset in proportion says.
@@ -726,14 +754,14 @@ void FlameChartView::paintLanes(QPainter& painter)
                 // skips a span that reaches on: spans that end by then add no pixel.
                 qint64 paintedToNs = std::numeric_limits<qint64>::min();
                 layout.forEachSpan(
-                    row, m_window.startNs, m_window.endNs,
+                    row, window.startNs, window.endNs,
                     [&](qint64 startNs, qint64 endNs, qint32, StringId name, Category category) {
                         // xOf() and floor() inlined by hand: this runs for every span of every
                         // row on screen, and x stays positive, so truncation is floor.
-                        const double x0 = std::max(originX + double(startNs - m_window.startNs) * pxPerNs,
-                                                   area.left() - 1.0);
-                        const double x1 = std::min(originX + double(endNs - m_window.startNs) * pxPerNs,
-                                                   area.right() + 2.0);
+                        const double x0 =
+                            std::max(originX + double(startNs - window.startNs) * pxPerNs, area.left() - 1.0);
+                        const double x1 =
+                            std::min(originX + double(endNs - window.startNs) * pxPerNs, area.right() + 2.0);
                         const int from = int(x0);
                         const int floorX1 = int(x1);
                         const int right =
@@ -742,7 +770,7 @@ void FlameChartView::paintLanes(QPainter& painter)
                         if (right <= left)
                             return paintedToNs;
                         paintedTo = right;
-                        paintedToNs = m_window.startNs + qint64(double(right - area.left()) * npp) - 1;
+                        paintedToNs = window.startNs + qint64(double(right - area.left()) * npp) - 1;
                         const QColor& colour = colourOf(name, category);
                         if (keepMatches && &colour != &match)
                             fillUnderMatch(left, right, y, y + h, colour.rgb(), matchRgb);
@@ -760,7 +788,7 @@ void FlameChartView::paintLanes(QPainter& painter)
                 continue;
             }
             out.boxes.clear();
-            layout.boxes(row, m_window.startNs, m_window.endNs, npp, out.boxes);
+            layout.boxes(row, window.startNs, window.endNs, npp, out.boxes);
             for (const TimelineLayout::Box& box : out.boxes) {
                 const double x0 = std::max(xOf(box.startNs), area.left() - 1.0);
                 const double x1 = std::min(xOf(box.endNs), area.right() + 2.0);
@@ -1026,6 +1054,18 @@ void FlameChartView::mousePressEvent(QMouseEvent* event)
     if (overviewRect().contains(pos)) {
         m_drag = Drag::Overview;
         mouseMoveEvent(event);
+    } else if ((event->modifiers() & Qt::ControlModifier) && lanesRect().contains(pos) &&
+               pos.x() >= timeArea().left()) {
+        // Ctrl-drag moves the lane's whole source in time, to line up clocks that disagree.
+        const VisibleLane* visible = visibleLaneAt(pos.y() - contentTop());
+        const Track* track =
+            visible ? m_snapshot->track(m_snapshot->timeline.lanes()[size_t(visible->lane)].track) : nullptr;
+        m_drag = track ? Drag::Offset : Drag::None;
+        m_offsetSource = track ? track->source : 0;
+        m_offsetShift = 0;
+        m_offsetPos = pos;
+        if (track)
+            setCursor(Qt::SizeHorCursor);
     } else if (rulerRect().contains(pos)) {
         m_drag = Drag::Ruler;
     } else if (lanesRect().contains(pos)) {
@@ -1060,6 +1100,11 @@ void FlameChartView::mouseMoveEvent(QMouseEvent* event)
             update();
         }
         break;
+    case Drag::Offset:
+        m_offsetShift = qint64(std::llround((pos.x() - m_pressPos.x()) * nsPerPixel()));
+        m_offsetPos = pos;
+        update();
+        break;
     case Drag::Lanes:
         if (m_dragMoved) {
             const double npp =
@@ -1089,7 +1134,12 @@ void FlameChartView::mouseReleaseEvent(QMouseEvent* event)
     }
     mouseMoveEvent(event);
     const Drag drag = std::exchange(m_drag, Drag::None);
-    if (drag == Drag::Ruler) {
+    if (drag == Drag::Offset) {
+        setCursor(Qt::ArrowCursor);
+        update();
+        if (m_offsetShift != 0)
+            Q_EMIT sourceMoveRequested(m_offsetSource, std::exchange(m_offsetShift, 0));
+    } else if (drag == Drag::Ruler) {
         if (!m_dragMoved || m_range.isEmpty())
             m_range = {};
         update();

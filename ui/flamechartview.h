@@ -95,6 +95,8 @@ class FlameChartView : public QWidget
     void rangeSelected(lundi::TimeRange range);
     void visibleWindowChanged(lundi::TimeRange window);
     void laneExpandedChanged(lundi::TrackId track, bool expanded);
+    // Ctrl-drag of a lane: the user moved its source in time by this much.
+    void sourceMoveRequested(lundi::SourceId source, qint64 shiftNs);
 
   protected:
     bool event(QEvent* event) override;
@@ -135,7 +137,7 @@ class FlameChartView : public QWidget
         int row = -1;
         TimelineLayout::Box box;
     };
-    enum class Drag { None, Lanes, Ruler, Overview };
+    enum class Drag { None, Lanes, Ruler, Overview, Offset };
 
     void relayoutLanes();
     void updateScrollBar();
@@ -157,6 +159,7 @@ class FlameChartView : public QWidget
     void paintLanes(QPainter& painter);
     void paintLabel(QPainter& painter, const QRectF& box, StringId name);
     void paintEmpty(QPainter& painter, const QString& sentence) const;
+    void paintSourceMove(QPainter& painter) const;
 
     std::shared_ptr<const IncidentSnapshot> m_snapshot;
     Highlight m_highlight;
@@ -191,6 +194,9 @@ class FlameChartView : public QWidget
     bool m_dragMoved = false;
     TimeRange m_pressWindow;
     int m_pressScroll = 0;
+    SourceId m_offsetSource = 0; // the source a Ctrl-drag moves, by m_offsetShift so far
+    qint64 m_offsetShift = 0;
+    QPoint m_offsetPos;
     QImage m_canvas; // the lanes' boxes, drawn pixel by pixel
 };
 

@@ -263,6 +263,13 @@ void MainWindow::connectState()
             state->setSelectedFrame(snapshot->spans[size_t(index)].name);
     });
     connect(m_sources, &SourcesPanel::hiddenTracksChanged, state, &ViewState::setHiddenTracks);
+    connect(m_sources, &SourcesPanel::clockOffsetChosen, m_workbench, &Workbench::setClockOffset);
+    connect(m_flameChart, &FlameChartView::sourceMoveRequested, this, [this](SourceId id, qint64 shiftNs) {
+        for (const Source& source : m_workbench->snapshot()->sources) {
+            if (source.id == id)
+                m_workbench->setClockOffset(id, source.clockOffsetNs + shiftNs);
+        }
+    });
     connect(m_legend, &CategoryLegend::categoriesChanged, state, &ViewState::setCategories);
 
     // ...and follow it.

@@ -1,11 +1,14 @@
 #include "sourcespanel.h"
 
 #include "plaintooltip.h"
+#include "timeformat.h"
 
 #include <QFileInfo>
 #include <QHash>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLocale>
+#include <QMenu>
 #include <QScopedValueRollback>
 
 namespace lundi {
@@ -13,6 +16,8 @@ namespace lundi {
 namespace {
 
 constexpr int TrackRole = Qt::UserRole + 1;
+constexpr int SourceRole = Qt::UserRole + 2;
+constexpr int OffsetRole = Qt::UserRole + 3;
 
 } // namespace
 
@@ -38,6 +43,36 @@ SourcesPanel::SourcesPanel(QWidget* parent) : QTreeWidget(parent)
         }
         Q_EMIT hiddenTracksChanged(hiddenTracks());
     });
+    // A source's context menu places it in time: the exact value, where a Ctrl-drag in the flame
+    // chart is by eye.
+    setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(this, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        const QTreeWidgetItem* item = itemAt(pos);
+        if (!item || item->parent())
+            return;
+        QMenu menu(this);
+        menu.addAction(tr("Clock offset..."), this, [this, item] { askClockOffset(item); });
+        menu.exec(viewport()->mapToGlobal(pos));
+    });
+}
+
+void SourcesPanel::askClockOffset(const QTreeWidgetItem* source)
+{
+    const SourceId id = source->data(0, SourceRole).toLongLong();
+    QString text = TimeFormat::duration(source->data(0, OffsetRole).toLongLong()).remove(QLatin1Char(' '));
+    while (true) {
+        bool ok = false;
+        text = QInputDialog::getText(
+            this, tr("Clock offset"),
+            tr("Shift every span and sample of source %1 by (e.g. 1.5s, -200ms, 0):").arg(id),
+            QLineEdit::Normal, text, &ok);
+        if (!ok)
+            return;
+        if (const std::optional<qint64> offset = TimeFormat::parseDuration(text)) {
+            Q_EMIT clockOffsetChosen(id, *offset);
+            return;
+        }
+    }
 }
 
 void SourcesPanel::setSnapshot(const std::shared_ptr<const IncidentSnapshot>& snapshot)
@@ -53,10 +88,13 @@ void SourcesPanel::setSnapshot(const std::shared_ptr<const IncidentSnapshot>& sn
     for (const Source& source : snapshot->sources) {
         auto* item = new QTreeWidgetItem(
             this, {QFileInfo(source.origin).fileName(), locale.toString(source.spanCount)});
+        item->setData(0, SourceRole, source.id);
+        item->setData(0, OffsetRole, source.clockOffsetNs);
         item->setToolTip(
-            0, plainToolTip(tr("%1\nformat: %2\n%3 spans, %4 samples%5")
+            0, plainToolTip(tr("%1\nformat: %2\n%3 spans, %4 samples\nclock offset: %5%6")
                                 .arg(source.origin, source.format, locale.toString(source.spanCount),
                                      locale.toString(source.sampleCount),
+                                     TimeFormat::duration(source.clockOffsetNs),
                                      source.warnings.isEmpty()
                                          ? QString()
                                          : QLatin1Char('\n') + source.warnings.join(QLatin1Char('\n')))));

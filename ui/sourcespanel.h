@@ -23,9 +23,12 @@ class SourcesPanel : public QTreeWidget
 
   Q_SIGNALS:
     void hiddenTracksChanged(const QSet<lundi::TrackId>& hidden);
+    // The user set a source's clock offset (its context menu).
+    void clockOffsetChosen(lundi::SourceId source, qint64 offsetNs);
 
   private:
     QSet<TrackId> hiddenTracks() const;
+    void askClockOffset(const QTreeWidgetItem* source);
     static QSet<TrackId> tracksOf(const QTreeWidgetItem* source);
 
     bool m_applying = false;

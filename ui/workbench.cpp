@@ -58,6 +58,19 @@ QString Workbench::trackName(TrackId id) const
     return track ? track->name : tr("track %1").arg(id);
 }
 
+void Workbench::setClockOffset(SourceId source, qint64 offsetNs)
+{
+    if (!m_store)
+        return;
+    try {
+        m_store->setClockOffset(source, offsetNs);
+    } catch (const StoreError& error) {
+        Q_EMIT loadFailed(error.sentence());
+        return;
+    }
+    reload();
+}
+
 std::optional<Span> Workbench::span(SpanId id) const
 {
     return m_store ? m_store->span(id) : std::nullopt;

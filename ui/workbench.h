@@ -46,6 +46,9 @@ class Workbench : public QObject
     // Reads the open incident again, keeping the view state (after an import).
     void reload();
     std::optional<Span> span(SpanId id) const;
+    // Moves a source in time (its clock offset, kept in the incident) and reloads; loadFailed
+    // says why not (another program writing the file, a read-only file).
+    void setClockOffset(SourceId source, qint64 offsetNs);
     // Whether the flame tree merges identical stacks of all tracks or has a root per track.
     FlameTree::Roots roots() const { return m_roots; }
     void setRoots(FlameTree::Roots roots);

@@ -22,7 +22,7 @@ namespace {
 constexpr qint64 T0 = 1795421645LL * 1'000'000'000;
 constexpr qint64 Second = 1'000'000'000;
 
-// Two tracks over one second: "alpha" (api) 100-400 ms and "beta" (gpu) 500-900 ms on track 1,
+// Two tracks, each of a source of its own, over one second: "alpha" (api) 100-400 ms and "beta" (gpu) 500-900 ms on track 1,
 // "gamma" (network) 200-600 ms on track 2; "delta" under alpha on track 1, 150-250 ms.
 std::shared_ptr<const IncidentSnapshot> smallIncident()
 {
@@ -32,6 +32,7 @@ std::shared_ptr<const IncidentSnapshot> smallIncident()
     for (TrackId id : {1, 2}) {
         Track track;
         track.id = id;
+        track.source = id;
         track.name = QStringLiteral("track-%1").arg(id);
         track.kind = TrackKind::Service;
         snapshot->tracks.append(track);
@@ -85,19 +86,20 @@ std::pair<int, int> crowdRows(const IncidentSnapshot& snapshot)
     return {-1, -1};
 }
 
-void sendMouse(QWidget* widget, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons)
+void sendMouse(QWidget* widget, QEvent::Type type, QPoint pos, Qt::MouseButtons buttons,
+               Qt::KeyboardModifiers modifiers = Qt::NoModifier)
 {
     QMouseEvent event(type, QPointF(pos), widget->mapToGlobal(QPointF(pos)), Qt::LeftButton, buttons,
-                      Qt::NoModifier);
+                      modifiers);
     QApplication::sendEvent(widget, &event);
 }
 
-void drag(QWidget* widget, QPoint from, QPoint to)
+void drag(QWidget* widget, QPoint from, QPoint to, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
 {
-    sendMouse(widget, QEvent::MouseButtonPress, from, Qt::LeftButton);
-    sendMouse(widget, QEvent::MouseMove, (from + to) / 2, Qt::LeftButton);
-    sendMouse(widget, QEvent::MouseMove, to, Qt::LeftButton);
-    sendMouse(widget, QEvent::MouseButtonRelease, to, Qt::NoButton);
+    sendMouse(widget, QEvent::MouseButtonPress, from, Qt::LeftButton, modifiers);
+    sendMouse(widget, QEvent::MouseMove, (from + to) / 2, Qt::LeftButton, modifiers);
+    sendMouse(widget, QEvent::MouseMove, to, Qt::LeftButton, modifiers);
+    sendMouse(widget, QEvent::MouseButtonRelease, to, Qt::NoButton, modifiers);
 }
 
 void wheel(QWidget* widget, QPoint pos, int delta)
@@ -279,6 +281,26 @@ class TestFlameChartView : public QObject
         const qint64 shift = std::llround(100.0 * 400'000'000 / m_view->timeArea().width());
         QCOMPARE(m_view->visibleWindow().startNs, T0 + 200'000'000 + shift);
         QCOMPARE(width(m_view->visibleWindow()), qint64(400'000'000));
+    }
+
+    // Ctrl-drag moves the lane's source in time instead of panning the view.
+    void ctrlDragMovesASource()
+    {
+        m_view->setVisibleWindow({T0 + 200'000'000, T0 + 600'000'000});
+        QSignalSpy moved(m_view.get(), &FlameChartView::sourceMoveRequested);
+        // On beta's row, of track 1 and so of source 1.
+        const int y = m_view->rowTop(smallIncidentLayout().rowOf(1)) + m_view->rowHeight() / 2;
+        const int x = m_view->timeArea().left() + 400;
+        drag(m_view.get(), QPoint(x, y), QPoint(x - 100, y), Qt::ControlModifier);
+        QCOMPARE(moved.count(), 1);
+        QCOMPARE(moved.first().at(0).value<SourceId>(), SourceId(1));
+        const qint64 shift = std::llround(-100.0 * 400'000'000 / m_view->timeArea().width());
+        QCOMPARE(moved.first().at(1).value<qint64>(), shift);
+        QCOMPARE(m_view->visibleWindow().startNs, T0 + 200'000'000);
+
+        // A Ctrl-click moves nothing.
+        drag(m_view.get(), QPoint(x, y), QPoint(x, y), Qt::ControlModifier);
+        QCOMPARE(moved.count(), 1);
     }
 
     void clickSelectsASpan()

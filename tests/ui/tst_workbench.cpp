@@ -92,6 +92,31 @@ class TestWorkbench : public QObject
                  scalar(store, "SELECT sum(dur_ns) FROM spans WHERE parent_id IS NULL"));
     }
 
+    // A source moved in time takes its spans along in the next snapshot, and the file keeps it.
+    void clockOffsetMovesASource()
+    {
+        const auto earliestOf = [this](SourceId source) {
+            const IncidentSnapshot& snapshot = *m_workbench->snapshot();
+            qint64 earliest = std::numeric_limits<qint64>::max();
+            for (const SpanRecord& span : snapshot.spans) {
+                if (snapshot.track(span.track)->source == source)
+                    earliest = std::min(earliest, span.startNs);
+            }
+            return earliest;
+        };
+        const Source source = m_workbench->snapshot()->sources.front();
+        const qint64 before = earliestOf(source.id);
+        constexpr qint64 Hour = 3'600'000'000'000;
+        m_workbench->setClockOffset(source.id, source.clockOffsetNs + Hour);
+        QVERIFY(settle());
+        QCOMPARE(earliestOf(source.id), before + Hour);
+        QCOMPARE(Store(m_path).sources(Store::SpanCounting::Skip).front().clockOffsetNs,
+                 source.clockOffsetNs + Hour);
+        m_workbench->setClockOffset(source.id, source.clockOffsetNs); // the next case sees the demo as it was
+        QVERIFY(settle());
+        QCOMPARE(earliestOf(source.id), before);
+    }
+
     void leavesOutHiddenTracks()
     {
         QVERIFY(nodeNamed(*m_workbench, Culprit));
