@@ -526,9 +526,11 @@ void MainWindow::chooseIncident()
 
 void MainWindow::chooseImports()
 {
-    const QStringList files = QFileDialog::getOpenFileNames(
-        this, tr("Import files"), QString(),
-        tr("Traces and metrics (*.json *.json.gz *.gz *.trace *.csv *.txt *.folded);;All files (*)"));
+    const QStringList files =
+        QFileDialog::getOpenFileNames(this, tr("Import files"), QString(),
+                                      tr("Traces, metrics and profiles (*.json *.jsonl *.gz *.trace *.prom "
+                                         "*.om *.metrics *.csv *.txt *.folded "
+                                         "*.collapsed *.stacks);;All files (*)"));
     importFiles(files);
 }
 
