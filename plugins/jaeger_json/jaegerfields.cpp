@@ -1,0 +1,45 @@
+#include "jaegerfields.h"
+
+#include <limits>
+
+namespace lundi::jaeger {
+
+std::optional<qint64> microsecondsToNs(std::string_view text)
+{
+    constexpr qint64 limit = std::numeric_limits<qint64>::max() / 1000;
+    if (text.empty())
+        return std::nullopt;
+    qint64 micros = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        micros = micros * 10 + (c - '0');
+        if (micros > limit)
+            return std::nullopt;
+    }
+    return micros * 1000;
+}
+
+void normaliseId(std::string_view id, size_t hexDigits, std::string& out)
+{
+    out.clear();
+    if (id.size() > hexDigits) {
+        out.assign(id);
+        return;
+    }
+    out.assign(hexDigits - id.size(), '0');
+    for (const char c : id) {
+        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
+            out.push_back(c);
+        } else if (c >= 'A' && c <= 'F') {
+            out.push_back(char(c - 'A' + 'a'));
+        } else {
+            out.assign(id);
+            return;
+        }
+    }
+    if (id.empty())
+        out.clear();
+}
+
+} // namespace lundi::jaeger
