@@ -138,6 +138,69 @@ class TestClassifier : public QObject
         row("tls", "tls handshake", "", "", "network");
         row("tcp connect", "tcp.connect", "", "", "network");
 
+        // Traces (OTLP, Jaeger): span kind and the semantic conventions, current and older names.
+        // A gen_ai call is the model's API from the caller's side, whatever its kind; the model's
+        // own phases are compute, its kernels gpu; its HTTP client span stays network.
+        row("gen_ai chat client", "chat model-a", "",
+            R"({"span.kind":"client","gen_ai.operation.name":"chat","gen_ai.request.model":"model-a"})",
+            "api");
+        row("gen_ai embeddings client", "embeddings text-embedding-3-small", "",
+            R"({"span.kind":"client","gen_ai.operation.name":"embeddings"})", "api");
+        row("gen_ai agent server", "invoke_agent triage-agent", "",
+            R"({"span.kind":"server","gen_ai.operation.name":"invoke_agent","gen_ai.agent.name":"triage"})",
+            "api");
+        row("gen_ai tool", "execute_tool list_dashboards", "",
+            R"({"span.kind":"internal","gen_ai.operation.name":"execute_tool"})", "api");
+        row("gen_ai retrieval", "retrieve context", "",
+            R"({"span.kind":"client","gen_ai.operation.name":"retrieval"})", "storage");
+        row("gen_ai model's own prefill", "prefill", "", R"({"gen_ai.request.model":"llama-3.1-8b"})",
+            "compute");
+        row("gen_ai kernel", "flash_fwd_kernel", "kernel", R"({"gen_ai.request.model":"llama-3.1-8b"})",
+            "gpu");
+        row("gen_ai HTTP call", "POST /v1/messages", "",
+            R"({"span.kind":"client","http.request.method":"POST","url.full":"https://api.example/v1/messages"})",
+            "network");
+        row("server kind alone", "Query.assistantReply", "", R"({"span.kind":"server"})", "api");
+        row("server kind with peer", "okey-dokey-0", "",
+            R"({"span.kind":"server","peer.service":"telemetrygen-client","net.peer.ip":"1.2.3.4"})", "api");
+        row("internal kind alone", "graphql.execution", "", R"({"span.kind":"internal"})", "other");
+        row("error does not decide", "GET /api/v1/pods", "",
+            R"({"span.kind":"server","http.route":"/api/v1/pods","error":true})", "api");
+        row("otel status does not decide", "call", "", R"({"span.kind":"client","otel.status_code":"ERROR"})",
+            "network");
+        row("http server, older names", "HTTP GET /dispatch", "",
+            R"({"span.kind":"server","http.method":"GET","http.url":"/dispatch?customer=123","http.status_code":200})",
+            "api");
+        row("http client, older names", "HTTP GET", "",
+            R"({"span.kind":"client","http.method":"GET","http.url":"http://customer:8081/customer"})",
+            "network");
+        row("producer", "send", "", R"({"span.kind":"producer"})", "queue");
+        row("consumer", "op3", "", R"({"span.kind":"consumer"})", "queue");
+        row("messaging publish", "orders publish", "",
+            R"({"span.kind":"producer","messaging.system":"kafka","messaging.destination.name":"orders"})",
+            "queue");
+        row("messaging receive client", "orders receive", "",
+            R"({"span.kind":"client","messaging.system":"rabbitmq","messaging.operation.type":"receive"})",
+            "queue");
+        row("messaging, older names", "process", "",
+            R"({"messaging.system":"kafka","messaging.destination":"t"})", "queue");
+        row("db, older names", "query", "",
+            R"({"span.kind":"client","db.type":"sql","db.statement":"SELECT 1"})", "storage");
+        row("db semconv 1.26", "SELECT series", "",
+            R"({"span.kind":"client","db.system.name":"clickhouse","db.query.text":"SELECT series FROM samples"})",
+            "storage");
+        row("db server", "SEARCH docs", "", R"({"span.kind":"server","db.system.name":"qdrant"})", "storage");
+        row("jdbc tags", "HikariProxyPreparedStatement.executeQuery", "",
+            R"({"database":"jdbc:hsqldb:mem:testdb","sql":"select * from test"})", "storage");
+        row("sql.query tag", "fetchCustomer", "", R"({"sql.query":"select * from customer"})", "storage");
+        row("peer.service redis", "FindDriverIDs", "", R"({"span.kind":"client","peer.service":"redis"})",
+            "storage");
+        row("peer.service postgresql", "fetch", "", R"({"peer.service":"postgresql-primary"})", "storage");
+        row("peer.service of a service", "GetDriver", "", R"({"span.kind":"client","peer.service":"driver"})",
+            "network");
+        row("rpc server, semconv", "inventory.v1.Inventory/List", "",
+            R"({"span.kind":"server","rpc.system":"grpc"})", "api");
+
         // Storage: databases, SQL, Redis, vector search.
         row("db span", "SELECT inventory.items", "", R"({"db.system":"postgresql","db.name":"inventory"})",
             "storage");
