@@ -61,7 +61,9 @@ Dialect monitorDialect(std::string_view line)
         return Dialect::Unknown;
     if (equalsNoCase(tokens[0], "Entity"))
         return Dialect::DcgmiDmon;
-    if (!hasToken(tokens, {"gpu"}))
+    // The names line starts with the GPU's index, or with -o DT's date and time.
+    if (!equalsNoCase(tokens[0], "gpu") && !equalsNoCase(tokens[0], "Date") &&
+        !equalsNoCase(tokens[0], "Time"))
         return Dialect::Unknown;
     if (hasToken(tokens, {"pid"}))
         return Dialect::SmiPmon;
@@ -101,7 +103,7 @@ bool isTime(std::string_view cell)
     return parseCalendarTime(cell, hasZone) || guessEpochUnit(cell);
 }
 
-Dialect csvDialect(std::string_view header, std::string_view firstRow)
+Dialect csvDialect(std::string_view header, std::string_view firstRow, Sniff sniff)
 {
     std::deque<std::string> storage;
     std::vector<std::string_view> names;
@@ -117,6 +119,8 @@ Dialect csvDialect(std::string_view header, std::string_view firstRow)
         const auto time = std::find_if(names.begin(), names.end(), isTimeName);
         if (time == names.end())
             return Dialect::Unknown;
+        if (sniff == Sniff::Import)
+            return Dialect::GenericCsv;
         CsvCells values(firstRow, storage);
         for (size_t column = 0; values.next(cell); ++column) {
             if (column == size_t(time - names.begin()))
@@ -135,7 +139,7 @@ std::string_view withoutBom(std::string_view text)
     return text.starts_with("\xEF\xBB\xBF") ? text.substr(3) : text;
 }
 
-Dialect sniffDialect(std::string_view head)
+Dialect sniffDialect(std::string_view head, Sniff sniff)
 {
     const std::vector<std::string_view> lines = firstLines(withoutBom(head), 2);
     if (lines.empty())
@@ -145,7 +149,7 @@ Dialect sniffDialect(std::string_view head)
         return head.find("nvidia-smi") != std::string_view::npos ? Dialect::SmiCapture : Dialect::Unknown;
     if (first.starts_with('#'))
         return monitorDialect(first);
-    return csvDialect(first, lines.size() > 1 ? lines[1] : std::string_view());
+    return csvDialect(first, lines.size() > 1 ? lines[1] : std::string_view(), sniff);
 }
 
 int dialectConfidence(Dialect dialect)

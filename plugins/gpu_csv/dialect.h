@@ -16,8 +16,12 @@ enum class Dialect {
     SmiCapture,       // many nvidia-smi commands in '####' banner sections (nvidia_gpu_exporter)
 };
 
+// Detection takes a CSV for one with a time column only when its first row holds a time there;
+// an import that was told the format takes the header's word for it, and counts bad times.
+enum class Sniff { Detect, Import };
+
 // The dialect of the content that starts with head (a byte-order mark and blank lines allowed).
-Dialect sniffDialect(std::string_view head);
+Dialect sniffDialect(std::string_view head, Sniff sniff);
 // How sure detection may be of it: 0 to 100.
 int dialectConfidence(Dialect dialect);
 // What the source's metadata calls it: "nvidia-smi dmon".

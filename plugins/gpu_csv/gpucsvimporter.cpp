@@ -29,7 +29,7 @@ QString GpuCsvImporter::description() const
 
 int GpuCsvImporter::detect(std::string_view head, const QString& fileName) const
 {
-    const Dialect dialect = sniffDialect(head);
+    const Dialect dialect = sniffDialect(head, Sniff::Detect);
     const int confidence = dialectConfidence(dialect);
     // A generic CSV is only a guess; its name makes it a better one.
     if (dialect == Dialect::GenericCsv && fileName.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive))
@@ -40,7 +40,7 @@ int GpuCsvImporter::detect(std::string_view head, const QString& fileName) const
 void GpuCsvImporter::import(const InputFile& input, Sink& sink, ImportControl& control) const
 {
     const std::string_view data = input.data();
-    const Dialect dialect = sniffDialect(data.substr(0, SniffBytes));
+    const Dialect dialect = sniffDialect(data.substr(0, SniffBytes), Sniff::Import);
     switch (dialect) {
     case Dialect::Unknown:
         throw ImportError(

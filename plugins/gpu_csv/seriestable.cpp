@@ -178,31 +178,43 @@ void SeriesTable::timeCell(const ColumnSpec& column, std::string_view text)
         m_zoneless = true;
         break;
     default:
-        if (m_timeForm == TimeForm::Undecided) {
-            m_timeColumn = column.name;
-            if (parseCalendarTime(text, hasZone)) {
-                m_timeForm = TimeForm::Calendar;
-            } else if (const auto named = unitNamed(column.unit)) {
-                m_timeForm = TimeForm::Epoch;
-                m_epochUnit = *named;
-            } else if (const auto guessed = guessEpochUnit(text)) {
-                m_timeForm = TimeForm::Epoch;
-                m_epochUnit = *guessed;
-                m_epochUnitGuessed = true;
-            }
-        }
         if (m_timeForm == TimeForm::Calendar) {
             ns = parseCalendarTime(text, hasZone);
-            m_zoneless = m_zoneless || (ns && !hasZone);
         } else if (m_timeForm == TimeForm::Epoch) {
             ns = parseEpoch(text, m_epochUnit);
+        } else {
+            decideTimeForm(column, text);
+            ns = m_time;
         }
+        m_zoneless = m_zoneless || (ns && !hasZone);
         m_time = ns;
     }
     if (!ns) {
         m_timeIsBad = true;
         m_badTime = text;
     }
+}
+
+// A time column is read the way its first readable time is written: a calendar time, or an
+// epoch number in the unit of the header ("time [ms]") or else of the number's size.
+void SeriesTable::decideTimeForm(const ColumnSpec& column, std::string_view text)
+{
+    bool hasZone = true;
+    if (const auto calendar = parseCalendarTime(text, hasZone)) {
+        m_timeForm = TimeForm::Calendar;
+        m_time = calendar;
+        m_zoneless = m_zoneless || !hasZone;
+    } else {
+        const auto named = unitNamed(column.unit);
+        const auto unit = named ? named : guessEpochUnit(text);
+        m_time = unit ? parseEpoch(text, *unit) : std::nullopt;
+        if (!m_time)
+            return;
+        m_timeForm = TimeForm::Epoch;
+        m_epochUnit = *unit;
+        m_epochUnitGuessed = !named;
+    }
+    m_timeColumn = column.name;
 }
 
 SeriesTable::Entity* SeriesTable::entityOfRow()

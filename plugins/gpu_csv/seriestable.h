@@ -87,6 +87,7 @@ class SeriesTable
     enum class TimeForm { Undecided, Calendar, Epoch };
 
     void timeCell(const ColumnSpec& column, std::string_view text);
+    void decideTimeForm(const ColumnSpec& column, std::string_view text);
     std::optional<qint64> rowTime(Entity& entity);
     Entity* entityOfRow();
     SeriesId seriesOf(Entity& entity, const RowValue& value);
