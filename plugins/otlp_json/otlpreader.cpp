@@ -1357,7 +1357,7 @@ void OtlpReader::endEvent()
     events += events.empty() ? "{\"name\":" : ",{\"name\":";
     appendJsonString(events, m_eventName);
     if (!m_eventTime.empty())
-        events += ",\"timeUnixNano\":\"" + m_eventTime + '"';
+        events += ",\"time_ns\":" + m_eventTime; // as the Jaeger importer writes a log's time
     if (!m_eventAttributes.members.empty())
         events += ",\"attributes\":{" + m_eventAttributes.members + '}';
     events.push_back('}');

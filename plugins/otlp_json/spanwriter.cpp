@@ -90,7 +90,15 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
     KeyHash keys;
     for (const Attributes::Member& member : span.attributes.index)
         keys.add(span.attributes.key(member));
+    bool clashed = false;
     const auto add = [&](std::string_view quotedKey, std::string_view value) {
+        // A span attribute of the same name stays; a JSON object has each key once.
+        const auto& own = span.attributes.index;
+        if (std::any_of(own.begin(), own.end(),
+                        [&](const Attributes::Member& m) { return span.attributes.key(m) == quotedKey; })) {
+            clashed = true;
+            return;
+        }
         if (json.size() > 1)
             json.push_back(',');
         json += quotedKey;
@@ -108,12 +116,8 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
         appendJsonString(message, span.statusMessage);
         add("\"otel.status_description\"", message);
     }
-    if (!span.events.empty()) {
-        json += json.size() > 1 ? ",\"events\":[" : "\"events\":[";
-        json += span.events;
-        json.push_back(']');
-        keys.add("\"events\"");
-    }
+    if (!span.events.empty())
+        add("\"events\"", '[' + span.events + ']');
     if (!scope.name.empty()) {
         std::string name;
         appendJsonString(name, scope.name);
@@ -129,6 +133,7 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
         if (std::find(IdentityKeys.begin(), IdentityKeys.end(), key) != IdentityKeys.end())
             add(key, resource.attributes.value(member));
     }
+    m_clashes += clashed;
     if (json.size() > 1) {
         json.push_back('}');
         pending.attributesJson = json;
@@ -164,6 +169,11 @@ void SpanWriter::finish(ImportControl& control)
          "%1 spans had no name; they are shown as \"(no name)\".");
     warn(m_unknownKind, "1 span had a \"kind\" that OTLP does not define; its kind was left out.",
          "%1 spans had a \"kind\" that OTLP does not define; their kind was left out.");
+    warn(m_clashes,
+         "1 span had an attribute named as one Lundi adds from the span's other fields (\"span.kind\", "
+         "\"events\", \"otel.scope.name\" and the like); the span's own attribute was kept.",
+         "%1 spans had an attribute named as one Lundi adds from the span's other fields (\"span.kind\", "
+         "\"events\", \"otel.scope.name\" and the like); the span's own attribute was kept.");
     warn(m_unknownStatus,
          "1 span had a status \"code\" that OTLP does not define; its status is shown as unset.",
          "%1 spans had a status \"code\" that OTLP does not define; their status is shown as unset.");

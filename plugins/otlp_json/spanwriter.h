@@ -41,6 +41,7 @@ class SpanWriter
     qint64 m_withoutName = 0;
     qint64 m_unknownKind = 0;
     qint64 m_unknownStatus = 0;
+    qint64 m_clashes = 0;
 };
 
 } // namespace lundi::otlp
