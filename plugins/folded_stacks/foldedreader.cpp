@@ -1,6 +1,8 @@
 #include "foldedreader.h"
 #include "foldedline.h"
 
+#include "ingest/importerror.h"
+
 #include <cstring>
 
 namespace lundi::folded {
@@ -67,6 +69,15 @@ void FoldedReader::readLine(std::string_view text, qint64 number, qint64 offset)
         m_skipped.add(*problem, number, offset);
     else
         ++m_stacks;
+    if (m_tree->nodes() > StackTree::MaxNodes) {
+        const QString where = offset < 0 ? QStringLiteral(" (by line %1)").arg(number) : QString();
+        throw ImportError(
+            QStringLiteral("the profile has more than %1 million distinct stack prefixes%2, each one "
+                           "span; Lundi reads at most that many")
+                .arg(StackTree::MaxNodes / 1'000'000)
+                .arg(where),
+            offset);
+    }
 }
 
 } // namespace lundi::folded

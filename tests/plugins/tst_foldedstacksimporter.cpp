@@ -529,6 +529,17 @@ void TestFoldedStacksImporter::refused_data()
         << QStringLiteral("p.folded: line 2, column 1 (byte 9): ") + notFolded +
                QStringLiteral(
                    ": 2 lines without a sample count (a decimal number) after the last space (lines 2, 3).");
+    // Each line a chain of 1,000 frames of its own: 8,001,000 distinct prefixes, one too many.
+    QByteArray bushy;
+    const QByteArray chain = QByteArray(";f").repeated(999) + " 1\n";
+    for (int root = 0; root <= 8'000; ++root)
+        bushy.append(QByteArray::number(root) + chain);
+    QTest::newRow("more stack prefixes than spans Lundi keeps")
+        << bushy
+        << QStringLiteral(
+               "p.folded: line 8001, column 1 (byte %1): the profile has more than 8 million distinct stack "
+               "prefixes, each one span; Lundi reads at most that many.")
+               .arg(bushy.size() - chain.size() - 4);
     QTest::newRow("UTF-16, only bad lines")
         << utf16(QStringLiteral("hello world\n"), false)
         << QStringLiteral("p.folded: ") + notFolded +
@@ -548,7 +559,7 @@ void TestFoldedStacksImporter::refused()
     options.format = QStringLiteral("folded");
     try {
         fixture.importAs(QStringLiteral("p.folded"), folded, options);
-        QFAIL("imported a file that holds no stacks");
+        QFAIL("imported a file it should refuse");
     } catch (const ImportError& caught) {
         QVERIFY2(caught.sentence().startsWith(QLatin1String("p.folded: ")), qPrintable(caught.sentence()));
         QVERIFY2(caught.sentence().contains(error), qPrintable(caught.sentence()));
