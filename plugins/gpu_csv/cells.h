@@ -19,6 +19,8 @@ struct Cell
     std::string_view unit; // the unit written after a number, if any ("W", "MiB", "%")
 };
 
+// "[N/A]", "[Not Supported]", "N/A", "-", "": a cell that says there is no value.
+bool isUnavailable(std::string_view text);
 // Reads a cell already trimmed of surrounding blanks.
 Cell readCell(std::string_view text);
 

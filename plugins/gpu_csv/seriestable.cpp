@@ -44,12 +44,6 @@ void appendJsonString(QByteArray& json, std::string_view text)
     json.append('"');
 }
 
-// A label cell that names nothing: pmon's "-" pid on an idle GPU, a serial of "[N/A]".
-bool namesNothing(std::string_view text)
-{
-    return readCell(text).kind == CellKind::Unavailable;
-}
-
 std::optional<EpochUnit> unitNamed(std::string_view unit)
 {
     if (unit == "s")
@@ -217,11 +211,12 @@ void SeriesTable::decideTimeForm(const ColumnSpec& column, std::string_view text
     m_timeColumn = column.name;
 }
 
+// A label that names nothing (pmon's "-" pid on an idle GPU, a hostname of "[N/A]") is left out.
 SeriesTable::Entity* SeriesTable::entityOfRow()
 {
     m_key.clear();
     for (const auto& [key, text] : m_labels) {
-        if (namesNothing(text))
+        if (isUnavailable(text))
             continue;
         m_key.append(key).append(1, '\x1f').append(text).append(1, '\x1e');
     }
@@ -232,7 +227,7 @@ SeriesTable::Entity* SeriesTable::entityOfRow()
     Entity& entity = m_entities.emplace_back();
     entity.labelsJson = "{";
     for (const auto& [key, text] : m_labels) {
-        if (namesNothing(text))
+        if (isUnavailable(text))
             continue;
         if (entity.labelsJson.size() > 1)
             entity.labelsJson.append(',');

@@ -158,6 +158,7 @@ class TestGpuCsvImporter : public QObject
     void initTestCase();
     void dialects_data();
     void dialects();
+    void numbersAreExact();
     void epochNanosecondsAreExact();
     void undatedRowsTakeTheFileTime();
     void detection_data();
@@ -405,6 +406,41 @@ void TestGpuCsvImporter::dialects()
     QCOMPARE(summary.format, QStringLiteral("gpu-csv"));
     QCOMPARE(renderSeries(fixture.store()), expected);
     verifyWarnings(summary, warnings);
+}
+
+// Every number reads as the double strtod makes of it, whichever way the importer takes.
+void TestGpuCsvImporter::numbersAreExact()
+{
+    const QList<QByteArray> numbers{"0.1",
+                                    "-1.5",
+                                    "250.00",
+                                    "0.30000000000000004",
+                                    "123456789012345",
+                                    "1234567890123456789",
+                                    "1e3",
+                                    "+7",
+                                    "6.02214076e23",
+                                    ".5",
+                                    "-0.000001",
+                                    "99.99",
+                                    "4.94e-320"};
+    QByteArray content("time");
+    for (int i = 0; i < numbers.size(); ++i)
+        content.append(",c").append(QByteArray::number(i));
+    content.append("\n1714564800");
+    for (const QByteArray& number : numbers)
+        content.append(',').append(number);
+    content.append('\n');
+    Fixture fixture;
+    fixture.importAs(QStringLiteral("numbers.csv"), content);
+    const Store store = fixture.store();
+    const QList<Series> series = store.series();
+    QCOMPARE(series.size(), numbers.size());
+    for (int i = 0; i < numbers.size(); ++i) {
+        QCOMPARE(series[i].name, QStringLiteral("c%1").arg(i));
+        const double value = store.samples(series[i].id).front().value;
+        QVERIFY2(value == numbers[i].toDouble(), numbers[i].constData());
+    }
 }
 
 void TestGpuCsvImporter::epochNanosecondsAreExact()
