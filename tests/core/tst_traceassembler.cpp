@@ -1,0 +1,208 @@
+// TraceAssembler: spans that name their parent by id, in any order, written through the real
+// StoreSink into an incident file as trees, parents first; self-parents, cycles, orphans,
+// duplicates and links that lead nowhere, each with its warning. Inputs and the expected
+// incident side by side.
+
+#include "ingest/traceassembler.h"
+#include "plugins/importfixture.h"
+
+using namespace lundi;
+using namespace test;
+
+namespace {
+
+QStringList list(std::initializer_list<const char*> items)
+{
+    QStringList strings;
+    for (const char* item : items)
+        strings.append(QString::fromUtf8(item));
+    return strings;
+}
+
+// What an assembly wrote: the rendered incident (of small ones), the span names in the order
+// they were written, the deepest depth, the flows as "from->to" and the warnings.
+struct Assembled
+{
+    QString rendered;
+    int maxDepth = 0;
+    QStringList writeOrder;
+    QStringList flows;
+    QStringList warnings;
+    int progressReports = 0;
+};
+
+// Spans as "trace span parent name start dur" (parent "-": a root), links as
+// "fromTrace fromSpan toTrace toSpan".
+Assembled assemble(const QStringList& spans, const QStringList& links = {})
+{
+    QTemporaryDir dir;
+    Store store(dir.filePath(QStringLiteral("incident.lundi")));
+    const ImporterRegistry registry{QStringList()};
+    const Classifier classifier =
+        Classifier::fromJson(Classifier::builtInJson(), QStringLiteral("built-in classification rules"));
+    Ingestor ingestor(store, registry, classifier);
+    Assembled result;
+    const ImportSummary summary = ingestor.importGenerated(
+        QStringLiteral("test"), QStringLiteral("assembler"), "assembler", {}, [&](Sink& sink) {
+            TraceAssembler assembler;
+            const TrackId track = sink.addTrack({TrackKind::Service, QStringLiteral("svc"), {}, {}, 0});
+            for (const QString& line : spans) {
+                const QStringList f = line.split(QLatin1Char(' '));
+                TraceAssembler::PendingSpan span;
+                span.traceId = f[0].toStdString();
+                span.spanId = f[1].toStdString();
+                span.parentId = f[2] == QLatin1String("-") ? std::string() : f[2].toStdString();
+                span.name = sink.intern(f[3].toStdString());
+                span.startNs = f[4].toLongLong();
+                span.durNs = f[5].toLongLong();
+                span.track = track;
+                assembler.add(std::move(span));
+            }
+            for (const QString& line : links) {
+                const QStringList f = line.split(QLatin1Char(' '));
+                assembler.addLink({f[0].toStdString(), f[1].toStdString(), f[2].toStdString(),
+                                   f[3].toStdString(), sink.intern("link")});
+            }
+            QCOMPARE(assembler.spanCount(), qint64(spans.size()));
+            ImportControl control([&](qint64, qint64) { ++result.progressReports; }, nullptr);
+            assembler.finish(sink, control);
+            QCOMPARE(assembler.spanCount(), qint64(0));
+        });
+    if (spans.size() < 100)
+        result.rendered = render(store);
+    for (const Track& track : store.tracks()) {
+        for (const Span& span : store.spansOfTrack(track.id))
+            result.maxDepth = std::max(result.maxDepth, span.depth);
+    }
+    const std::vector<QString> strings = store.strings();
+    QHash<SpanId, QString> names;
+    for (const SpanRecord& span : store.spanRecords()) {
+        result.writeOrder.append(strings[size_t(span.name)]);
+        names.insert(span.id, strings[size_t(span.name)]);
+    }
+    for (const Flow& flow : store.flows())
+        result.flows.append(names.value(flow.from) + QStringLiteral("->") + names.value(flow.to));
+    result.warnings = summary.warnings;
+    return result;
+}
+
+} // namespace
+
+class TestTraceAssembler : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void trees_data();
+    void trees();
+    void links();
+    void longChainsAndCycles();
+};
+
+void TestTraceAssembler::trees_data()
+{
+    QTest::addColumn<QStringList>("spans");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<QStringList>("writeOrder");
+    QTest::addColumn<QStringList>("warnings");
+
+    // As SDKs export them: a span when it ends, so children before parents.
+    QTest::newRow("children first") << list({"t1 c a call 30 10", "t1 b a query 10 15",
+                                             "t1 a - request 0 100", "t1 d b fetch 12 5"})
+                                    << QStringLiteral("svc (service)\n"
+                                                      "  request [0 +100]\n"
+                                                      "    query [10 +15]\n"
+                                                      "      fetch [12 +5]\n"
+                                                      "    call [30 +10]")
+                                    << list({"request", "query", "fetch", "call"}) << QStringList();
+    QTest::newRow("roots by start time")
+        << list({"t2 x - later 50 1", "t1 y - earlier 5 1", "t1 z y inner 6 0"})
+        << QStringLiteral("svc (service)\n  earlier [5 +1]\n    inner [6 +0]\n  later [50 +1]")
+        << list({"earlier", "inner", "later"}) << QStringList();
+    QTest::newRow("self-parent") << list({"t1 a a me 0 5", "t1 b a child 1 1"})
+                                 << QStringLiteral("svc (service)\n  me [0 +5]\n    child [1 +1]")
+                                 << list({"me", "child"})
+                                 << list({"1 span named itself as its own parent; shown as a root"});
+    // Walking up from the first span, the span that closes the cycle becomes the root.
+    QTest::newRow("cycle of three, with a tail")
+        << list({"t1 a c a 0 9", "t1 b a b 1 7", "t1 c b c 2 5", "t1 d b d 3 1"})
+        << QStringLiteral("svc (service)\n"
+                          "      a [0 +9]\n"
+                          "  b [1 +7]\n"
+                          "    c [2 +5]\n"
+                          "    d [3 +1]")
+        << list({"b", "c", "a", "d"})
+        << list({"1 parent cycles were broken; the span closing each cycle is shown as a root"});
+    QTest::newRow("orphan") << list({"t1 b zz lost 4 2", "t1 c b kid 5 1"})
+                            << QStringLiteral("svc (service)\n  lost [4 +2]\n    kid [5 +1]")
+                            << list({"lost", "kid"})
+                            << list({"1 span name a parent that is not in the input; shown as roots"});
+    // A parent id is looked up in the span's own trace only.
+    QTest::newRow("parent in another trace")
+        << list({"t1 a - root 0 9", "t2 b a stray 1 1"})
+        << QStringLiteral("svc (service)\n  root [0 +9]\n  stray [1 +1]") << list({"root", "stray"})
+        << list({"1 span name a parent that is not in the input; shown as roots"});
+    // Children and links find the first span of an id; the repeat is kept, apart.
+    QTest::newRow("duplicate ids")
+        << list({"t1 a - first 0 10", "t1 a - second 20 10", "t1 b a child 25 1"})
+        << QStringLiteral("svc (service)\n  first [0 +10]\n  second [20 +10]\n    child [25 +1]")
+        << list({"first", "child", "second"})
+        << list({"1 span repeat the id of an earlier span of the same trace; kept as separate spans"});
+    QTest::newRow("one span id in two traces")
+        << list({"t1 a - one 0 5", "t2 a - two 1 5", "t2 b a under-two 2 1"})
+        << QStringLiteral("svc (service)\n  one [0 +5]\n  two [1 +5]\n    under-two [2 +1]")
+        << list({"one", "two", "under-two"}) << QStringList();
+    QTest::newRow("nothing") << QStringList() << QStringLiteral("svc (service)") << QStringList()
+                             << QStringList();
+}
+
+void TestTraceAssembler::trees()
+{
+    QFETCH(QStringList, spans);
+    QFETCH(QString, expected);
+    QFETCH(QStringList, writeOrder);
+    QFETCH(QStringList, warnings);
+    const Assembled assembled = assemble(spans);
+    QCOMPARE(assembled.rendered, expected);
+    QCOMPARE(assembled.writeOrder, writeOrder);
+    QCOMPARE(assembled.warnings, warnings);
+}
+
+void TestTraceAssembler::links()
+{
+    const Assembled assembled = assemble(
+        list({"t1 a - producer 0 5", "t2 b - consumer 10 5", "t2 c b handler 11 2", "t2 a - shadow 12 1"}),
+        list({"t1 a t2 b", "t2 b t2 c", "t1 a t2 nowhere", "t9 x t2 b"}));
+    // Links find spans by trace and id: t1/a is "producer", not "shadow" (t2/a).
+    QCOMPARE(assembled.flows, list({"producer->consumer", "consumer->handler"}));
+    QCOMPARE(assembled.warnings,
+             list({"2 links point at spans that are not in the input; they were left out"}));
+}
+
+void TestTraceAssembler::longChainsAndCycles()
+{
+    // A chain 200,000 deep, given leaf first, and a cycle through 100,000 spans: no recursion,
+    // each span written once, the cycle broken once.
+    constexpr int Depth = 200'000;
+    QStringList spans;
+    spans.reserve(Depth + 100'000);
+    for (int i = Depth - 1; i >= 0; --i)
+        spans.append(QStringLiteral("t1 s%1 %2 n 0 %3")
+                         .arg(i)
+                         .arg(i ? QStringLiteral("s%1").arg(i - 1) : QStringLiteral("-"))
+                         .arg(Depth - i));
+    constexpr int Cycle = 100'000;
+    for (int i = 0; i < Cycle; ++i)
+        spans.append(QStringLiteral("t2 c%1 c%2 ring 0 1").arg(i).arg((i + 1) % Cycle));
+    const Assembled assembled = assemble(spans);
+    QCOMPARE(assembled.writeOrder.size(), Depth + Cycle);
+    QCOMPARE(assembled.warnings,
+             list({"1 parent cycles were broken; the span closing each cycle is shown as a root"}));
+    QVERIFY2(assembled.progressReports >= (Depth + Cycle) / 4096,
+             qPrintable(QString::number(assembled.progressReports)));
+    // Each span of the chain under the one before it, as deep as the store counts (65,535).
+    QCOMPARE(assembled.maxDepth, 65'535);
+}
+
+QTEST_GUILESS_MAIN(TestTraceAssembler)
+#include "tst_traceassembler.moc"
