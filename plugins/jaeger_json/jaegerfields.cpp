@@ -22,24 +22,21 @@ std::optional<qint64> microsecondsToNs(std::string_view text)
 
 void normaliseId(std::string_view id, size_t hexDigits, std::string& out)
 {
-    out.clear();
-    if (id.size() > hexDigits) {
+    if (id.empty() || id.size() > hexDigits) {
         out.assign(id);
         return;
     }
-    out.assign(hexDigits - id.size(), '0');
-    for (const char c : id) {
-        if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) {
-            out.push_back(c);
-        } else if (c >= 'A' && c <= 'F') {
-            out.push_back(char(c - 'A' + 'a'));
-        } else {
+    out.assign(hexDigits, '0');
+    char* digits = out.data() + (hexDigits - id.size());
+    for (char c : id) {
+        if (c >= 'A' && c <= 'F') {
+            c = char(c - 'A' + 'a');
+        } else if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
             out.assign(id);
             return;
         }
+        *digits++ = c;
     }
-    if (id.empty())
-        out.clear();
 }
 
 } // namespace lundi::jaeger
