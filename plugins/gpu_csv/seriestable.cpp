@@ -57,23 +57,30 @@ std::optional<EpochUnit> unitNamed(std::string_view unit)
     return std::nullopt;
 }
 
+// "1 line was", "3 lines were".
+QString counted(qint64 count, const char* noun)
+{
+    return QStringLiteral("%1 %2%3").arg(count).arg(
+        QLatin1String(noun), count == 1 ? QStringLiteral(" was") : QStringLiteral("s were"));
+}
+
 const char* skipReason(SeriesTable::Skip why)
 {
     switch (why) {
     case SeriesTable::Skip::Ragged:
-        return "their number of cells differs from the header's";
+        return "the number of cells differs from the header's";
     case SeriesTable::Skip::Malformed:
         return "a quoted cell is not closed on its line, or text follows its closing quote";
     case SeriesTable::Skip::NotARow:
-        return "they are neither a header nor a row of values";
+        return "neither a header nor a row of values";
     case SeriesTable::Skip::BeforeHeader:
-        return "they come before the first header line";
+        return "before the first header line";
     case SeriesTable::Skip::BadTime:
-        return "their time could not be read";
+        return "the time cannot be read";
     case SeriesTable::Skip::TooManyEntities:
         break;
     }
-    return "they measure more distinct GPUs or processes than the 100000 an import keeps apart";
+    return "more distinct GPUs or processes than the 100000 an import keeps apart";
 }
 
 } // namespace
@@ -400,21 +407,20 @@ QStringList SeriesTable::warnings() const
             total += count;
             kinds.append(QStringLiteral("%1 %2").arg(count).arg(quoted(marker)));
         }
-        warnings.append(QStringLiteral("%1 values were not available and were skipped: %2.")
-                            .arg(total)
-                            .arg(kinds.join(QStringLiteral(", "))));
+        warnings.append(QStringLiteral("%1 not available and skipped: %2.")
+                            .arg(counted(total, "value"), kinds.join(QStringLiteral(", "))));
     }
     if (m_textInNumbers > 0) {
         warnings.append(
-            QStringLiteral("%1 cells of numeric columns were not numbers and were skipped (first at "
-                           "line %2, column %3: %4).")
-                .arg(m_textInNumbers)
+            QStringLiteral(
+                "In numeric columns, %1 skipped as holding no number (first at line %2, column %3: %4).")
+                .arg(counted(m_textInNumbers, "cell"))
                 .arg(m_textInNumbersLine)
                 .arg(quoted(m_textInNumbersColumn), quoted(m_textInNumbersExample)));
     }
     if (m_outOfRange > 0) {
-        warnings.append(
-            QStringLiteral("%1 values lie beyond the range of a double and were skipped.").arg(m_outOfRange));
+        warnings.append(QStringLiteral("%1 skipped as beyond the range of a double.")
+                            .arg(counted(m_outOfRange, "value")));
     }
     for (size_t why = 0; why < m_skipped.size(); ++why) {
         const Skipped& skipped = m_skipped[why];
@@ -422,15 +428,14 @@ QStringList SeriesTable::warnings() const
             continue;
         const QString example =
             skipped.example.empty() ? QString() : QStringLiteral(": ") + quoted(skipped.example);
-        warnings.append(QStringLiteral("%1 lines were skipped: %2 (first at line %3%4).")
-                            .arg(skipped.count)
-                            .arg(QLatin1String(skipReason(Skip(why))))
+        warnings.append(QStringLiteral("%1 skipped (%2; first at line %3%4).")
+                            .arg(counted(skipped.count, "line"), QLatin1String(skipReason(Skip(why))))
                             .arg(skipped.firstLine)
                             .arg(example));
     }
     if (m_valuesBeyondSeriesCap > 0) {
-        warnings.append(QStringLiteral("%1 values were skipped: an import keeps at most %2 series.")
-                            .arg(m_valuesBeyondSeriesCap)
+        warnings.append(QStringLiteral("%1 skipped: an import keeps at most %2 series.")
+                            .arg(counted(m_valuesBeyondSeriesCap, "value"))
                             .arg(MaxSeries));
     }
     return warnings;
@@ -447,12 +452,11 @@ void SeriesTable::finish(qint64 endOffset)
             });
         if (first->count == 0)
             throw ImportError(QStringLiteral("The file has column names but no rows of values."), endOffset);
-        const QString example = first->example.empty()
-                                    ? QString()
-                                    : QStringLiteral(" (") + quoted(first->example) + QLatin1Char(')');
-        throw ImportError(QStringLiteral("No row could be read: %1 lines were skipped because %2%3.")
-                              .arg(first->count)
-                              .arg(QLatin1String(skipReason(Skip(first - m_skipped.begin()))), example),
+        const QString example =
+            first->example.empty() ? QString() : QStringLiteral(": ") + quoted(first->example);
+        throw ImportError(QStringLiteral("No row could be read: %1 skipped (%2%3).")
+                              .arg(counted(first->count, "line"),
+                                   QLatin1String(skipReason(Skip(first - m_skipped.begin()))), example),
                           first->firstOffset);
     }
     for (const QString& warning : warnings())

@@ -214,7 +214,7 @@ memory.used {"gpu":"1","uuid":"GPU-bbbb","name":"NVIDIA H100 80GB HBM3"} MiB
   2024-05-01T12:00:00.125Z 2048
 power.draw {"gpu":"1","uuid":"GPU-bbbb","name":"NVIDIA H100 80GB HBM3"} W
   2024-05-01T12:00:00.125Z 600.5)")
-        << QStringList{Zoneless, QStringLiteral("3 values were not available and were skipped: 1 \"[N/A]\", "
+        << QStringList{Zoneless, QStringLiteral("3 values were not available and skipped: 1 \"[N/A]\", "
                                                 "1 \"[Not Supported]\", 1 \"[Unknown Error]\".")};
     QTest::newRow("nounits: the unit from the header")
         << QStringLiteral("gpu.csv")
@@ -256,7 +256,7 @@ temperature.gpu {"gpu":"1"} °C
         << QStringLiteral(
                R"(used_gpu_memory {"name":"NVIDIA H100 80GB HBM3","pci.bus_id":"00000000:18:00.0","uuid":"GPU-aaaa","pid":"4242","process":"python3 -m vllm"} MiB
   2024-05-01T12:00:00.500Z 70000)")
-        << QStringList{Zoneless, QStringLiteral("1 values were not available")};
+        << QStringList{Zoneless, QStringLiteral("1 value was not available and skipped: 1 \"[N/A]\".")};
     QTest::newRow("dmon: rounds of GPUs, '-' for no value, the header again")
         << QStringLiteral("dmon.txt")
         << QByteArray("# gpu    pwr  gtemp  mtemp     sm\n"
@@ -286,7 +286,7 @@ utilization.gpu {"gpu":"1"} %
   2024-05-01T12:00:00.000Z 50
   2024-05-01T12:00:01.000Z 55)")
         << QStringList{Undated + QStringLiteral(" (nvidia-smi's default interval"),
-                       QStringLiteral("4 values were not available and were skipped: 4 \"-\".")};
+                       QStringLiteral("4 values were not available and skipped: 4 \"-\".")};
     QTest::newRow("dmon -o DT: date and time columns")
         << QStringLiteral("dmon.txt")
         << QByteArray("#Date       Time        gpu    pwr     sm\n"
@@ -327,7 +327,7 @@ utilization.gpu {"gpu":"0"} %
 mem_utilization {"gpu":"0","pid":"4242","type":"C","process":"python3 serve.py"} %
   2024-05-01T12:00:00.000Z 10
   2024-05-01T12:00:01.000Z 9)")
-        << QStringList{Undated, QStringLiteral("8 values were not available and were skipped: 8 \"-\".")};
+        << QStringList{Undated, QStringLiteral("8 values were not available and skipped: 8 \"-\".")};
     QTest::newRow("dcgmi dmon: entities, N/A, field names")
         << QStringLiteral("dcgm.txt")
         << QByteArray("#Entity   GPUTL  POWER   SMACT\n"
@@ -347,7 +347,7 @@ dcgm.SMACT {"gpu":"0"}
 power.draw {"gpu":"1"} W
   2024-05-01T12:00:00.000Z 300)")
         << QStringList{Undated + QStringLiteral(" (dcgmi dmon's default delay"),
-                       QStringLiteral("2 values were not available and were skipped: 2 \"N/A\".")};
+                       QStringLiteral("2 values were not available and skipped: 2 \"N/A\".")};
     QTest::newRow("generic CSV: epoch seconds, a gpu column, a unit in parentheses")
         << QStringLiteral("metrics.csv")
         << QByteArray("time,gpu,util,power (W)\n1714564800,0,35,250.5\n1714564801.5,0,36,251\n")
@@ -389,10 +389,10 @@ power {"gpu":"0"} W
         << QStringLiteral("util {}\n  2024-05-01T12:00:00.000Z 35\n  2024-05-01T12:00:03.000Z 37")
         << QStringList{
                QStringLiteral("read as seconds since 1970"),
-               QStringLiteral("1 cells of numeric columns were not numbers and were skipped (first at "
-                              "line 4, column \"util\": \"busy\")."),
-               QStringLiteral("1 lines were skipped: their number of cells differs from the header's "
-                              "(first at line 3).")};
+               QStringLiteral("In numeric columns, 1 cell was skipped as holding no number (first at line 4, "
+                              "column \"util\": \"busy\")."),
+               QStringLiteral("1 line was skipped (the number of cells differs from the header's; first at "
+                              "line 3).")};
 }
 
 void TestGpuCsvImporter::dialects()
@@ -623,23 +623,24 @@ void TestGpuCsvImporter::badInput_data()
         << QByteArray(
                "timestamp, index, utilization.gpu [%]\n2024/05/01 12:00:00.000, 0, 35 %\n2024/05/01 12:00")
         << QString()
-        << QStringLiteral("1 lines were skipped: their number of cells differs from the header's "
-                          "(first at line 3)");
+        << QStringLiteral("1 line was skipped (the number of cells differs from the header's; first at "
+                          "line 3).");
     QTest::newRow("no row can be read")
         << QByteArray("time,util\n1714564800\n1714564801,1,2\n")
         << QStringLiteral(
-               "line 2, column 1 (byte 10): No row could be read: 2 lines were skipped because their "
-               "number of cells differs")
+               "line 2, column 1 (byte 10): No row could be read: 2 lines were skipped (the number of cells "
+               "differs from the header's).")
         << QString();
     QTest::newRow("times beyond int64 nanoseconds")
         << QByteArray("time,util\n1e300,1\n99999999999999999999999,2\n1714564800,3\n") << QString()
-        << QStringLiteral("2 lines were skipped: their time could not be read (first at line 2: \"1e300\")");
+        << QStringLiteral("2 lines were skipped (the time cannot be read; first at line 2: \"1e300\").");
     QTest::newRow("years beyond int64 nanoseconds")
         << QByteArray("timestamp,util\n9999-01-01T00:00:00Z,1\n2024-05-01T00:00:00Z,2\n") << QString()
-        << QStringLiteral("1 lines were skipped: their time could not be read");
+        << QStringLiteral("1 line was skipped (the time cannot be read; first at line 2: "
+                          "\"9999-01-01T00:00:00Z\").");
     QTest::newRow("value beyond a double")
         << QByteArray("time,util\n1714564800,1e400\n1714564801,1e300\n") << QString()
-        << QStringLiteral("1 values lie beyond the range of a double");
+        << QStringLiteral("1 value was skipped as beyond the range of a double.");
     QTest::newRow("quote not closed") << QByteArray("time,name,util\n1714564800,\"abc,1\n1714564801,x,2\n")
                                       << QString() << QStringLiteral("a quoted cell is not closed");
     QByteArray wide("time");
@@ -656,12 +657,13 @@ void TestGpuCsvImporter::badInput_data()
     QByteArray monitorLine("# gpu pwr\n# Idx W\n 0 ");
     monitorLine.append(QByteArray(50 << 20, 'x')).append("\n 0 5\n");
     QTest::newRow("a 50 MB dmon cell")
-        << monitorLine << QString() << QStringLiteral("were not numbers and were skipped");
+        << monitorLine << QString()
+        << QStringLiteral("In numeric columns, 1 cell was skipped as holding no number");
     QTest::newRow("dcgmi says something else")
         << QByteArray("#Entity GPUTL\nID\nGPU 0 35\nError: lost the host engine\n") << QString()
         << QStringLiteral(
-               "they are neither a header nor a row of values (first at line 4: \"Error: lost the host "
-               "engine\")");
+               "1 line was skipped (neither a header nor a row of values; first at line 4: \"Error: lost the "
+               "host engine\").");
     QTest::newRow("dmon without its units line") << QByteArray("# gpu pwr\n 0 1\n") << QString() << QString();
     QTest::newRow("a capture") << QByteArray("####\n# nvidia-smi -q\n####\n")
                                << QStringLiteral("copy the output of one command") << QString();
@@ -705,8 +707,8 @@ void TestGpuCsvImporter::tooManyGpusAreCounted()
     QCOMPARE(summary.counts.series, 100'000);
     QCOMPARE(summary.counts.samples, 100'000);
     QVERIFY2(anyWarningContains(summary,
-                                "2345 lines were skipped: they measure more distinct GPUs or processes "
-                                "than the 100000"),
+                                "2345 lines were skipped (more distinct GPUs or processes than the 100000 "
+                                "an import keeps apart; first at line 100002)."),
              qPrintable(summary.warnings.join(QLatin1Char('\n'))));
 }
 
