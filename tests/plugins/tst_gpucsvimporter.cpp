@@ -257,6 +257,22 @@ temperature.gpu {"gpu":"1"} °C
                R"(used_gpu_memory {"name":"NVIDIA H100 80GB HBM3","pci.bus_id":"00000000:18:00.0","uuid":"GPU-aaaa","pid":"4242","process":"python3 -m vllm"} MiB
   2024-05-01T12:00:00.500Z 70000)")
         << QStringList{Zoneless, QStringLiteral("1 value was not available and skipped: 1 \"[N/A]\".")};
+    QTest::newRow("query-accounted-apps: a second time column is a duration")
+        << QStringLiteral("accounted.csv")
+        << QByteArray("timestamp, gpu_name, gpu_bus_id, gpu_serial, gpu_uuid, pid, gpu_utilization [%], "
+                      "mem_utilization [%], max_memory_usage [MiB], time [ms]\n"
+                      "2024/05/01 12:00:00.000, H100, 00000000:18:00.0, 1, GPU-a, 77, 50 %, 10 %, 1024 MiB, "
+                      "15000 ms\n")
+        << QStringLiteral(
+               R"(gpu_utilization {"name":"H100","pci.bus_id":"00000000:18:00.0","uuid":"GPU-a","pid":"77"} %
+  2024-05-01T12:00:00.000Z 50
+mem_utilization {"name":"H100","pci.bus_id":"00000000:18:00.0","uuid":"GPU-a","pid":"77"} %
+  2024-05-01T12:00:00.000Z 10
+max_memory_usage {"name":"H100","pci.bus_id":"00000000:18:00.0","uuid":"GPU-a","pid":"77"} MiB
+  2024-05-01T12:00:00.000Z 1024
+time {"name":"H100","pci.bus_id":"00000000:18:00.0","uuid":"GPU-a","pid":"77"} ms
+  2024-05-01T12:00:00.000Z 15000)")
+        << QStringList{Zoneless};
     QTest::newRow("dmon: rounds of GPUs, '-' for no value, the header again")
         << QStringLiteral("dmon.txt")
         << QByteArray("# gpu    pwr  gtemp  mtemp     sm\n"
