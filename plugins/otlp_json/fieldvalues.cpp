@@ -68,32 +68,31 @@ std::optional<double> parseDouble(std::string_view text)
     return value;
 }
 
-std::optional<std::string> normalisedId(std::string_view text, size_t bytes)
+bool normaliseId(std::string_view text, size_t bytes, std::string& id)
 {
-    std::string id;
+    id.clear();
     if (text.empty())
-        return id;
+        return true;
     const bool hex = text.size() <= 2 * bytes &&
                      std::all_of(text.begin(), text.end(), [](char c) { return isHexDigit(c); });
     if (hex) {
         id.assign(2 * bytes - text.size(), '0');
         for (const char c : text)
             id.push_back(c >= 'A' && c <= 'F' ? char(c - 'A' + 'a') : c);
-        return id;
+        return true;
     }
     while (!text.empty() && text.back() == '=')
         text.remove_suffix(1);
     // Base64 of exactly the id's bytes, with or without its padding.
     if (text.size() % 4 == 1 || text.size() * 3 / 4 != bytes)
-        return std::nullopt;
+        return false;
     static constexpr char Digits[] = "0123456789abcdef";
-    id.reserve(2 * bytes);
     quint32 bits = 0;
     int bitCount = 0;
     for (const char c : text) {
         const int digit = base64Digit(c);
         if (digit < 0)
-            return std::nullopt;
+            return false;
         bits = bits << 6 | quint32(digit);
         bitCount += 6;
         if (bitCount >= 8) {
@@ -103,7 +102,7 @@ std::optional<std::string> normalisedId(std::string_view text, size_t bytes)
             id.push_back(Digits[byte & 0xf]);
         }
     }
-    return id;
+    return true;
 }
 
 void appendJsonString(std::string& out, std::string_view text)

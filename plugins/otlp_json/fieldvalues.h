@@ -27,10 +27,10 @@ Integer parseInteger(std::string_view text);
 // non-finite doubles ("NaN", "Infinity", "-Infinity").
 std::optional<double> parseDouble(std::string_view text);
 
-// A trace or span id in lower-case hex, zero-padded on the left to 2 * bytes digits. OTLP/JSON
-// writes ids in hex (either case); protobuf's generic JSON mapping writes them in base64.
-// Empty text gives an empty id; nullopt for text that is neither (or too long for the id).
-std::optional<std::string> normalisedId(std::string_view text, size_t bytes);
+// Writes a trace or span id into id in lower-case hex, zero-padded on the left to 2 * bytes
+// digits. OTLP/JSON writes ids in hex (either case); protobuf's generic JSON mapping writes them
+// in base64. Empty text gives an empty id; false for text that is neither (or too long).
+bool normaliseId(std::string_view text, size_t bytes, std::string& id);
 
 // Appends text as a JSON string literal, quotes included.
 void appendJsonString(std::string& out, std::string_view text);

@@ -707,14 +707,13 @@ qint64 OtlpReader::needEnum(const Level& level, ValueType type, std::string_view
     return needInteger(level, type, text);
 }
 
-std::string OtlpReader::needId(const Level& level, ValueType type, std::string_view text, size_t bytes) const
+void OtlpReader::needId(const Level& level, ValueType type, std::string_view text, size_t bytes,
+                        std::string& id) const
 {
-    std::optional<std::string> id = normalisedId(needString(level, type, text), bytes);
-    if (!id)
+    if (!normaliseId(needString(level, type, text), bytes, id))
         fail(QStringLiteral("\"%1\" is %2, which is neither hex nor base64 of a %3-byte id")
                  .arg(nameOf(level.member), quoted(text))
                  .arg(bytes));
-    return std::move(*id);
 }
 
 // --- SAX callbacks
@@ -1030,13 +1029,13 @@ void OtlpReader::memberScalar(Level& level, ValueType type, std::string_view tex
     case Frame::Span:
         switch (level.member) {
         case Field::TraceId:
-            m_span.traceId = needId(level, type, text, 16);
+            needId(level, type, text, 16, m_span.traceId);
             break;
         case Field::SpanId:
-            m_span.spanId = needId(level, type, text, 8);
+            needId(level, type, text, 8, m_span.spanId);
             break;
         case Field::ParentSpanId:
-            m_span.parentId = needId(level, type, text, 8);
+            needId(level, type, text, 8, m_span.parentId);
             // Some exporters write an all-zero parent for a root.
             if (m_span.parentId.find_first_not_of('0') == std::string::npos)
                 m_span.parentId.clear();
@@ -1063,8 +1062,10 @@ void OtlpReader::memberScalar(Level& level, ValueType type, std::string_view tex
             m_eventTime = decimal(needUnixNano(level, type, text));
         break;
     case Frame::Link:
-        (level.member == Field::TraceId ? m_linkTraceId : m_linkSpanId) =
-            needId(level, type, text, level.member == Field::TraceId ? 16 : 8);
+        if (level.member == Field::TraceId)
+            needId(level, type, text, 16, m_linkTraceId);
+        else
+            needId(level, type, text, 8, m_linkSpanId);
         break;
     case Frame::Status:
         if (level.member == Field::Message)

@@ -103,7 +103,8 @@ class OtlpReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, OtlpRe
     qint64 needUnixNano(const Level& level, ValueType type, std::string_view text) const;
     double needDouble(const Level& level, ValueType type, std::string_view text) const;
     qint64 needEnum(const Level& level, ValueType type, std::string_view text) const;
-    std::string needId(const Level& level, ValueType type, std::string_view text, size_t bytes) const;
+    void needId(const Level& level, ValueType type, std::string_view text, size_t bytes,
+                std::string& id) const;
     void checkLength(size_t length) const;
 
     const ImportControl& m_control;

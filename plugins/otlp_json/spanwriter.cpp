@@ -43,14 +43,49 @@ SpanWriter::SpanWriter(Sink& sink) : m_sink(sink) {}
 
 TrackId SpanWriter::trackOf(const ResourceDraft& resource)
 {
-    const bool named = resource.hasServiceName && !resource.serviceName.empty();
-    auto [it, inserted] = m_tracks.try_emplace(named ? resource.serviceName : std::string(), 0);
+    // Spans come in batches of one resource.
+    const std::string& service = resource.hasServiceName ? resource.serviceName : m_noService;
+    if (m_lastTrack && service == m_lastService)
+        return m_lastTrack;
+    const bool named = !service.empty();
+    auto [it, inserted] = m_tracks.try_emplace(service, 0);
     if (inserted) {
         const QString name =
             named ? QString::fromStdString(resource.serviceName) : QStringLiteral("unknown service");
         it->second = m_sink.addTrack({TrackKind::Service, name, name, {}, int(m_tracks.size() - 1)});
     }
+    m_lastService = service;
+    m_lastTrack = it->second;
     return it->second;
+}
+
+const std::vector<std::pair<std::string, std::string>>& SpanWriter::contextOf(const ResourceDraft& resource,
+                                                                              const ScopeDraft& scope)
+{
+    // The same for every span of a scope: made once.
+    if (m_context.valid && m_context.resource == resource.attributes.members &&
+        m_context.scope == scope.name && m_context.version == scope.version)
+        return m_context.members;
+    m_context.valid = true;
+    m_context.resource = resource.attributes.members;
+    m_context.scope = scope.name;
+    m_context.version = scope.version;
+    m_context.members.clear();
+    const auto quoted = [](const std::string& text) {
+        std::string json;
+        appendJsonString(json, text);
+        return json;
+    };
+    if (!scope.name.empty())
+        m_context.members.emplace_back("\"otel.scope.name\"", quoted(scope.name));
+    if (!scope.version.empty())
+        m_context.members.emplace_back("\"otel.scope.version\"", quoted(scope.version));
+    for (const Attributes::Member& member : resource.attributes.index) {
+        const std::string_view key = resource.attributes.key(member);
+        if (std::find(IdentityKeys.begin(), IdentityKeys.end(), key) != IdentityKeys.end())
+            m_context.members.emplace_back(key, resource.attributes.value(member));
+    }
+    return m_context.members;
 }
 
 void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, const ScopeDraft& scope)
@@ -118,21 +153,8 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
     }
     if (!span.events.empty())
         add("\"events\"", '[' + span.events + ']');
-    if (!scope.name.empty()) {
-        std::string name;
-        appendJsonString(name, scope.name);
-        add("\"otel.scope.name\"", name);
-    }
-    if (!scope.version.empty()) {
-        std::string version;
-        appendJsonString(version, scope.version);
-        add("\"otel.scope.version\"", version);
-    }
-    for (const Attributes::Member& member : resource.attributes.index) {
-        const std::string_view key = resource.attributes.key(member);
-        if (std::find(IdentityKeys.begin(), IdentityKeys.end(), key) != IdentityKeys.end())
-            add(key, resource.attributes.value(member));
-    }
+    for (const auto& [key, value] : contextOf(resource, scope))
+        add(key, value);
     m_clashes += clashed;
     if (json.size() > 1) {
         json.push_back('}');

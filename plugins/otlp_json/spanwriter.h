@@ -28,10 +28,24 @@ class SpanWriter
 
   private:
     TrackId trackOf(const ResourceDraft& resource);
+    // The attributes that the scope and resource add to each of their spans: quoted key, value.
+    const std::vector<std::pair<std::string, std::string>>& contextOf(const ResourceDraft& resource,
+                                                                      const ScopeDraft& scope);
 
     Sink& m_sink;
     TraceAssembler m_assembler;
-    std::unordered_map<std::string, TrackId> m_tracks;
+    std::unordered_map<std::string, TrackId> m_tracks; // by service.name, "" when there is none
+    const std::string m_noService;
+    std::string m_lastService;
+    TrackId m_lastTrack = 0;
+    struct Context
+    {
+        bool valid = false;
+        std::string resource; // the resource's attributes, scope name and version it was made of
+        std::string scope;
+        std::string version;
+        std::vector<std::pair<std::string, std::string>> members;
+    } m_context;
     StringId m_linkName = 0;
     std::string m_attributes; // scratch
     qint64 m_withoutService = 0;
