@@ -57,51 +57,72 @@ void MetricWriter::collectLabels(const PointDraft& point, const ResourceDraft& r
         m_labels[kept++] = m_labels[i];
     }
     m_labels.resize(kept);
-}
-
-void MetricWriter::sample(std::string_view name, std::string_view suffix, std::initializer_list<Label> extra,
-                          std::string_view unit, qint64 timeNs, double value)
-{
-    if (std::isnan(value)) {
-        ++m_notANumber;
-        return;
-    }
-    m_key.assign(name);
-    m_key += suffix;
-    const size_t labelsStart = m_key.size() + 1;
-    m_key += "\x1f{";
-    const auto append = [this](const Label& label) {
-        if (m_key.back() != '{')
+    m_key.clear();
+    for (const Label& label : m_labels) {
+        if (!m_key.empty())
             m_key.push_back(',');
         m_key += label.first;
         m_key.push_back(':');
         m_key += label.second;
-    };
-    for (const Label& label : m_labels) {
-        if (std::none_of(extra.begin(), extra.end(), [&](const Label& e) { return e.first == label.first; }))
-            append(label);
     }
-    for (const Label& label : extra)
-        append(label);
-    m_key.push_back('}');
-    auto [it, inserted] = m_series.try_emplace(m_key, 0);
+    // The labels of a point are looked up once; each of its series (buckets, count, sum) then by
+    // its name and extra labels only.
+    m_labelSet = &m_labelSets[m_key];
+}
+
+SeriesId MetricWriter::sample(std::string_view name, std::string_view suffix,
+                              std::initializer_list<Label> extra, std::string_view unit, qint64 timeNs,
+                              double value)
+{
+    if (std::isnan(value)) {
+        ++m_notANumber;
+        return 0;
+    }
+    m_key.assign(name);
+    m_key += suffix;
+    const size_t nameEnd = m_key.size();
+    for (const Label& label : extra) {
+        m_key.push_back(',');
+        m_key += label.first;
+        m_key.push_back(':');
+        m_key += label.second;
+    }
+    auto [it, inserted] = m_labelSet->try_emplace(m_key, 0);
     if (inserted) {
-        if (m_series.size() > MaxSeries)
+        if (++m_seriesCount > MaxSeries)
             throw ImportError(
                 QStringLiteral("the file defines more than %L1 series (metric names and labels); "
                                "Lundi reads at most that many from one file")
                     .arg(qulonglong(MaxSeries)),
                 m_offset);
+        std::string labels = "{";
+        const auto append = [&](const Label& label) {
+            if (labels.size() > 1)
+                labels.push_back(',');
+            labels += label.first;
+            labels.push_back(':');
+            labels += label.second;
+        };
+        // An extra label (le, quantile) replaces a point attribute of its name.
+        for (const Label& label : m_labels) {
+            if (std::none_of(extra.begin(), extra.end(),
+                             [&](const Label& e) { return e.first == label.first; }))
+                append(label);
+        }
+        for (const Label& label : extra)
+            append(label);
+        labels.push_back('}');
         SeriesSpec spec;
-        spec.name = QString::fromUtf8(m_key.data(), qsizetype(labelsStart - 1));
-        spec.labelsJson = QByteArray(m_key.data() + labelsStart, qsizetype(m_key.size() - labelsStart));
+        spec.name = QString::fromUtf8(m_key.data(), qsizetype(nameEnd));
+        spec.labelsJson = QByteArray(labels.data(), qsizetype(labels.size()));
         spec.unit = QString::fromUtf8(unit.data(), qsizetype(unit.size()));
         it->second = m_sink.addSeries(spec);
     }
     m_sink.addSample(it->second, timeNs, value);
+    return it->second;
 }
 
-void MetricWriter::writeRate(const MetricDraft& metric, const PointDraft& point)
+void MetricWriter::writeRate(const MetricDraft& metric, const PointDraft& point, SeriesId series)
 {
     const std::string unit = (metric.unit.empty() ? std::string("1") : metric.unit) + "/s";
     if (metric.temporality == Delta) {
@@ -111,10 +132,9 @@ void MetricWriter::writeRate(const MetricDraft& metric, const PointDraft& point)
                    point.value / (double(point.timeNs - point.startNs) / 1e9));
         return;
     }
-    if (metric.temporality != Cumulative || std::isnan(point.value))
+    if (metric.temporality != Cumulative || !series)
         return;
-    // m_key still names the series the point was just written to.
-    auto [it, first] = m_counters.try_emplace(m_key);
+    auto [it, first] = m_counters.try_emplace(series);
     Counter& last = it->second;
     if (!first && point.timeNs <= last.timeNs) {
         ++m_unorderedCounters;
@@ -223,9 +243,9 @@ void MetricWriter::write(const MetricDraft& metric, const ResourceDraft& resourc
                 ++m_withoutValue;
                 break;
             }
-            sample(metric.name, "", {}, metric.unit, point.timeNs, point.value);
-            if (metric.type == MetricType::Sum && metric.monotonic)
-                writeRate(metric, point);
+            if (const SeriesId series = sample(metric.name, "", {}, metric.unit, point.timeNs, point.value);
+                metric.type == MetricType::Sum && metric.monotonic)
+                writeRate(metric, point, series);
             break;
         case MetricType::Histogram:
             writeHistogram(metric, point);

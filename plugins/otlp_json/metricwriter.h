@@ -32,9 +32,12 @@ class MetricWriter
     using Label = std::pair<std::string_view, std::string_view>; // quoted key, JSON value
 
     void collectLabels(const PointDraft& point, const ResourceDraft& resource, const ScopeDraft& scope);
-    void sample(std::string_view name, std::string_view suffix, std::initializer_list<Label> extra,
-                std::string_view unit, qint64 timeNs, double value);
-    void writeRate(const MetricDraft& metric, const PointDraft& point);
+    // Writes one sample to the series of that name, the point's labels and the extra ones, made
+    // on first use; returns the series, or 0 for a NaN left out.
+    SeriesId sample(std::string_view name, std::string_view suffix, std::initializer_list<Label> extra,
+                    std::string_view unit, qint64 timeNs, double value);
+    // series: where the point's value went (0: nowhere).
+    void writeRate(const MetricDraft& metric, const PointDraft& point, SeriesId series);
     // count, sum, min and max, where the point has them.
     void writeAggregates(const MetricDraft& metric, const PointDraft& point);
     void writeHistogram(const MetricDraft& metric, const PointDraft& point);
@@ -51,10 +54,14 @@ class MetricWriter
     Sink& m_sink;
     qint64 m_offset = 0;
     qint64 m_points = 0;
-    std::unordered_map<std::string, SeriesId> m_series;  // by name, '\x1f', labels
-    std::unordered_map<std::string, Counter> m_counters; // by the same key as m_series
-    std::vector<Label> m_labels;                         // of the point being written, sorted by key
-    std::string m_scopeName;                             // quoted, for the labels
+    // The series by their labels (JSON members, sorted), then by name and extra labels.
+    using LabelSet = std::unordered_map<std::string, SeriesId>;
+    std::unordered_map<std::string, LabelSet> m_labelSets;
+    LabelSet* m_labelSet = nullptr; // of the point being written
+    size_t m_seriesCount = 0;
+    std::unordered_map<SeriesId, Counter> m_counters;
+    std::vector<Label> m_labels; // of the point being written, sorted by key
+    std::string m_scopeName;     // quoted, for the labels
     std::string m_scopeVersion;
     std::string m_key; // scratch
     qint64 m_withoutTime = 0;
