@@ -93,6 +93,7 @@ class TestPrometheusImporter : public QObject
     void badInput_data();
     void badInput();
     void longLines();
+    void tooManySeries();
     void cutAnywhere_data();
     void cutAnywhere();
 };
@@ -557,6 +558,25 @@ void TestPrometheusImporter::longLines()
     const QByteArray value((1 << 20) - 16, 'v'); // the importer's limit is 1 MiB
     fixture.importAs(QStringLiteral("long.prom"), "m{a=\"" + value + "\"} 1\n", at(AtNs));
     QCOMPARE(fixture.store().series().first().labelsJson, "{\"a\":\"" + value + "\"}");
+}
+
+void TestPrometheusImporter::tooManySeries()
+{
+    // Ten million distinct series would hold gigabytes: past two million, a sentence says why.
+    QByteArray content;
+    content.reserve(40'000'000);
+    for (int i = 0; i <= 2'000'000; ++i)
+        content += "m{i=\"" + QByteArray::number(i) + "\"} 1\n";
+    Fixture fixture;
+    try {
+        fixture.importAs(QStringLiteral("many.prom"), content, at(AtNs));
+        QFAIL("imported");
+    } catch (const ImportError& error) {
+        QVERIFY2(error.sentence().startsWith(QLatin1String("many.prom: line 2000001, column 1")),
+                 qPrintable(error.sentence()));
+        QVERIFY2(error.sentence().contains(QLatin1String("more than 2000000 distinct series")),
+                 qPrintable(error.sentence()));
+    }
 }
 
 void TestPrometheusImporter::cutAnywhere_data()
