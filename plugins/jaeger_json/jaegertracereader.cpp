@@ -25,6 +25,7 @@ constexpr unsigned ParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kPar
 constexpr size_t MaxString = size_t(16) << 20;
 constexpr size_t MaxAttributes = size_t(16) << 20; // one span's tags, logs and warnings as JSON
 constexpr size_t MaxListedProcesses = 1000;
+constexpr size_t MaxServices = 10'000; // tracks: a real system has hundreds
 constexpr int SpansPerProgress = 4096;
 
 // OpenTelemetry's name for a service that does not say its own.
@@ -974,6 +975,10 @@ TrackId JaegerTraceReader::trackFor(const std::string& service, const std::strin
     const std::string& name = service.empty() ? UnknownService : service;
     auto [track, inserted] = m_tracks.try_emplace(name, 0);
     if (inserted) {
+        if (m_tracks.size() > MaxServices)
+            refuse(QStringLiteral("the traces name more than %1 services; the file is probably damaged or "
+                                  "generated")
+                       .arg(MaxServices));
         TrackSpec spec;
         spec.kind = TrackKind::Service;
         spec.name = QString::fromStdString(name);

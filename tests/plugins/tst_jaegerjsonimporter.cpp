@@ -659,6 +659,15 @@ void TestJaegerJsonImporter::badInput_data()
                         QByteArray(12 << 10, 'v') + "\"},");
     manyTags.chop(1);
     manyTags.append("]");
+    QByteArray manyServices = "[";
+    for (int i = 0; i <= 10'000; ++i)
+        manyServices.append(R"({"traceID":"1","spanID":")" + QByteArray::number(i + 1) +
+                            R"(","startTime":1,"duration":1,"process":{"serviceName":"s)" +
+                            QByteArray::number(i) + "\"}},");
+    manyServices.chop(1);
+    manyServices.append("]");
+    QTest::newRow("10,001 services") << manyServices << QStringLiteral("more than 10000 services")
+                                     << QString();
     QTest::newRow("tags beyond 16 MiB")
         << trace(manyTags) << QStringLiteral("take more than 16 MiB") << QString();
 
