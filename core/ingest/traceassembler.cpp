@@ -66,7 +66,7 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
             continue;
         }
         const auto found = byId.find(SpanKey{span.traceId, span.parentId});
-        if (found == byId.end() || found->second == i)
+        if (found == byId.end())
             ++orphans;
         else
             parent[i] = found->second;
