@@ -1,6 +1,7 @@
 #pragma once
 
 #include "drafts.h"
+#include "otlpschema.h"
 
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
@@ -49,12 +50,6 @@ class OtlpReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, OtlpRe
     bool EndObject(rapidjson::SizeType members);
     bool StartArray();
     bool EndArray(rapidjson::SizeType elements);
-
-    // The member names Lundi reads, in protobuf's JSON spelling (snake_case is read too).
-    enum class Field : quint8;
-    // What a frame is: which message of the OTLP schema, or which list of them.
-    enum class Frame : quint8;
-    enum class ValueType : quint8 { Null, Bool, Number, String, Object, Array };
 
   private:
     struct Level
