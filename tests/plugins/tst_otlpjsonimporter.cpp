@@ -158,6 +158,7 @@ class TestOtlpJsonImporter : public QObject
     void jsonLinesMixSignals();
     void logsAndProfilesAreSkipped();
     void detection();
+    void notClaimingOtherFormats();
     void corpus_data();
     void corpus();
     void badInput_data();
@@ -290,6 +291,15 @@ void TestOtlpJsonImporter::traces_data()
                                              << QStringLiteral("svc (service)\n  n [1 +1]") << QString();
     QTest::newRow("no spans") << QByteArray(R"({"resourceSpans":[]})") << QString()
                               << QStringLiteral("no spans and no metric data points");
+    // Members Lundi does not read are passed over, however deep (traceState, dropped counts, a
+    // newer field), and so are the members of a link.
+    QByteArray unknown = R"({"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"01","spanId":"01",
+        "name":"kept","startTimeUnixNano":"1","endTimeUnixNano":"2","traceState":"k=v","droppedAttributesCount":3,
+        "links":[{"spanId":"02","traceState":"x","attributes":5}],"futureField":)";
+    unknown += QByteArray(100'000, '[') + QByteArray(100'000, ']') + "}]}]}]}";
+    QTest::newRow("unknown members, 100k deep")
+        << unknown << QStringLiteral("unknown service (service)\n  kept [1 +1]")
+        << QStringLiteral("1 links point at spans that are not in the input");
 }
 
 void TestOtlpJsonImporter::traces()
@@ -626,6 +636,27 @@ void TestOtlpJsonImporter::detection()
     QVERIFY(detected(R"({"data":[{"traceID":"a1","spans":[{"operationName":"resourceSpans"}])") != Format);
     QVERIFY(detected(R"({"traceEvents":[{"ph":"X","name":"resourceSpans"}]})") != Format);
     QVERIFY(detected(R"([{"resourceSpans":[]}])") != Format);
+}
+
+void TestOtlpJsonImporter::notClaimingOtherFormats()
+{
+    // No file of another format in the corpus is taken for OTLP/JSON.
+    Fixture fixture;
+    const Importer* otlp = fixture.registry().byFormat(Format);
+    QFile manifest(QStringLiteral(LUNDI_CORPUS_DIR "/MANIFEST.tsv"));
+    QVERIFY(manifest.open(QIODevice::ReadOnly));
+    int others = 0;
+    while (!manifest.atEnd()) {
+        const QByteArray path = manifest.readLine().split('\t').front();
+        if (path.startsWith("otlp-json/") || !path.contains('/'))
+            continue;
+        const QByteArray head =
+            fileBytes(QStringLiteral(LUNDI_CORPUS_DIR "/") + QString::fromUtf8(path)).left(4096);
+        QVERIFY2(otlp->detect({head.constData(), size_t(head.size())}, QString::fromUtf8(path)) == 0,
+                 path.constData());
+        ++others;
+    }
+    QVERIFY(others > 100);
 }
 
 void TestOtlpJsonImporter::corpus_data()
