@@ -64,7 +64,10 @@ InputFile::~InputFile() = default;
 
 QString InputFile::fileName() const
 {
-    return QFileInfo(m_path).fileName();
+    QString name = QFileInfo(m_path).fileName();
+    if (wasCompressed() && name.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive))
+        name.chop(3);
+    return name;
 }
 
 void InputFile::inflate(std::string_view gzip)

@@ -21,6 +21,7 @@ class InputFile
     InputFile& operator=(const InputFile&) = delete;
 
     const QString& path() const { return m_path; }
+    // The name of the content: "trace.json" for trace.json.gz, as importers name tracks after it.
     QString fileName() const;
     std::string_view data() const { return m_data; }
     bool wasCompressed() const { return m_inflated != nullptr; }
