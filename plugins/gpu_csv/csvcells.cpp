@@ -19,7 +19,8 @@ bool CsvCells::next(std::string_view& cell)
     m_rest.remove_prefix(start);
     if (!m_rest.empty() && m_rest.front() == '"')
         return quoted(cell);
-    const void* comma = std::memchr(m_rest.data(), ',', m_rest.size());
+    // An empty view may have no data at all, which memchr must not be given.
+    const void* comma = m_rest.empty() ? nullptr : std::memchr(m_rest.data(), ',', m_rest.size());
     if (!comma) {
         cell = trimmed(m_rest);
         m_done = true;

@@ -531,6 +531,8 @@ void TestGpuCsvImporter::detection_data()
     QTest::newRow("time column holding no time")
         << QByteArray("time,value\nsoon,1\n") << QStringLiteral("x.csv") << 0;
     QTest::newRow("empty") << QByteArray() << QStringLiteral("x.csv") << 0;
+    QTest::newRow("a header and no row")
+        << QByteArray("ts,w") << QStringLiteral("x.csv") << 0; // found by fuzzing
 }
 
 void TestGpuCsvImporter::detection()
