@@ -17,11 +17,19 @@ namespace lundi {
 
 namespace {
 
-QString sha256Of(std::string_view data)
+// Far enough apart that giving memory back costs nothing next to reading it.
+constexpr qint64 ReleaseStep = 16 << 20;
+
+QString sha256Of(std::string_view data, const InputFile* input = nullptr)
 {
-    return QString::fromLatin1(QCryptographicHash::hash(QByteArrayView(data.data(), qsizetype(data.size())),
-                                                        QCryptographicHash::Sha256)
-                                   .toHex());
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (size_t at = 0; at < data.size(); at += ReleaseStep) {
+        const size_t size = std::min<size_t>(ReleaseStep, data.size() - at);
+        hash.addData(QByteArrayView(data.data() + at, qsizetype(size)));
+        if (input)
+            input->release(qint64(at), qint64(at + size));
+    }
+    return QString::fromLatin1(hash.result().toHex());
 }
 
 } // namespace
@@ -104,11 +112,17 @@ ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& opt
         // Hash on the other core while this one parses; a duplicate is refused as soon as the
         // hash is known, at the importer's next progress report, rather than after the whole file.
         const std::shared_future<QString> sha256 =
-            std::async(std::launch::async, [data] { return sha256Of(data); }).share();
+            std::async(std::launch::async, [data, &input] { return sha256Of(data, &*input); }).share();
         bool checked = false;
+        qint64 released = 0;
         ImportControl watched(
             [&](qint64 done, qint64) {
                 control.progress(done);
+                // The parser is past this; a little behind it, in case it looks back.
+                if (done - ReleaseStep > released) {
+                    input->release(released, done - ReleaseStep);
+                    released = done - ReleaseStep;
+                }
                 if (!checked && sha256.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
                     checked = true;
                     refuseDuplicate(sha256.get(), options, known);

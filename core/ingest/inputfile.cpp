@@ -4,6 +4,7 @@
 #include <QFileInfo>
 
 #include <sys/mman.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -61,6 +62,19 @@ InputFile::InputFile(const QString& name, QByteArray bytes) : m_path(name), m_by
 }
 
 InputFile::~InputFile() = default;
+
+void InputFile::release(qint64 from, qint64 to) const
+{
+    if (wasCompressed() || !m_bytes.isNull() || m_data.empty())
+        return;
+    const long page = sysconf(_SC_PAGESIZE);
+    const auto base = reinterpret_cast<uintptr_t>(m_data.data());
+    const uintptr_t begin = (base + uintptr_t(std::max<qint64>(from, 0)) + page - 1) & ~uintptr_t(page - 1);
+    const uintptr_t end =
+        (base + uintptr_t(std::clamp<qint64>(to, 0, qint64(m_data.size())))) & ~uintptr_t(page - 1);
+    if (end > begin)
+        madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+}
 
 QString InputFile::fileName() const
 {

@@ -26,6 +26,11 @@ class InputFile
     std::string_view data() const { return m_data; }
     bool wasCompressed() const { return m_inflated != nullptr; }
 
+    // Gives back the memory of data()[from, to) that a reader has passed: a mapped file's pages
+    // leave the resident set (they are read again from the page cache if touched again), so an
+    // import of any size stays within bounded memory. Does nothing for inflated content.
+    void release(qint64 from, qint64 to) const;
+
     // 1-based line and column of a byte offset into data().
     std::pair<qint64, qint64> lineAndColumn(qint64 offset) const;
 

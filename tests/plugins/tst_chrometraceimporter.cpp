@@ -668,7 +668,7 @@ void TestChromeTraceImporter::detection()
     };
     QCOMPARE(detected("\xEF\xBB\xBF\n [ {\"ph\":\"X\""), QStringLiteral("chrome-trace"));
     QCOMPARE(detected(R"({"schemaVersion":1,"deviceProperties":[)"), QStringLiteral("chrome-trace"));
-    QCOMPARE(detected("# HELP up 1\nup 1\n"), QString());
+    QVERIFY(detected("# HELP up 1\nup 1\n") != QLatin1String("chrome-trace"));
 }
 
 void TestChromeTraceImporter::corpus_data()
