@@ -155,6 +155,7 @@ class TestOtlpJsonImporter : public QObject
     void metrics();
     void ratesOfMonotonicSums();
     void labelsMerge();
+    void hugeNumbersStayNumbers();
     void jsonLinesMixSignals();
     void logsAndProfilesAreSkipped();
     void detection();
@@ -580,6 +581,24 @@ void TestOtlpJsonImporter::labelsMerge()
              QStringList({QStringLiteral(R"(temp{"a":"1","b":"2","host":"from scope","service.name":"svc",)"
                                          R"("zone":"eu-2"} : 1=1 2=2)")}));
     QVERIFY(anyWarningContains(summary, "1 value was NaN"));
+}
+
+void TestOtlpJsonImporter::hugeNumbersStayNumbers()
+{
+    // Counts beyond 64 bits are doubles, as every sample value; buckets at the edge of the
+    // int32 offsets and scale 20 reach bounds beyond a double's range: +Inf and -0, never overflow.
+    Fixture fixture;
+    fixture.importJson(R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+        {"name":"h","histogram":{"dataPoints":[{"timeUnixNano":"9223372036854775807",
+            "count":"99999999999999999999999999","bucketCounts":["18446744073709551615"]}]}},
+        {"name":"e","exponentialHistogram":{"dataPoints":[{"timeUnixNano":"1","scale":20,
+            "positive":{"offset":2147483647,"bucketCounts":["1"]},
+            "negative":{"offset":-2147483648,"bucketCounts":["2"]}}]}}]}]}]})");
+    QCOMPARE(renderSeries(fixture.store()),
+             QStringList({QStringLiteral(R"(h_bucket{"le":"+Inf"} 1: 9223372036854775807=1.84467e+19)"),
+                          QStringLiteral(R"(h_count{} 1: 9223372036854775807=1e+26)"),
+                          QStringLiteral(R"(e_bucket{"lower":"+Inf","upper":"+Inf"} 1: 1=1)"),
+                          QStringLiteral(R"(e_bucket{"lower":"-0","upper":"-0"} 1: 1=2)")}));
 }
 
 void TestOtlpJsonImporter::jsonLinesMixSignals()
