@@ -58,7 +58,7 @@ void write(Store& store, const QByteArray& identity, const std::vector<Burst>& b
                 if (samples > 0) {
                     const SeriesId series = sink.addSeries({QStringLiteral("load"), "{}", QString(), 0});
                     for (int i = 0; i < samples; ++i)
-                        sink.addSample(series, samplesFromNs + i * 1'000'000'000, 1.0);
+                        sink.addSample(series, samplesFromNs + qint64(i) * 1'000'000'000, 1.0);
                 }
             });
 }
