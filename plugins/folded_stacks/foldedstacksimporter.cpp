@@ -35,19 +35,23 @@ std::optional<QStringConverter::Encoding> utf16Encoding(std::string_view bytes)
 }
 
 // UTF-16 text after its byte-order mark as UTF-8, converted a slice at a time so that only the
-// result is held whole. Unpaired surrogates become U+FFFD.
-std::string utf8FromUtf16(std::string_view bytes, QStringConverter::Encoding encoding)
+// result is held whole: the input's memory is given back behind the conversion where it is an
+// InputFile's. Unpaired surrogates become U+FFFD.
+std::string utf8FromUtf16(std::string_view bytes, QStringConverter::Encoding encoding,
+                          const InputFile* input = nullptr)
 {
     constexpr size_t Slice = size_t(1) << 20;
-    bytes.remove_prefix(2);
+    constexpr size_t Bom = 2;
     QStringDecoder decoder(encoding);
     std::string utf8;
     utf8.reserve(bytes.size() / 2);
-    for (size_t at = 0; at < bytes.size(); at += Slice) {
-        const QString text =
-            decoder(QByteArrayView(bytes.data() + at, qsizetype(std::min(Slice, bytes.size() - at))));
+    for (size_t at = Bom; at < bytes.size(); at += Slice) {
+        const size_t size = std::min(Slice, bytes.size() - at);
+        const QString text = decoder(QByteArrayView(bytes.data() + at, qsizetype(size)));
         const QByteArray slice = text.toUtf8();
         utf8.append(slice.constData(), size_t(slice.size()));
+        if (input)
+            input->release(qint64(at), qint64(at + size));
     }
     return utf8;
 }
@@ -128,7 +132,7 @@ int FoldedStacksImporter::detect(std::string_view head, const QString& fileName)
     }
     const int score = contentScore(head);
     bool named = false;
-    for (const char* suffix : {".folded", ".collapsed", ".folded.gz", ".collapsed.gz"})
+    for (const char* suffix : {".folded", ".collapsed"})
         named = named || fileName.endsWith(QLatin1String(suffix), Qt::CaseInsensitive);
     if (!named)
         return score;
@@ -141,7 +145,7 @@ void FoldedStacksImporter::import(const InputFile& input, Sink& sink, ImportCont
     std::string_view text = input.data();
     qint64 offset = 0;
     if (const auto encoding = utf16Encoding(text)) {
-        transcoded = utf8FromUtf16(text, *encoding);
+        transcoded = utf8FromUtf16(text, *encoding, &input);
         text = transcoded;
         offset = -1;
     } else if (text.starts_with(Utf8Bom)) {
@@ -149,11 +153,11 @@ void FoldedStacksImporter::import(const InputFile& input, Sink& sink, ImportCont
         offset = qint64(Utf8Bom.size());
     }
 
-    // Reading is the first half of the work, writing the spans the second.
-    const double half = double(control.total() > 0 ? control.total() : qint64(input.data().size())) / 2;
-    const auto readProgress = [&](qint64 done) {
-        control.progress(qint64(half * double(done) / double(text.size())));
-    };
+    // Progress is in bytes of the input, which the Ingestor gives back behind it (a UTF-16 input
+    // was read whole into the text already).
+    const qint64 inputSize = qint64(input.data().size());
+    const double inputPerTextByte = text.empty() ? 0 : double(inputSize) / double(text.size());
+    const auto readProgress = [&](qint64 done) { control.progress(qint64(double(done) * inputPerTextByte)); };
     std::optional<FoldedReader> reader;
     reader.emplace(text, offset, FoldedReader::Counts::Undecided);
     reader->read(readProgress);
@@ -191,18 +195,15 @@ void FoldedStacksImporter::import(const InputFile& input, Sink& sink, ImportCont
     sink.setMetadata(QByteArrayLiteral("{\"nsPerSample\":") + QByteArray::number(folded::NsPerSample) + '}');
 
     folded::StackTree& tree = reader->tree();
-    const double spans = double(std::max<qint64>(tree.internFrames(sink), 1));
+    tree.internFrames(sink);
     const QString trackName = input.fileName().isEmpty() ? QStringLiteral("samples") : input.fileName();
-    qint64 written = 0;
     for (int part = 0; part < tree.parts(); ++part) {
         if (tree.parts() == 2)
             sink.beginPart(part == 0 ? QStringLiteral("baseline") : QStringLiteral("incident"));
         TrackSpec track;
         track.kind = TrackKind::Thread;
         track.name = trackName;
-        written += tree.write(sink, part, sink.addTrack(track), [&](qint64 done) {
-            control.progress(qint64(half + half * double(written + done) / spans));
-        });
+        tree.write(sink, part, sink.addTrack(track), [&] { control.progress(inputSize); });
     }
 }
 

@@ -137,17 +137,12 @@ std::optional<SkipReason> StackTree::add(std::string_view stack, const qint64* n
     return std::nullopt;
 }
 
-qint64 StackTree::internFrames(Sink& sink)
+void StackTree::internFrames(Sink& sink)
 {
-    qint64 spans = 0;
     std::vector<bool> used(m_frames.size());
     for (quint32 node = 1; node < m_nodes.size(); ++node) {
-        for (int part = 0; part < m_parts; ++part) {
-            if (weight(node, part) > 0) {
-                ++spans;
-                used[m_nodes[node].frame] = true;
-            }
-        }
+        for (int part = 0; part < m_parts; ++part)
+            used[m_nodes[node].frame] = used[m_nodes[node].frame] || weight(node, part) > 0;
     }
     std::vector<quint32> byName;
     for (quint32 frame = 0; frame < m_frames.size(); ++frame) {
@@ -165,11 +160,9 @@ qint64 StackTree::internFrames(Sink& sink)
     m_slots = {};
     m_frameIds = {};
     m_lastPath = {};
-    return spans;
 }
 
-qint64 StackTree::write(Sink& sink, int part, TrackId track,
-                        const std::function<void(qint64)>& progress) const
+void StackTree::write(Sink& sink, int part, TrackId track, const std::function<void()>& progress) const
 {
     struct Pending
     {
@@ -211,9 +204,8 @@ qint64 StackTree::write(Sink& sink, int part, TrackId track,
         span.durNs = weight(next.node, part);
         pushChildren(next.node, sink.addSpan(span), next.startNs);
         if (++written % 4096 == 0)
-            progress(written);
+            progress();
     }
-    return written;
 }
 
 } // namespace lundi::folded

@@ -42,12 +42,12 @@ class StackTree
     qint64 totalNs(int part) const { return m_weights[size_t(part)]; }
 
     // Interns the frames of every node with time, in name order, before any span is written
-    // (a new string makes the store wait for the spans in flight); returns the spans to come.
-    qint64 internFrames(Sink& sink);
+    // (a new string makes the store wait for the spans in flight).
+    void internFrames(Sink& sink);
     // Writes one part's nodes with time as spans on the track, depth first so that parents come
-    // before children, siblings in name order left to right from time 0. progress(n) is called
-    // every few thousand spans with the number written so far. Returns the number written.
-    qint64 write(Sink& sink, int part, TrackId track, const std::function<void(qint64)>& progress) const;
+    // before children, siblings in name order left to right from time 0; calls progress() every
+    // few thousand spans.
+    void write(Sink& sink, int part, TrackId track, const std::function<void()>& progress) const;
 
   private:
     struct Node

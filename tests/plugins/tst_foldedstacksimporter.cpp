@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 #include <QStringDecoder>
 
+#include <zlib.h>
+
 using namespace lundi;
 using namespace test;
 
@@ -167,6 +169,7 @@ class TestFoldedStacksImporter : public QObject
     void stacks_data();
     void stacks();
     void differentialBecomesTwoSources();
+    void gzipIsReadTransparently();
     void detection_data();
     void detection();
     void otherFormatsAreNotClaimed();
@@ -341,6 +344,22 @@ void TestFoldedStacksImporter::differentialBecomesTwoSources()
     // 31+6+1+19+2+274 samples before, 56+2+3+35+2+415 after.
     QCOMPARE(figuresOf(fixture.store()).rootNs, QList<qint64>({333 * NsPerSample, 513 * NsPerSample}));
     QCOMPARE(expectedOf(fileBytes(path)).totalNs, QList<qint64>({333 * NsPerSample, 513 * NsPerSample}));
+}
+
+// The track is named after the content (p.folded), not the compressed file.
+void TestFoldedStacksImporter::gzipIsReadTransparently()
+{
+    Fixture fixture;
+    const QByteArray folded = "a;b 2\na;c 1\n";
+    const QString path = fixture.write({}, QStringLiteral("p.folded.gz"));
+    gzFile gz = gzopen(path.toLocal8Bit().constData(), "wb");
+    gzwrite(gz, folded.constData(), unsigned(folded.size()));
+    gzclose(gz);
+    QCOMPARE(fixture.import(path).format, QStringLiteral("folded"));
+    QCOMPARE(fixture.rendered(), QStringLiteral("p.folded (thread)\n"
+                                                "  a [0 +3000000]\n"
+                                                "    b [0 +2000000]\n"
+                                                "    c [2000000 +1000000]"));
 }
 
 void TestFoldedStacksImporter::detection_data()
