@@ -27,9 +27,10 @@ class StackTree
   public:
     static constexpr int MaxDepth = 65'535; // the store keeps a span's depth in 16 bits
     static constexpr int MaxFrameBytes = 64 * 1024;
-    // Each node becomes a span and holds about 32 bytes here: 8 million keep an import of any
-    // realistic profile (a 100 MB perf profile has about 400,000) under 400 MB.
-    static constexpr qint64 MaxNodes = 8'000'000;
+    // Each node becomes a span (two in a differential profile) and holds 24 to 32 bytes here:
+    // 6 million keep an import under 400 MB, far above a realistic profile (a 100 MB perf
+    // profile has about 400,000).
+    static constexpr qint64 MaxNodes = 6'000'000;
 
     explicit StackTree(int parts);
 

@@ -548,16 +548,16 @@ void TestFoldedStacksImporter::refused_data()
         << QStringLiteral("p.folded: line 2, column 1 (byte 9): ") + notFolded +
                QStringLiteral(
                    ": 2 lines without a sample count (a decimal number) after the last space (lines 2, 3).");
-    // Each line a chain of 1,000 frames of its own: 8,001,000 distinct prefixes, one too many.
+    // Each line a chain of 1,000 frames of its own: 6,001,000 distinct prefixes, one line too many.
     QByteArray bushy;
     const QByteArray chain = QByteArray(";f").repeated(999) + " 1\n";
-    for (int root = 0; root <= 8'000; ++root)
+    for (int root = 0; root <= 6'000; ++root)
         bushy.append(QByteArray::number(root) + chain);
     QTest::newRow("more stack prefixes than spans Lundi keeps")
         << bushy
         << QStringLiteral(
-               "p.folded: line 8001, column 1 (byte %1): the profile has more than 8 million distinct stack "
-               "prefixes, each one span; Lundi reads at most that many.")
+               "p.folded: line 6001, column 1 (byte %1): the profile has more than 6 million distinct "
+               "stack prefixes, each one span; Lundi reads at most that many.")
                .arg(bushy.size() - chain.size() - 4);
     QTest::newRow("UTF-16, only bad lines")
         << utf16(QStringLiteral("hello world\n"), false)
