@@ -103,6 +103,18 @@ std::optional<Category> Classifier::classifyWithoutAttributes(std::string_view n
     return Category::Other;
 }
 
+bool Classifier::readsValueOf(std::string_view key) const
+{
+    const QString keyText = fromUtf8(key);
+    for (const Rule& rule : m_rules) {
+        for (const auto& [keyPattern, valuePattern] : rule.attributes) {
+            if (!valuePattern.pattern().isEmpty() && keyPattern.match(keyText).hasMatch())
+                return true;
+        }
+    }
+    return false;
+}
+
 Category Classifier::classify(std::string_view name, std::string_view cat, std::string_view attributesJson,
                               bool* valuesMatter) const
 {

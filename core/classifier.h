@@ -43,6 +43,9 @@ class Classifier
     Category classify(std::string_view name, std::string_view cat, std::string_view attributesJson,
                       bool* valuesMatter = nullptr) const;
 
+    // Whether a rule reads the value of this attribute, not only its presence.
+    bool readsValueOf(std::string_view key) const;
+
     const QList<Rule>& rules() const { return m_rules; }
 
   private:

@@ -1,4 +1,5 @@
 #include "storesink.h"
+#include "attributesummary.h"
 #include "classifier.h"
 #include "store/bulkwriter.h"
 
@@ -54,31 +55,50 @@ TrackId StoreSink::addTrack(const TrackSpec& track)
     return m_writer.addTrack(source(), track);
 }
 
+bool StoreSink::isDecisive(std::string_view key)
+{
+    auto it = m_decisiveKeys.find(key);
+    if (it == m_decisiveKeys.end())
+        it = m_decisiveKeys.emplace(std::string(key), m_classifier.readsValueOf(key)).first;
+    return it->second;
+}
+
 Category StoreSink::classify(const SpanSpec& span)
 {
     // Name, cat and attribute keys repeat across thousands of spans: judge each combination
-    // once, and look at a span's own attributes only where a rule reads their values.
-    const bool hasAttributes = !span.attributesJson.empty();
-    const VerdictKey key{span.name, span.cat, hasAttributes ? std::max<quint64>(span.attributeKeys, 1) : 0};
-    auto [it, inserted] = m_verdicts.try_emplace(key, qint8(-1));
-    if (inserted) {
-        if (!hasAttributes) {
-            it->second = qint8(m_classifier.classify(text(span.name), text(span.cat), {}));
-        } else if (span.attributeKeys) {
-            bool valuesMatter = false;
-            const Category category =
-                m_classifier.classify(text(span.name), text(span.cat), span.attributesJson, &valuesMatter);
-            if (!valuesMatter)
-                it->second = qint8(category);
-            return category;
-        } else if (const auto verdict =
-                       m_classifier.classifyWithoutAttributes(text(span.name), text(span.cat))) {
-            it->second = qint8(*verdict);
+    // once, and where a rule reads attribute values, once per combination of those values.
+    const std::string_view attributes = span.attributesJson;
+    std::optional<AttributeSummary> summary;
+    quint64 keys = 0;
+    if (!attributes.empty()) {
+        keys = span.attributeKeys;
+        if (!keys) {
+            summary =
+                AttributeSummary::of(attributes, [this](std::string_view key) { return isDecisive(key); });
+            if (!summary)
+                return m_classifier.classify(text(span.name), text(span.cat), attributes);
+            keys = std::max<quint64>(summary->keysHash, 1);
         }
+    }
+    auto [it, inserted] = m_verdicts.try_emplace(VerdictKey{span.name, span.cat, keys, {}}, qint8(-1));
+    if (inserted) {
+        bool valuesMatter = false;
+        const Category category =
+            m_classifier.classify(text(span.name), text(span.cat), attributes, &valuesMatter);
+        if (!valuesMatter)
+            it->second = qint8(category);
     }
     if (it->second >= 0)
         return Category(it->second);
-    return m_classifier.classify(text(span.name), text(span.cat), span.attributesJson);
+    if (!summary)
+        summary = AttributeSummary::of(attributes, [this](std::string_view key) { return isDecisive(key); });
+    if (!summary)
+        return m_classifier.classify(text(span.name), text(span.cat), attributes);
+    auto [byValue, judged] = m_verdictsByValue.try_emplace(
+        VerdictKey{span.name, span.cat, keys, std::move(summary->decisiveValues)});
+    if (judged)
+        byValue->second = m_classifier.classify(text(span.name), text(span.cat), attributes);
+    return byValue->second;
 }
 
 SpanId StoreSink::addSpan(const SpanSpec& span)

@@ -4,6 +4,8 @@
 
 #include <QStringList>
 
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -46,6 +48,7 @@ class StoreSink : public Sink
 
   private:
     Category classify(const SpanSpec& span);
+    bool isDecisive(std::string_view key);
     const std::string& text(StringId id) const;
     SourceId source();
 
@@ -63,7 +66,8 @@ class StoreSink : public Sink
     {
         StringId name;
         StringId cat;
-        quint64 attributes; // 0: none; 1: some, keys unknown; else the keys' hash
+        quint64 attributes; // 0: none; else the keys' hash
+        std::string values; // of the keys whose values rules read, where those decide
         bool operator==(const VerdictKey&) const = default;
     };
     struct VerdictHash
@@ -71,11 +75,20 @@ class StoreSink : public Sink
         size_t operator()(const VerdictKey& key) const
         {
             return size_t(key.name * 0x9E3779B97F4A7C15ull ^ key.cat * 0xC2B2AE3D27D4EB4Full ^
-                          key.attributes);
+                          key.attributes) ^
+                   std::hash<std::string>{}(key.values);
         }
     };
-    // The category of spans alike, or -1 where each span's attributes must be looked at.
+    struct TextHash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+    };
+    // The category of spans alike by name, cat and attribute keys, or -1 where the values of
+    // some attributes decide; those are judged again per combination of those values.
     std::unordered_map<VerdictKey, qint8, VerdictHash> m_verdicts;
+    std::unordered_map<VerdictKey, Category, VerdictHash> m_verdictsByValue;
+    std::unordered_map<std::string, bool, TextHash, std::equal_to<>> m_decisiveKeys;
     SpanId m_firstSpan = 0;
     std::vector<quint16> m_depths; // of this import's spans, by id - m_firstSpan
 };
