@@ -20,17 +20,15 @@ BulkWriter::BulkWriter(Store& store)
       m_insertTrack(
           store.connection(),
           "INSERT INTO tracks(source_id, kind, name, process, thread, sort_index) VALUES(?1,?2,?3,?4,?5,?6)"),
-      m_insertFlow(store.connection(),
-                   "INSERT INTO flows(source_id, from_span, to_span, name_id) VALUES(?1, ?2, ?3, ?4)"),
-      m_insertSeries(
-          store.connection(),
-          "INSERT INTO series(source_id, track_id, name, labels, unit) VALUES(?1, ?2, ?3, ?4, ?5)"),
-      m_insertSample(store.connection(), "INSERT INTO samples(series_id, t_ns, value) VALUES(?1, ?2, ?3)"),
-      m_spans(store.connection())
+      m_rows(store.connection())
 {
-    Statement last(store.connection(), "SELECT coalesce(max(id), 0) + 1 FROM spans");
-    last.step();
-    m_nextSpan = last.int64(0);
+    // The writer assigns span and series ids itself, so that their rows can wait in a batch.
+    Statement lastSpan(store.connection(), "SELECT coalesce(max(id), 0) + 1 FROM spans");
+    lastSpan.step();
+    m_nextSpan = lastSpan.int64(0);
+    Statement lastSeries(store.connection(), "SELECT coalesce(max(id), 0) + 1 FROM series");
+    lastSeries.step();
+    m_nextSeries = lastSeries.int64(0);
 }
 
 BulkWriter::ForeignKeysOff::ForeignKeysOff(Connection& connection) : connection(connection)
@@ -46,7 +44,7 @@ BulkWriter::ForeignKeysOff::~ForeignKeysOff()
 SourceId BulkWriter::addSource(const QString& format, const QString& origin, qint64 importedAtNs,
                                qint64 clockOffsetNs)
 {
-    m_spans.flush();
+    m_rows.flush();
     m_insertSource.bind(1, format).bind(2, origin).bind(3, importedAtNs).bind(4, clockOffsetNs).run();
     return sqlite3_last_insert_rowid(m_store.connection().handle());
 }
@@ -54,7 +52,7 @@ SourceId BulkWriter::addSource(const QString& format, const QString& origin, qin
 void BulkWriter::finishSource(SourceId source, const QString& sha256, const QStringList& warnings,
                               const QByteArray& metadataJson)
 {
-    m_spans.flush();
+    m_rows.flush();
     const QByteArray warningsJson =
         QJsonDocument(QJsonArray::fromStringList(warnings)).toJson(QJsonDocument::Compact);
     m_finishSource.bind(1, source)
@@ -68,7 +66,7 @@ StringId BulkWriter::intern(std::string_view text)
 {
     if (auto it = m_strings.find(text); it != m_strings.end())
         return it->second;
-    m_spans.flush();
+    m_rows.flush();
     StringId id = 0;
     m_findString.bind(1, text);
     if (m_findString.step()) {
@@ -85,7 +83,7 @@ StringId BulkWriter::intern(std::string_view text)
 
 TrackId BulkWriter::addTrack(SourceId source, const TrackSpec& track)
 {
-    m_spans.flush();
+    m_rows.flush();
     m_insertTrack.bind(1, source)
         .bind(2, qint64(track.kind))
         .bind(3, track.name)
@@ -99,45 +97,30 @@ TrackId BulkWriter::addTrack(SourceId source, const TrackSpec& track)
 SpanId BulkWriter::addSpan(const SpanSpec& span, Category category, int depth)
 {
     const SpanId id = m_nextSpan++;
-    m_spans.add(id, span, category, depth);
+    m_rows.addSpan(id, span, category, depth);
     return id;
 }
 
 void BulkWriter::addFlow(SourceId source, SpanId from, SpanId to, StringId name)
 {
-    m_spans.flush();
-    m_insertFlow.bind(1, source).bind(2, from).bind(3, to);
-    if (name)
-        m_insertFlow.bind(4, name);
-    else
-        m_insertFlow.bindNull(4);
-    m_insertFlow.run();
+    m_rows.addFlow(source, from, to, name);
 }
 
 SeriesId BulkWriter::addSeries(SourceId source, const SeriesSpec& series)
 {
-    m_spans.flush();
-    m_insertSeries.bind(1, source);
-    if (series.track)
-        m_insertSeries.bind(2, series.track);
-    else
-        m_insertSeries.bindNull(2);
-    m_insertSeries.bind(3, series.name)
-        .bind(4, std::string_view(series.labelsJson.constData(), size_t(series.labelsJson.size())))
-        .bind(5, series.unit)
-        .run();
-    return sqlite3_last_insert_rowid(m_store.connection().handle());
+    const SeriesId id = m_nextSeries++;
+    m_rows.addSeries(id, source, series);
+    return id;
 }
 
 void BulkWriter::addSample(SeriesId series, qint64 timeNs, double value)
 {
-    m_spans.flush();
-    m_insertSample.bind(1, series).bind(2, timeNs).bind(3, value).run();
+    m_rows.addSample(series, timeNs, value);
 }
 
 void BulkWriter::commit()
 {
-    m_spans.flush();
+    m_rows.flush();
     m_transaction.commit();
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "model.h"
-#include "spaninserter.h"
+#include "rowinserter.h"
 #include "statement.h"
 #include "transaction.h"
 
@@ -14,8 +14,8 @@ namespace lundi {
 class Store;
 
 // All writes of one import, in one transaction: nothing reaches the incident until commit(),
-// and destroying an uncommitted writer rolls everything back. Spans are written on a thread
-// of their own (SpanInserter); every other write waits for them first.
+// and destroying an uncommitted writer rolls everything back. Spans and samples are written on
+// a thread of their own (RowInserter); every other write waits for them first.
 class BulkWriter
 {
   public:
@@ -60,12 +60,10 @@ class BulkWriter
     Statement m_findString;
     Statement m_insertString;
     Statement m_insertTrack;
-    Statement m_insertFlow;
-    Statement m_insertSeries;
-    Statement m_insertSample;
     std::unordered_map<std::string, StringId, StringHash, std::equal_to<>> m_strings;
     SpanId m_nextSpan = 1;
-    SpanInserter m_spans; // last: stops before the transaction rolls back
+    SeriesId m_nextSeries = 1;
+    RowInserter m_rows; // last: stops before the transaction rolls back
 };
 
 } // namespace lundi

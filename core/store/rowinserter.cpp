@@ -1,4 +1,4 @@
-#include "spaninserter.h"
+#include "rowinserter.h"
 #include "statement.h"
 
 #include <limits>
@@ -8,8 +8,18 @@ namespace lundi {
 namespace {
 
 constexpr size_t BatchSize = 8192;
+constexpr size_t SampleBatchSize = 65536;
 constexpr int RowsPerInsert = 64; // 12 parameters a row, well under SQLite's limit
 constexpr int Columns = 12;
+constexpr int SamplesPerInsert = 256; // 3 parameters a row
+
+std::string insertSamplesSql(int rows)
+{
+    std::string sql = "INSERT INTO samples(series_id, t_ns, value) VALUES";
+    for (int row = 0; row < rows; ++row)
+        sql += row ? ",(?,?,?)" : "(?,?,?)";
+    return sql;
+}
 
 std::string insertSql(int rows)
 {
@@ -23,19 +33,35 @@ std::string insertSql(int rows)
 
 } // namespace
 
-void SpanInserter::Batch::clear()
+bool RowInserter::Batch::full() const
+{
+    return rows.size() >= BatchSize || samples.size() >= SampleBatchSize || series.size() >= BatchSize ||
+           flows.size() >= BatchSize;
+}
+
+void RowInserter::Batch::clear()
 {
     rows.clear();
     text.clear();
+    samples.clear();
+    series.clear();
+    flows.clear();
 }
 
-SpanInserter::SpanInserter(Connection& connection)
-    : m_insertOne(connection, insertSql(1)), m_insertMany(connection, insertSql(RowsPerInsert))
+RowInserter::RowInserter(Connection& connection)
+    : m_insertOne(connection, insertSql(1)), m_insertMany(connection, insertSql(RowsPerInsert)),
+      m_insertSample(connection, insertSamplesSql(1)),
+      m_insertSamples(connection, insertSamplesSql(SamplesPerInsert)),
+      m_insertSeries(
+          connection,
+          "INSERT INTO series(id, source_id, track_id, name, labels, unit) VALUES(?1,?2,?3,?4,?5,?6)"),
+      m_insertFlow(connection,
+                   "INSERT INTO flows(source_id, from_span, to_span, name_id) VALUES(?1,?2,?3,?4)")
 {
     m_filling.rows.reserve(BatchSize);
 }
 
-SpanInserter::~SpanInserter()
+RowInserter::~RowInserter()
 {
     if (!m_thread.joinable())
         return;
@@ -47,7 +73,7 @@ SpanInserter::~SpanInserter()
     m_thread.join();
 }
 
-void SpanInserter::add(SpanId id, const SpanSpec& span, Category category, int depth)
+void RowInserter::addSpan(SpanId id, const SpanSpec& span, Category category, int depth)
 {
     m_filling.rows.push_back({id, span.track, span.parent, span.name, span.cat, span.startNs, span.durNs,
                               quint32(span.traceId.size()), quint32(span.attributesJson.size()), category,
@@ -55,14 +81,36 @@ void SpanInserter::add(SpanId id, const SpanSpec& span, Category category, int d
                               quint16(std::min(depth, int(std::numeric_limits<quint16>::max())))});
     m_filling.text.append(span.traceId);
     m_filling.text.append(span.attributesJson);
-    if (m_filling.rows.size() >= BatchSize)
+    if (m_filling.full())
         handOver();
 }
 
-void SpanInserter::handOver()
+void RowInserter::addSample(SeriesId series, qint64 timeNs, double value)
+{
+    m_filling.samples.push_back({series, timeNs, value});
+    if (m_filling.full())
+        handOver();
+}
+
+void RowInserter::addSeries(SeriesId id, SourceId source, const SeriesSpec& series)
+{
+    m_filling.series.push_back({id, source, series.track, series.name.toStdString(),
+                                series.labelsJson.toStdString(), series.unit.toStdString()});
+    if (m_filling.full())
+        handOver();
+}
+
+void RowInserter::addFlow(SourceId source, SpanId from, SpanId to, StringId name)
+{
+    m_filling.flows.push_back({source, from, to, name});
+    if (m_filling.full())
+        handOver();
+}
+
+void RowInserter::handOver()
 {
     if (!m_thread.joinable())
-        m_thread = std::thread(&SpanInserter::run, this);
+        m_thread = std::thread(&RowInserter::run, this);
     std::unique_lock lock(m_mutex);
     m_changed.wait(lock, [this] { return !m_busy; });
     if (m_error)
@@ -74,9 +122,10 @@ void SpanInserter::handOver()
     m_changed.notify_all();
 }
 
-void SpanInserter::flush()
+void RowInserter::flush()
 {
-    if (!m_filling.rows.empty()) {
+    if (!m_filling.rows.empty() || !m_filling.samples.empty() || !m_filling.series.empty() ||
+        !m_filling.flows.empty()) {
         if (m_thread.joinable()) {
             handOver();
         } else {
@@ -92,7 +141,7 @@ void SpanInserter::flush()
         std::rethrow_exception(m_error);
 }
 
-void SpanInserter::bind(Statement& insert, int first, const Row& row, std::string_view& text)
+void RowInserter::bind(Statement& insert, int first, const Row& row, std::string_view& text)
 {
     insert.bind(first, row.id).bind(first + 1, row.track);
     row.parent ? insert.bind(first + 2, row.parent) : insert.bindNull(first + 2);
@@ -110,7 +159,7 @@ void SpanInserter::bind(Statement& insert, int first, const Row& row, std::strin
     attributes.empty() ? insert.bindNull(first + 11) : insert.bind(first + 11, attributes);
 }
 
-void SpanInserter::write(const Batch& batch)
+void RowInserter::write(const Batch& batch)
 {
     std::string_view text = batch.text;
     size_t next = 0;
@@ -123,9 +172,36 @@ void SpanInserter::write(const Batch& batch)
         bind(m_insertOne, 1, batch.rows[next], text);
         m_insertOne.run();
     }
+    // Series before the samples that refer to them, flows after the spans they join.
+    for (const SeriesRow& series : batch.series) {
+        m_insertSeries.bind(1, series.id).bind(2, series.source);
+        series.track ? m_insertSeries.bind(3, series.track) : m_insertSeries.bindNull(3);
+        m_insertSeries.bind(4, std::string_view(series.name))
+            .bind(5, std::string_view(series.labels))
+            .bind(6, std::string_view(series.unit))
+            .run();
+    }
+    for (const FlowRow& flow : batch.flows) {
+        m_insertFlow.bind(1, flow.source).bind(2, flow.from).bind(3, flow.to);
+        flow.name ? m_insertFlow.bind(4, flow.name) : m_insertFlow.bindNull(4);
+        m_insertFlow.run();
+    }
+    const auto bindSample = [](Statement& insert, int first, const SampleRow& sample) {
+        insert.bind(first, sample.series).bind(first + 1, sample.timeNs).bind(first + 2, sample.value);
+    };
+    next = 0;
+    for (; next + SamplesPerInsert <= batch.samples.size(); next += SamplesPerInsert) {
+        for (int row = 0; row < SamplesPerInsert; ++row)
+            bindSample(m_insertSamples, 1 + row * 3, batch.samples[next + size_t(row)]);
+        m_insertSamples.run();
+    }
+    for (; next < batch.samples.size(); ++next) {
+        bindSample(m_insertSample, 1, batch.samples[next]);
+        m_insertSample.run();
+    }
 }
 
-void SpanInserter::run()
+void RowInserter::run()
 {
     std::unique_lock lock(m_mutex);
     while (true) {

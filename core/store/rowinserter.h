@@ -1,0 +1,106 @@
+#pragma once
+
+#include "model.h"
+#include "statement.h"
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace lundi {
+
+class Connection;
+
+// Inserts the rows an import has many of (spans, samples, series, flows) on a thread of its
+// own and in batches, so that a bulk import parses on one core while SQLite writes on the other. The
+// connection is used by one thread at a time: the owner calls flush() before it touches the
+// connection itself.
+class RowInserter
+{
+  public:
+    explicit RowInserter(Connection& connection);
+    ~RowInserter(); // drops what was not flushed
+    RowInserter(const RowInserter&) = delete;
+    RowInserter& operator=(const RowInserter&) = delete;
+
+    void addSpan(SpanId id, const SpanSpec& span, Category category, int depth);
+    void addSample(SeriesId series, qint64 timeNs, double value);
+    void addSeries(SeriesId id, SourceId source, const SeriesSpec& series);
+    void addFlow(SourceId source, SpanId from, SpanId to, StringId name);
+    // Returns once every row added so far is written; rethrows what the writing thread threw.
+    void flush();
+
+  private:
+    struct Row
+    {
+        SpanId id;
+        TrackId track;
+        SpanId parent;
+        StringId name;
+        StringId cat;
+        qint64 startNs;
+        qint64 durNs;
+        quint32 traceIdLength;
+        quint32 attributesLength;
+        Category category;
+        SpanStatus status;
+        quint16 depth;
+    };
+    struct SampleRow
+    {
+        SeriesId series;
+        qint64 timeNs;
+        double value;
+    };
+    struct SeriesRow
+    {
+        SeriesId id;
+        SourceId source;
+        TrackId track;
+        std::string name;
+        std::string labels;
+        std::string unit;
+    };
+    struct FlowRow
+    {
+        SourceId source;
+        SpanId from;
+        SpanId to;
+        StringId name;
+    };
+    struct Batch
+    {
+        std::vector<Row> rows;
+        std::string text; // trace ids and attributes, back to back
+        std::vector<SampleRow> samples;
+        std::vector<SeriesRow> series;
+        std::vector<FlowRow> flows;
+        bool full() const;
+        void clear();
+    };
+
+    void handOver();
+    void write(const Batch& batch);
+    static void bind(Statement& insert, int first, const Row& row, std::string_view& text);
+    void run();
+
+    Statement m_insertOne;
+    Statement m_insertMany; // RowsPerInsert rows in one statement: a third less work per row
+    Statement m_insertSample;
+    Statement m_insertSamples; // SamplesPerInsert rows in one statement
+    Statement m_insertSeries;
+    Statement m_insertFlow;
+    Batch m_filling;
+    Batch m_handed;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_busy = false; // m_handed is being written
+    bool m_stop = false;
+    std::exception_ptr m_error;
+    std::thread m_thread; // started with the first full batch
+};
+
+} // namespace lundi
