@@ -113,6 +113,36 @@ int contentScore(std::string_view head)
     return others ? 50 : 70;
 }
 
+// inferno's --nameattr file: per frame name, tab-separated SVG attributes (key=value). It sits
+// beside folded profiles, often with their suffix, and holds no stack to import.
+bool isNameAttributeFile(std::string_view text)
+{
+    bool any = false;
+    while (!text.empty()) {
+        const size_t end = std::min(text.find('\n'), text.size());
+        std::string_view line = text.substr(0, end);
+        text.remove_prefix(std::min(end + 1, text.size()));
+        if (line.ends_with('\r'))
+            line.remove_suffix(1);
+        if (line.empty())
+            continue;
+        size_t tab = line.find('\t');
+        if (tab == std::string_view::npos || tab == 0)
+            return false;
+        while (tab != std::string_view::npos) {
+            const size_t next = line.find('\t', tab + 1);
+            const std::string_view field =
+                line.substr(tab + 1, next == std::string_view::npos ? next : next - tab - 1);
+            const size_t equals = field.find('=');
+            if (equals == std::string_view::npos || equals == 0)
+                return false;
+            tab = next;
+        }
+        any = true;
+    }
+    return any;
+}
+
 } // namespace
 
 QString FoldedStacksImporter::description() const
@@ -167,6 +197,12 @@ void FoldedStacksImporter::import(const InputFile& input, Sink& sink, ImportCont
         reader->read(readProgress);
     }
     const folded::SkippedLines& skipped = reader->skipped();
+    if (!reader->stacks() && isNameAttributeFile(text)) {
+        sink.warn(
+            QStringLiteral("This is an inferno name-attribute file (SVG attributes per frame name, for "
+                           "--nameattr), not a profile: it holds no stacks, and nothing was imported."));
+        return;
+    }
     if (!reader->stacks()) {
         const QString problem = QStringLiteral(
             "no line is a folded stack (frames separated by semicolons, a space and a sample count, as in "
