@@ -76,9 +76,10 @@ bool normaliseId(std::string_view text, size_t bytes, std::string& id)
     const bool hex = text.size() <= 2 * bytes &&
                      std::all_of(text.begin(), text.end(), [](char c) { return isHexDigit(c); });
     if (hex) {
-        id.assign(2 * bytes - text.size(), '0');
+        id.assign(2 * bytes, '0');
+        char* out = id.data() + (2 * bytes - text.size());
         for (const char c : text)
-            id.push_back(c >= 'A' && c <= 'F' ? char(c - 'A' + 'a') : c);
+            *out++ = c >= 'A' && c <= 'F' ? char(c - 'A' + 'a') : c;
         return true;
     }
     while (!text.empty() && text.back() == '=')

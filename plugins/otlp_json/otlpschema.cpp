@@ -107,8 +107,8 @@ Field fieldOf(std::string_view key)
     static const NameTable table;
     if (key.empty())
         return Field::Other;
-    if (key.find('_') == std::string_view::npos)
-        return table.find(key);
+    if (const Field field = table.find(key); field != Field::Other || key.find('_') == std::string_view::npos)
+        return field;
     // protobuf's JSON parsers take the proto names too: resource_spans, start_time_unix_nano.
     std::string camel;
     bool upper = false;
