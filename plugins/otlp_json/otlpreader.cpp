@@ -69,7 +69,8 @@ void OtlpReader::read(std::string_view json, qint64 bomLength)
     rapidjson::Reader reader;
     // One document, or several one after another (JSON lines): each is read on its own.
     for (;;) {
-        while (stream.Tell() < json.size() && std::strchr(" \t\r\n", stream.Peek()))
+        while (stream.Tell() < json.size() && (stream.Peek() == ' ' || stream.Peek() == '\t' ||
+                                               stream.Peek() == '\r' || stream.Peek() == '\n'))
             stream.Take();
         if (stream.Tell() >= json.size())
             break;
@@ -89,13 +90,13 @@ void OtlpReader::read(std::string_view json, qint64 bomLength)
     m_stream = nullptr;
     if (m_sawTraces || m_sawMetrics)
         return;
-    if (m_logEntries || m_profileEntries)
+    if (m_logDocuments || m_profileDocuments)
         throw ImportError(
             QStringLiteral("the file holds only OpenTelemetry %1, which Lundi does not read (it reads traces "
                            "and metrics)")
-                .arg(m_logEntries && m_profileEntries ? QStringLiteral("logs and profiles")
-                     : m_logEntries                   ? QStringLiteral("logs")
-                                                      : QStringLiteral("profiles")),
+                .arg(m_logDocuments && m_profileDocuments ? QStringLiteral("logs and profiles")
+                     : m_logDocuments                     ? QStringLiteral("logs")
+                                                          : QStringLiteral("profiles")),
             m_skippedSignalOffset);
     throw ImportError(
         QStringLiteral(
@@ -113,10 +114,10 @@ QString OtlpReader::skippedSignals() const
                                 : QStringLiteral("%1 documents").arg(documents));
     };
     QStringList sentences;
-    if (m_logEntries)
-        sentences.append(sentence(m_logEntries, "logs", "resourceLogs"));
-    if (m_profileEntries)
-        sentences.append(sentence(m_profileEntries, "profiles", "resourceProfiles"));
+    if (m_logDocuments)
+        sentences.append(sentence(m_logDocuments, "logs", "resourceLogs"));
+    if (m_profileDocuments)
+        sentences.append(sentence(m_profileDocuments, "profiles", "resourceProfiles"));
     return sentences.join(QLatin1Char(' '));
 }
 
@@ -336,7 +337,7 @@ Frame OtlpReader::child(const Level& parent, ValueType type)
     }
     if (parent.frame == Frame::Document &&
         (parent.member == Field::ResourceLogs || parent.member == Field::ResourceProfiles)) {
-        ++(parent.member == Field::ResourceLogs ? m_logEntries : m_profileEntries);
+        ++(parent.member == Field::ResourceLogs ? m_logDocuments : m_profileDocuments);
         if (m_skippedSignalOffset < 0)
             m_skippedSignalOffset = qint64(m_stream->Tell()) + m_bomLength;
         return Frame::Skipped;

@@ -113,8 +113,8 @@ class OtlpReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, OtlpRe
     int m_anyValueDepth = 0; // AnyValues nested in each other
     bool m_sawTraces = false;
     bool m_sawMetrics = false;
-    qint64 m_logEntries = 0;
-    qint64 m_profileEntries = 0;
+    qint64 m_logDocuments = 0;
+    qint64 m_profileDocuments = 0;
     qint64 m_skippedSignalOffset = -1;
     quint32 m_records = 0;
 

@@ -712,6 +712,9 @@ void TestOtlpJsonImporter::badInput_data()
     QTest::newRow("a document that is an array") << QByteArray(R"({"resourceSpans":[]})"
                                                                "\n[]")
                                                  << QStringLiteral("line 2, column 1");
+    QTest::newRow("a NUL between documents")
+        << QByteArray("{\"resourceSpans\":[]}\n\0\n{\"resourceSpans\":[]}", 44)
+        << QStringLiteral("trace.json: line 2, column 1 (byte 21): this is not valid JSON");
     QTest::newRow("no signal") << QByteArray(R"({"resourceSpans2":[]})")
                                << QStringLiteral("no \"resourceSpans\" or \"resourceMetrics\"");
     QTest::newRow("resourceSpans an object")
