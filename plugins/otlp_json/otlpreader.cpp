@@ -199,7 +199,7 @@ std::string_view OtlpReader::needString(const Level& level, ValueType type, std:
     return text;
 }
 
-qint64 OtlpReader::needInteger(const Level& level, ValueType type, std::string_view text) const
+qint64 OtlpReader::needInteger(const Level& level, std::string_view text) const
 {
     const Integer integer = parseInteger(text);
     if (integer.status == IntegerStatus::NotInteger)
@@ -208,7 +208,6 @@ qint64 OtlpReader::needInteger(const Level& level, ValueType type, std::string_v
     if (integer.status == IntegerStatus::OutOfRange)
         fail(QStringLiteral("\"%1\" is %2, beyond the 64-bit integers of OTLP")
                  .arg(nameOf(level.member), quoted(text)));
-    Q_UNUSED(type);
     return integer.value;
 }
 
@@ -250,10 +249,11 @@ qint64 OtlpReader::needEnum(const Level& level, ValueType type, std::string_view
         if (found != names.end())
             return found - names.begin();
         if (parseInteger(text).status != IntegerStatus::Ok)
-            fail(QStringLiteral("\"%1\" is %2, which OTLP does not define (%3, or a number)")
-                     .arg(nameOf(level.member), quoted(text), QString::fromLatin1(names.back().data())));
+            fail(QStringLiteral("\"%1\" is %2, which OTLP does not define (%3 to %4, or their number)")
+                     .arg(nameOf(level.member), quoted(text), QString::fromLatin1(names.front().data()),
+                          QString::fromLatin1(names.back().data())));
     }
-    return needInteger(level, type, text);
+    return needInteger(level, text);
 }
 
 void OtlpReader::needId(const Level& level, ValueType type, std::string_view text, size_t bytes,
@@ -653,7 +653,7 @@ void OtlpReader::memberScalar(Level& level, ValueType type, std::string_view tex
             point.hasValue = true;
             break;
         case Field::AsInt:
-            point.value = double(needInteger(level, type, text));
+            point.value = double(needInteger(level, text));
             point.hasValue = true;
             break;
         case Field::Count:
@@ -677,18 +677,18 @@ void OtlpReader::memberScalar(Level& level, ValueType type, std::string_view tex
             point.hasZeroCount = true;
             break;
         case Field::Scale:
-            point.scale = needInteger(level, type, text);
+            point.scale = needInteger(level, text);
             if (point.scale < -10 || point.scale > 20)
                 fail(QStringLiteral("\"scale\" is %1, outside the -10 to 20 that OTLP allows")
                          .arg(point.scale));
             break;
         default:
-            point.flags = needInteger(level, type, text);
+            point.flags = needInteger(level, text);
         }
         break;
     }
     case Frame::Buckets:
-        m_buckets->offset = needInteger(level, type, text);
+        m_buckets->offset = needInteger(level, text);
         // OTLP's offset is an int32; beyond it, bucket indices would overflow.
         if (m_buckets->offset < std::numeric_limits<qint32>::min() ||
             m_buckets->offset > std::numeric_limits<qint32>::max())
@@ -802,7 +802,7 @@ void OtlpReader::anyValueScalar(Level& level, ValueType type, std::string_view t
         appendJsonString(out, text);
         break;
     case Field::IntValue:
-        out += decimal(needInteger(level, type, text));
+        out += decimal(needInteger(level, text));
         break;
     default: { // doubleValue
         const double value = needDouble(level, type, text);

@@ -94,7 +94,7 @@ class OtlpReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, OtlpRe
     [[noreturn]] void fail(const QString& sentence) const;
     [[noreturn]] void wrongType(const Level& level, ValueType type) const;
     std::string_view needString(const Level& level, ValueType type, std::string_view text) const;
-    qint64 needInteger(const Level& level, ValueType type, std::string_view text) const;
+    qint64 needInteger(const Level& level, std::string_view text) const;
     qint64 needUnixNano(const Level& level, ValueType type, std::string_view text) const;
     double needDouble(const Level& level, ValueType type, std::string_view text) const;
     qint64 needEnum(const Level& level, ValueType type, std::string_view text) const;
