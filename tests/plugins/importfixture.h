@@ -165,4 +165,46 @@ inline std::optional<ImportSummary> importCorpusFile(const QString& path, const 
     }
 }
 
+// A file as crashes, full disks and bad copies leave it: cut at `points` places spread over it,
+// then `points` copies with `bytesPerCopy` bytes overwritten from `alphabet` (seeded, so that a
+// failure can be replayed).
+inline QList<QByteArray> cutAndDamaged(const QByteArray& original, int points, QByteArrayView alphabet,
+                                       int bytesPerCopy = 1, quint32 seed = 12345)
+{
+    QList<QByteArray> spoilt;
+    for (int i = 1; i <= points; ++i)
+        spoilt.append(original.left(original.size() * i / (points + 1)));
+    for (int i = 0; i < points && !original.isEmpty(); ++i) {
+        QByteArray damaged = original;
+        for (int byte = 0; byte < bytesPerCopy; ++byte) {
+            seed = seed * 1664525u + 1013904223u;
+            damaged[qsizetype(seed % quint32(damaged.size()))] =
+                alphabet[qsizetype((seed >> 24) % alphabet.size())];
+        }
+        spoilt.append(damaged);
+    }
+    return spoilt;
+}
+
+// Imports content as `name` into a fresh incident: the summary, or nothing where it was refused.
+// A refusal must name the file and leave the incident byte for byte as it was, or the test fails.
+inline std::optional<ImportSummary> importOrRefuse(const QString& name, const QByteArray& content,
+                                                   const ImportOptions& options = {})
+{
+    Fixture fixture;
+    fixture.store();
+    const QByteArray before = fileBytes(fixture.dbPath());
+    try {
+        return fixture.importAs(name, content, options);
+    } catch (const ImportError& error) {
+        if (!error.sentence().startsWith(name))
+            QTest::qFail(
+                qPrintable(QStringLiteral("the sentence does not name the file: ") + error.sentence()),
+                __FILE__, __LINE__);
+        if (fileBytes(fixture.dbPath()) != before)
+            QTest::qFail("a refused import changed the incident", __FILE__, __LINE__);
+        return std::nullopt;
+    }
+}
+
 } // namespace test

@@ -746,36 +746,12 @@ void TestGpuCsvImporter::cutOrDamagedAnywhere()
     QFETCH(QString, file);
     const QByteArray original = fileBytes(QStringLiteral(LUNDI_CORPUS_DIR "/gpu-csv/") + file);
     QVERIFY(!original.isEmpty());
-    Fixture fixture;
-    fixture.store();
-    QByteArray empty = fileBytes(fixture.dbPath());
     int refused = 0;
     int imported = 0;
     ImportOptions options = at(AtNs);
     options.format = QStringLiteral("gpu-csv");
-    const auto attempt = [&](const QByteArray& content) {
-        try {
-            fixture.importAs(QStringLiteral("dump.txt"), content, options);
-            ++imported;
-            QFile::remove(fixture.dbPath()); // a fresh incident for the next attempt
-            fixture.store();
-            empty = fileBytes(fixture.dbPath());
-        } catch (const ImportError& error) {
-            ++refused;
-            QVERIFY2(error.sentence().startsWith(QLatin1String("dump.txt")), qPrintable(error.sentence()));
-            QCOMPARE(fileBytes(fixture.dbPath()), empty);
-        }
-    };
-    constexpr int Points = 60;
-    for (int i = 1; i <= Points; ++i)
-        attempt(original.left(original.size() * i / (Points + 1)));
-    quint32 seed = 12345;
-    for (int i = 0; i < Points; ++i) {
-        QByteArray damaged = original;
-        seed = seed * 1664525u + 1013904223u;
-        damaged[qsizetype(seed % quint32(damaged.size()))] = ",\n\"# -[0x"[seed >> 28 & 7];
-        attempt(damaged);
-    }
+    for (const QByteArray& content : cutAndDamaged(original, 60, ",\n\"# -[0x"))
+        importOrRefuse(QStringLiteral("dump.txt"), content, options) ? ++imported : ++refused;
     QVERIFY(refused > 0);
     QVERIFY(imported > 0);
 }

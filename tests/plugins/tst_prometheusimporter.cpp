@@ -593,22 +593,15 @@ void TestPrometheusImporter::cutAnywhere()
     QFETCH(QString, file);
     const QByteArray original = fileBytes(QStringLiteral(LUNDI_CORPUS_DIR "/prometheus/") + file);
     QVERIFY(!original.isEmpty());
+    constexpr int Cuts = 150;
     int refused = 0;
     int imported = 0;
-    Fixture fixture;
-    fixture.store();
-    for (qsizetype cut = 1; cut < original.size(); cut += qMax<qsizetype>(1, original.size() / 150)) {
-        const QByteArray before = fileBytes(fixture.dbPath());
-        const QByteArray content = original.left(cut);
-        try {
-            const ImportSummary summary = fixture.importAs(QStringLiteral("cut.prom"), content, at(AtNs));
-            QCOMPARE(summary.counts.samples, sampleLines(content));
+    for (const QByteArray& content : cutAndDamaged(original, Cuts, "x").first(Cuts)) {
+        if (const auto summary = importOrRefuse(QStringLiteral("cut.prom"), content, at(AtNs))) {
+            QCOMPARE(summary->counts.samples, sampleLines(content));
             ++imported;
-        } catch (const ImportError& error) {
+        } else {
             ++refused;
-            QVERIFY2(error.sentence().startsWith(QLatin1String("cut.prom: line ")),
-                     qPrintable(error.sentence()));
-            QCOMPARE(fileBytes(fixture.dbPath()), before);
         }
     }
     QVERIFY(imported > 0);
