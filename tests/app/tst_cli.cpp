@@ -102,6 +102,31 @@ void TestCli::importSummarizes()
     const QJsonObject summary = QJsonDocument::fromJson(json.out).array().at(0).toObject();
     QCOMPARE(summary.value(QLatin1String("format")).toString(), QStringLiteral("chrome-trace"));
     QCOMPARE(summary.value(QLatin1String("counts")).toObject().value(QLatin1String("spans")).toInt(), 5);
+    QCOMPARE(summary.value(QLatin1String("sources")).toArray(), QJsonArray{1});
+
+    // A differential profile is two sources, its baseline and its incident.
+    const Run diff =
+        cli({QStringLiteral("import"), QStringLiteral("--db"), path("other.lundi"), QStringLiteral("--json"),
+             writeTrace("diff.folded", "main;parse 3 5\nmain;read 2 9\n")});
+    QVERIFY2(diff.status == 0, diff.err.constData());
+    const QJsonObject split = QJsonDocument::fromJson(diff.out).array().at(0).toObject();
+    QCOMPARE(split.value(QLatin1String("format")).toString(), QStringLiteral("folded"));
+    QCOMPARE(split.value(QLatin1String("source")).toInt(), 2);
+    QCOMPARE(split.value(QLatin1String("sources")).toArray(), (QJsonArray{2, 3}));
+    const Run info =
+        cli({QStringLiteral("info"), QStringLiteral("--db"), path("other.lundi"), QStringLiteral("--json")});
+    const QJsonArray sources =
+        QJsonDocument::fromJson(info.out).object().value(QLatin1String("sources")).toArray();
+    QVERIFY(sources.at(1)
+                .toObject()
+                .value(QLatin1String("origin"))
+                .toString()
+                .endsWith(QLatin1String("diff.folded#baseline")));
+    QVERIFY(sources.at(2)
+                .toObject()
+                .value(QLatin1String("origin"))
+                .toString()
+                .endsWith(QLatin1String("diff.folded#incident")));
 }
 
 void TestCli::infoJson()
