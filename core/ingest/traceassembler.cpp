@@ -27,11 +27,6 @@ struct SpanKeyHash
     }
 };
 
-QString spansSentence(qint64 count)
-{
-    return count == 1 ? QStringLiteral("1 span") : QStringLiteral("%1 spans").arg(count);
-}
-
 } // namespace
 
 void TraceAssembler::add(PendingSpan span)
@@ -154,23 +149,25 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
             sink.addFlow(ids[from->second], ids[to->second], link.name);
     }
 
-    if (selfParents)
-        sink.warn(QStringLiteral("%1 named itself as its own parent; shown as a root")
-                      .arg(spansSentence(selfParents)));
-    if (cycles)
-        sink.warn(
-            QStringLiteral("%1 parent cycles were broken; the span closing each cycle is shown as a root")
-                .arg(cycles));
-    if (orphans)
-        sink.warn(QStringLiteral("%1 name a parent that is not in the input; shown as roots")
-                      .arg(spansSentence(orphans)));
-    if (duplicates)
-        sink.warn(
-            QStringLiteral("%1 repeat the id of an earlier span of the same trace; kept as separate spans")
-                .arg(spansSentence(duplicates)));
-    if (unresolvedLinks)
-        sink.warn(QStringLiteral("%1 links point at spans that are not in the input; they were left out")
-                      .arg(unresolvedLinks));
+    // One sentence per kind of oddity, in the grammar of its count.
+    const auto warn = [&sink](qint64 count, const QString& one, const QString& many) {
+        if (count)
+            sink.warn(count == 1 ? one : many.arg(count));
+    };
+    warn(selfParents, QStringLiteral("1 span names itself as its parent; it is shown as a root"),
+         QStringLiteral("%1 spans name themselves as their parent; they are shown as roots"));
+    warn(cycles, QStringLiteral("1 parent cycle was broken; the span that closes it is shown as a root"),
+         QStringLiteral("%1 parent cycles were broken; the span that closes each is shown as a root"));
+    warn(orphans, QStringLiteral("1 span names a parent that is not in the input; it is shown as a root"),
+         QStringLiteral("%1 spans name a parent that is not in the input; they are shown as roots"));
+    warn(duplicates,
+         QStringLiteral(
+             "1 span repeats the id of an earlier span of the same trace; it is kept as a separate span"),
+         QStringLiteral(
+             "%1 spans repeat the id of an earlier span of the same trace; they are kept as separate "
+             "spans"));
+    warn(unresolvedLinks, QStringLiteral("1 link points at a span that is not in the input; it was left out"),
+         QStringLiteral("%1 links point at spans that are not in the input; they were left out"));
     m_spans.clear();
     m_links.clear();
 }

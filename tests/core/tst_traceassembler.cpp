@@ -122,7 +122,7 @@ void TestTraceAssembler::trees_data()
     QTest::newRow("self-parent") << list({"t1 a a me 0 5", "t1 b a child 1 1"})
                                  << QStringLiteral("svc (service)\n  me [0 +5]\n    child [1 +1]")
                                  << list({"me", "child"})
-                                 << list({"1 span named itself as its own parent; shown as a root"});
+                                 << list({"1 span names itself as its parent; it is shown as a root"});
     // Walking up from the first span, the span that closes the cycle becomes the root.
     QTest::newRow("cycle of three, with a tail")
         << list({"t1 a c a 0 9", "t1 b a b 1 7", "t1 c b c 2 5", "t1 d b d 3 1"})
@@ -132,22 +132,24 @@ void TestTraceAssembler::trees_data()
                           "    c [2 +5]\n"
                           "    d [3 +1]")
         << list({"b", "c", "a", "d"})
-        << list({"1 parent cycles were broken; the span closing each cycle is shown as a root"});
+        << list({"1 parent cycle was broken; the span that closes it is shown as a root"});
     QTest::newRow("orphan") << list({"t1 b zz lost 4 2", "t1 c b kid 5 1"})
                             << QStringLiteral("svc (service)\n  lost [4 +2]\n    kid [5 +1]")
                             << list({"lost", "kid"})
-                            << list({"1 span name a parent that is not in the input; shown as roots"});
+                            << list(
+                                   {"1 span names a parent that is not in the input; it is shown as a root"});
     // A parent id is looked up in the span's own trace only.
     QTest::newRow("parent in another trace")
         << list({"t1 a - root 0 9", "t2 b a stray 1 1"})
         << QStringLiteral("svc (service)\n  root [0 +9]\n  stray [1 +1]") << list({"root", "stray"})
-        << list({"1 span name a parent that is not in the input; shown as roots"});
+        << list({"1 span names a parent that is not in the input; it is shown as a root"});
     // Children and links find the first span of an id; the repeat is kept, apart.
     QTest::newRow("duplicate ids")
         << list({"t1 a - first 0 10", "t1 a - second 20 10", "t1 b a child 25 1"})
         << QStringLiteral("svc (service)\n  first [0 +10]\n  second [20 +10]\n    child [25 +1]")
         << list({"first", "child", "second"})
-        << list({"1 span repeat the id of an earlier span of the same trace; kept as separate spans"});
+        << list(
+               {"1 span repeats the id of an earlier span of the same trace; it is kept as a separate span"});
     QTest::newRow("one span id in two traces")
         << list({"t1 a - one 0 5", "t2 a - two 1 5", "t2 b a under-two 2 1"})
         << QStringLiteral("svc (service)\n  one [0 +5]\n  two [1 +5]\n    under-two [2 +1]")
@@ -197,7 +199,7 @@ void TestTraceAssembler::longChainsAndCycles()
     const Assembled assembled = assemble(spans);
     QCOMPARE(assembled.writeOrder.size(), Depth + Cycle);
     QCOMPARE(assembled.warnings,
-             list({"1 parent cycles were broken; the span closing each cycle is shown as a root"}));
+             list({"1 parent cycle was broken; the span that closes it is shown as a root"}));
     QVERIFY2(assembled.progressReports >= (Depth + Cycle) / 4096,
              qPrintable(QString::number(assembled.progressReports)));
     // Each span of the chain under the one before it, as deep as the store counts (65,535).

@@ -241,31 +241,31 @@ void TestJaegerJsonImporter::traces_data()
             "spanID":"ff"}],"startTime":1,"duration":1,"processID":"p"}],
         "processes":{"p":{"serviceName":"svc"}}})")
         << QStringLiteral("svc (service)\n  linked [1000 +1000]")
-        << QStringLiteral("1 links point at spans that are not in the input");
+        << QStringLiteral("1 link points at a span that is not in the input");
     QTest::newRow("self parent") << QByteArray(R"({"traceID":"m","spans":[
         {"spanID":"1","operationName":"me","references":[{"refType":"CHILD_OF","spanID":"1"}],
          "startTime":1,"duration":1,"processID":"p"}],"processes":{"p":{"serviceName":"svc"}}})")
                                  << QStringLiteral("svc (service)\n  me [1000 +1000]")
-                                 << QStringLiteral("1 span named itself as its own parent");
+                                 << QStringLiteral("1 span names itself as its parent");
     QTest::newRow("cycle") << QByteArray(R"({"traceID":"n","spans":[
         {"spanID":"1","operationName":"a","references":[{"refType":"CHILD_OF","spanID":"2"}],
          "startTime":1,"duration":5,"processID":"p"},
         {"spanID":"2","operationName":"b","references":[{"refType":"CHILD_OF","spanID":"1"}],
          "startTime":2,"duration":1,"processID":"p"}],"processes":{"p":{"serviceName":"svc"}}})")
                            << QStringLiteral("svc (service)\n    a [1000 +5000]\n  b [2000 +1000]")
-                           << QStringLiteral("1 parent cycles were broken");
+                           << QStringLiteral("1 parent cycle was broken");
     QTest::newRow("orphan") << QByteArray(R"({"traceID":"o","spans":[
         {"spanID":"2","operationName":"lost","references":[{"refType":"CHILD_OF","spanID":"1"}],
          "startTime":1,"duration":1,"processID":"p"}],"processes":{"p":{"serviceName":"svc"}}})")
                             << QStringLiteral("svc (service)\n  lost [1000 +1000]")
-                            << QStringLiteral("1 span name a parent that is not in the input");
+                            << QStringLiteral("1 span names a parent that is not in the input");
     QTest::newRow("duplicate span ids")
         << QByteArray(R"({"traceID":"q","spans":[
         {"spanID":"1","operationName":"one","startTime":1,"duration":1,"processID":"p"},
         {"spanID":"1","operationName":"again","startTime":2,"duration":1,"processID":"p"}],
         "processes":{"p":{"serviceName":"svc"}}})")
         << QStringLiteral("svc (service)\n  one [1000 +1000]\n  again [2000 +1000]")
-        << QStringLiteral("1 span repeat the id of an earlier span");
+        << QStringLiteral("1 span repeats the id of an earlier span");
     QTest::newRow("process not listed")
         << QByteArray(R"({"traceID":"r","spans":[
         {"spanID":"1","operationName":"s","startTime":1,"duration":1,"processID":"p9"}],

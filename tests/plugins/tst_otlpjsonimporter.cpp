@@ -256,18 +256,18 @@ void TestOtlpJsonImporter::traces_data()
         {"traceId":"01","spanId":"01","parentSpanId":"01","name":"me","startTimeUnixNano":"1",
          "endTimeUnixNano":"5"})")
                                  << QStringLiteral("svc (service)\n  me [1 +4]")
-                                 << QStringLiteral("1 span named itself as its own parent");
+                                 << QStringLiteral("1 span names itself as its parent");
     QTest::newRow("cycle") << tracesOf("svc", R"(
         {"traceId":"01","spanId":"01","parentSpanId":"02","name":"a","startTimeUnixNano":"1","endTimeUnixNano":"9"},
         {"traceId":"01","spanId":"02","parentSpanId":"01","name":"b","startTimeUnixNano":"2","endTimeUnixNano":"8"})")
                            // The span that closes the cycle, walking up from the first, becomes the root.
                            << QStringLiteral("svc (service)\n    a [1 +8]\n  b [2 +6]")
-                           << QStringLiteral("1 parent cycles were broken");
+                           << QStringLiteral("1 parent cycle was broken");
     QTest::newRow("orphan") << tracesOf("svc", R"(
         {"traceId":"01","spanId":"02","parentSpanId":"99","name":"lost","startTimeUnixNano":"1",
          "endTimeUnixNano":"2"})")
                             << QStringLiteral("svc (service)\n  lost [1 +1]")
-                            << QStringLiteral("1 span name a parent that is not in the input");
+                            << QStringLiteral("1 span names a parent that is not in the input");
     QTest::newRow("all-zero parent is a root") << tracesOf("svc", R"(
         {"traceId":"01","spanId":"02","parentSpanId":"0000000000000000","name":"root","startTimeUnixNano":"1",
          "endTimeUnixNano":"2"})") << QStringLiteral("svc (service)\n  root [1 +1]")
@@ -276,7 +276,7 @@ void TestOtlpJsonImporter::traces_data()
         {"traceId":"01","spanId":"01","name":"twin","startTimeUnixNano":"1","endTimeUnixNano":"5"},
         {"traceId":"01","spanId":"01","name":"twin","startTimeUnixNano":"1","endTimeUnixNano":"5"})")
                                    << QStringLiteral("svc (service)\n  twin [1 +4]\n  twin [1 +4]")
-                                   << QStringLiteral("1 span repeat the id of an earlier span");
+                                   << QStringLiteral("1 span repeats the id of an earlier span");
     QTest::newRow("end before start") << tracesOf("svc", R"(
         {"traceId":"01","spanId":"01","name":"backwards","startTimeUnixNano":"9","endTimeUnixNano":"3"})")
                                       << QStringLiteral("svc (service)\n  backwards [9 +0]")
@@ -300,7 +300,7 @@ void TestOtlpJsonImporter::traces_data()
     unknown += QByteArray(100'000, '[') + QByteArray(100'000, ']') + "}]}]}]}";
     QTest::newRow("unknown members, 100k deep")
         << unknown << QStringLiteral("unknown service (service)\n  kept [1 +1]")
-        << QStringLiteral("1 links point at spans that are not in the input");
+        << QStringLiteral("1 link points at a span that is not in the input");
 }
 
 void TestOtlpJsonImporter::traces()
@@ -427,7 +427,7 @@ void TestOtlpJsonImporter::linksBecomeFlows()
          "links":[{"traceId":"0a","spanId":"01","attributes":[{"key":"x","value":{"intValue":"1"}}]},
                   {"traceId":"0c","spanId":"03"}]})"));
     QCOMPARE(summary.counts.flows, 1);
-    QVERIFY(anyWarningContains(summary, "1 links point at spans that are not in the input"));
+    QVERIFY(anyWarningContains(summary, "1 link points at a span that is not in the input"));
     const Store store = fixture.store();
     const std::vector<Span> spans = allSpans(store);
     const QList<Flow> flows = store.flows();
