@@ -39,7 +39,7 @@ QByteArray traceText(int events)
 {
     QByteArray text = "{\"traceEvents\":[\n";
     for (int i = 0; i < events; ++i) {
-        text += "{\"ph\":\"X\",\"name\":\"span " + QByteArray::number(i * 7919 % 1000) +
+        text += "{\"ph\":\"X\",\"name\":\"span " + QByteArray::number(qint64(i) * 7919 % 1000) +
                 "\",\"ts\":" + QByteArray::number(qint64(i) * 37) + ",\"dur\":" + QByteArray::number(i % 97) +
                 ",\"pid\":1,\"tid\":" + QByteArray::number(i % 5) + "},\n";
     }
