@@ -549,8 +549,11 @@ void TraceEventReader::finishEvent()
     case 'B':
     case 'E': {
         Lane& lane = laneFor(TrackKind::Thread, e.tid);
-        lane.marks.push_back({*ts, e.name.empty() ? 0 : m_sink.intern(e.name),
-                              e.cat.empty() ? 0 : m_sink.intern(e.cat), e.args, order, e.phase == 'B'});
+        // A begin becomes a span and needs a name, even "" (as an X event); an end without a
+        // name (0) closes whatever is open.
+        const bool begin = e.phase == 'B';
+        lane.marks.push_back({*ts, e.name.empty() && !begin ? 0 : m_sink.intern(e.name),
+                              e.cat.empty() ? 0 : m_sink.intern(e.cat), e.args, order, begin});
         break;
     }
     case 'i':
@@ -581,11 +584,12 @@ void TraceEventReader::finishEvent()
         const StringId name = m_sink.intern(e.name);
         if (lane.title.empty())
             lane.title = e.name;
+        const bool begin = e.phase == 'b' || e.phase == 'S';
         if (e.phase == 'n' || e.phase == 'T' || e.phase == 'p')
             instant(lane);
         else
-            lane.marks.push_back({*ts, e.name.empty() ? 0 : name, e.cat.empty() ? 0 : m_sink.intern(e.cat),
-                                  e.args, order, e.phase == 'b' || e.phase == 'S'});
+            lane.marks.push_back({*ts, e.name.empty() && !begin ? 0 : name,
+                                  e.cat.empty() ? 0 : m_sink.intern(e.cat), e.args, order, begin});
         break;
     }
     case 's':
