@@ -1,6 +1,11 @@
 #include "traceassembler.h"
 #include "importcontrol.h"
+#include "importerror.h"
 #include "sink.h"
+
+#include <QTemporaryFile>
+
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <string_view>
@@ -29,9 +34,27 @@ struct SpanKeyHash
 
 } // namespace
 
+TraceAssembler::TraceAssembler() = default;
+TraceAssembler::~TraceAssembler() = default;
+
 void TraceAssembler::add(PendingSpan span)
 {
+    Spilled spilled{m_spilled, qint64(span.attributesJson.size())};
+    if (spilled.size) {
+        if (!m_spill) {
+            m_spill = std::make_unique<QTemporaryFile>();
+            if (!m_spill->open())
+                throw ImportError(
+                    QStringLiteral("cannot write a temporary file (%1)").arg(m_spill->errorString()));
+        }
+        if (m_spill->write(span.attributesJson.data(), spilled.size) != spilled.size)
+            throw ImportError(QStringLiteral("cannot write a temporary file (%1); is the disk full?")
+                                  .arg(m_spill->errorString()));
+        m_spilled += spilled.size;
+        std::string().swap(span.attributesJson);
+    }
     m_spans.push_back(std::move(span));
+    m_attributes.push_back(spilled);
 }
 
 void TraceAssembler::addLink(PendingLink link)
@@ -42,6 +65,20 @@ void TraceAssembler::addLink(PendingLink link)
 void TraceAssembler::finish(Sink& sink, ImportControl& control)
 {
     const size_t count = m_spans.size();
+    // The attributes come back through a mapping whose pages are given back now and then: the
+    // tree order reads them out of order, and a whole large file must not stay resident.
+    const char* spilled = nullptr;
+    if (m_spilled) {
+        if (!m_spill->flush())
+            throw ImportError(
+                QStringLiteral("cannot write a temporary file (%1)").arg(m_spill->errorString()));
+        spilled = reinterpret_cast<const char*>(m_spill->map(0, m_spilled));
+        if (!spilled)
+            throw ImportError(
+                QStringLiteral("cannot read a temporary file (%1)").arg(m_spill->errorString()));
+    }
+    constexpr qint64 ResidentSpill = 16 << 20;
+    qint64 readSinceRelease = 0;
     // The first span of each id is the one children and links find; later ones are kept apart.
     std::unordered_map<SpanKey, size_t, SpanKeyHash> byId;
     byId.reserve(count);
@@ -128,7 +165,14 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
             spec.durNs = span.durNs;
             spec.status = span.status;
             spec.traceId = span.traceId;
-            spec.attributesJson = span.attributesJson;
+            const Spilled& attributes = m_attributes[i];
+            spec.attributesJson =
+                std::string_view(spilled ? spilled + attributes.offset : nullptr, size_t(attributes.size));
+            readSinceRelease += attributes.size;
+            if (readSinceRelease > ResidentSpill) {
+                madvise(const_cast<char*>(spilled), size_t(m_spilled), MADV_DONTNEED);
+                readSinceRelease = 0;
+            }
             spec.attributeKeys = span.attributeKeys;
             ids[i] = sink.addSpan(spec);
             // Reversed, so that the earliest child is written first.
@@ -169,7 +213,12 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
     warn(unresolvedLinks, QStringLiteral("1 link points at a span that is not in the input; it was left out"),
          QStringLiteral("%1 links point at spans that are not in the input; they were left out"));
     m_spans.clear();
+    m_attributes.clear();
     m_links.clear();
+    if (spilled)
+        m_spill->unmap(reinterpret_cast<uchar*>(const_cast<char*>(spilled)));
+    m_spill.reset();
+    m_spilled = 0;
 }
 
 } // namespace lundi

@@ -2,9 +2,12 @@
 
 #include "model.h"
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
+
+class QTemporaryFile;
 
 namespace lundi {
 
@@ -15,7 +18,8 @@ class Sink;
 // before its parent, a trace's spans are spread over several services. The assembler keeps them
 // until the end of the input and hands them to the sink parents first, each trace as a tree:
 // a self-parent or a cycle is broken, a span whose parent is missing becomes a root, and spans
-// that share an id are kept apart, each with a warning that counts them.
+// that share an id are kept apart, each with a warning that counts them. While it waits, the
+// spans' attributes (most of their bytes) lie in a temporary file, not in memory.
 class TraceAssembler
 {
   public:
@@ -45,6 +49,9 @@ class TraceAssembler
         StringId name = 0;
     };
 
+    TraceAssembler();
+    ~TraceAssembler();
+
     void add(PendingSpan span);
     void addLink(PendingLink link);
     qint64 spanCount() const { return qint64(m_spans.size()); }
@@ -54,8 +61,18 @@ class TraceAssembler
     void finish(Sink& sink, ImportControl& control);
 
   private:
-    std::vector<PendingSpan> m_spans;
+    // Where a span's attributes lie in the spill file.
+    struct Spilled
+    {
+        qint64 offset = 0;
+        qint64 size = 0;
+    };
+
+    std::vector<PendingSpan> m_spans; // their attributesJson emptied into m_spill
+    std::vector<Spilled> m_attributes;
     std::vector<PendingLink> m_links;
+    std::unique_ptr<QTemporaryFile> m_spill; // opened with the first attributes
+    qint64 m_spilled = 0;
 };
 
 } // namespace lundi
