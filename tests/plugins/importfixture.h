@@ -165,6 +165,22 @@ inline std::optional<ImportSummary> importCorpusFile(const QString& path, const 
     }
 }
 
+// Imports JSON into a fresh incident and checks it as the format's importer, rendered as
+// expected, with no warning where `warning` is empty and else with one that contains it.
+inline void checkImport(const QByteArray& json, const QString& format, const QString& expected,
+                        const QString& warning)
+{
+    Fixture fixture;
+    const ImportSummary summary = fixture.importJson(json);
+    QCOMPARE(summary.format, format);
+    QCOMPARE(fixture.rendered(), expected);
+    if (warning.isEmpty())
+        QVERIFY2(summary.warnings.isEmpty(), qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+    else
+        QVERIFY2(anyWarningContains(summary, warning.toUtf8().constData()),
+                 qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+}
+
 // A file as crashes, full disks and bad copies leave it: cut at `points` places spread over it,
 // then `points` copies with `bytesPerCopy` bytes overwritten from `alphabet` (seeded, so that a
 // failure can be replayed).

@@ -278,14 +278,7 @@ void TestChromeTraceImporter::events()
     QFETCH(QByteArray, json);
     QFETCH(QString, expected);
     QFETCH(QString, warning);
-    Fixture fixture;
-    const ImportSummary summary = fixture.importJson(json);
-    QCOMPARE(fixture.rendered(), expected);
-    if (warning.isEmpty())
-        QVERIFY2(summary.warnings.isEmpty(), qPrintable(summary.warnings.join(QLatin1Char('\n'))));
-    else
-        QVERIFY2(anyWarningContains(summary, warning.toUtf8().constData()),
-                 qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+    checkImport(json, QStringLiteral("chrome-trace"), expected, warning);
 }
 
 void TestChromeTraceImporter::argsBecomeAttributes()

@@ -296,15 +296,7 @@ void TestJaegerJsonImporter::traces()
     QFETCH(QByteArray, json);
     QFETCH(QString, expected);
     QFETCH(QString, warning);
-    Fixture fixture;
-    const ImportSummary summary = fixture.importJson(json);
-    QCOMPARE(summary.format, Format);
-    QCOMPARE(fixture.rendered(), expected);
-    if (warning.isEmpty())
-        QVERIFY2(summary.warnings.isEmpty(), qPrintable(summary.warnings.join(QLatin1Char('\n'))));
-    else
-        QVERIFY2(anyWarningContains(summary, warning.toUtf8().constData()),
-                 qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+    checkImport(json, Format, expected, warning);
 }
 
 void TestJaegerJsonImporter::tagsAreTyped()

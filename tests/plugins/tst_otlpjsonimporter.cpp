@@ -308,15 +308,7 @@ void TestOtlpJsonImporter::traces()
     QFETCH(QByteArray, json);
     QFETCH(QString, expected);
     QFETCH(QString, warning);
-    Fixture fixture;
-    const ImportSummary summary = fixture.importJson(json);
-    QCOMPARE(summary.format, Format);
-    QCOMPARE(fixture.rendered(), expected);
-    if (warning.isEmpty())
-        QVERIFY2(summary.warnings.isEmpty(), qPrintable(summary.warnings.join(QLatin1Char('\n'))));
-    else
-        QVERIFY2(anyWarningContains(summary, warning.toUtf8().constData()),
-                 qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+    checkImport(json, Format, expected, warning);
 }
 
 void TestOtlpJsonImporter::idsInEverySpelling()
@@ -832,36 +824,13 @@ void TestOtlpJsonImporter::cutOrDamagedAnywhere()
     QFETCH(QString, file);
     const QByteArray original = fileBytes(QStringLiteral(LUNDI_CORPUS_DIR "/otlp-json/") + file);
     QVERIFY(!original.isEmpty());
-    Fixture fixture;
-    fixture.store();
-    QByteArray empty = fileBytes(fixture.dbPath());
-    int refused = 0;
-    int imported = 0;
     ImportOptions options;
     options.format = Format;
-    const auto attempt = [&](const QByteArray& content) {
-        try {
-            fixture.import(fixture.write(content), options);
-            ++imported;
-            QFile::remove(fixture.dbPath()); // a fresh incident for the next attempt
-            fixture.store();
-            empty = fileBytes(fixture.dbPath());
-        } catch (const ImportError& error) {
-            ++refused;
-            QVERIFY2(error.sentence().startsWith(QLatin1String("trace.json")), qPrintable(error.sentence()));
-            QCOMPARE(fileBytes(fixture.dbPath()), empty);
-        }
-    };
-    constexpr int Points = 150;
-    for (int i = 1; i <= Points; ++i)
-        attempt(original.left(original.size() * i / (Points + 1)));
-    quint32 seed = 4242;
-    for (int i = 0; i < Points; ++i) {
-        QByteArray damaged = original;
-        seed = seed * 1664525u + 1013904223u;
-        damaged[qsizetype(seed % quint32(damaged.size()))] = "{}[],:\"0x \0"[seed >> 28 & 7];
-        attempt(damaged);
-    }
+    int refused = 0;
+    int imported = 0;
+    for (const QByteArray& content :
+         cutAndDamaged(original, 150, QByteArrayView("{}[],:\"0x \0", 11), 1, 4242))
+        importOrRefuse(QStringLiteral("trace.json"), content, options) ? ++imported : ++refused;
     QVERIFY(refused > 0);
     QVERIFY(imported > 0);
 }
