@@ -1,0 +1,49 @@
+#pragma once
+
+// What every lundi-cli command shares: its options, its errors and its output.
+
+#include "store/store.h"
+
+#include <QCommandLineParser>
+#include <QJsonDocument>
+#include <QTextStream>
+
+namespace lundi::cli {
+
+constexpr int ExitFailure = 1;
+constexpr int ExitUsage = 2;
+
+QTextStream& out();
+void printError(const QString& sentence);
+void printJson(const QJsonDocument& document);
+
+// A wrong command line: main() prints the sentence with a pointer to --help, status 2.
+struct UsageError
+{
+    QString sentence;
+};
+
+// The options every subcommand shares, and its own.
+class Command
+{
+  public:
+    Command(const QString& name, const QString& synopsis);
+
+    QCommandLineParser& parser() { return m_parser; }
+    // Parses the arguments; --help prints the help and exits.
+    void parse(const QStringList& arguments);
+
+    QString db() const { return m_parser.value(QStringLiteral("db")); }
+    bool isSet(const char* option) const { return m_parser.isSet(QLatin1String(option)); }
+    QString value(const char* option) const { return m_parser.value(QLatin1String(option)); }
+    // The value of a duration option ("1.5s", "-200ms") in nanoseconds.
+    qint64 durationValue(const char* option) const;
+    // Throws StoreError when --db names no file: reading commands never create one.
+    void requireExistingDb() const;
+
+  private:
+    QString m_name;
+    QCommandLineParser m_parser;
+};
+
+} // namespace lundi::cli

@@ -1,0 +1,19 @@
+#pragma once
+
+// The lundi-cli commands, one function each: main() picks one by name.
+
+#include <QStringList>
+
+namespace lundi::cli {
+
+// importcommands.cpp: getting data in, and what an incident holds.
+int runImport(const QStringList& arguments);
+int runInfo(const QStringList& arguments);
+int runOffset(const QStringList& arguments);
+int runDemo(const QStringList& arguments);
+int runFormats(const QStringList& arguments);
+// flamecommands.cpp: time by call stack.
+int runTop(const QStringList& arguments);
+int runFlame(const QStringList& arguments);
+
+} // namespace lundi::cli
