@@ -56,6 +56,59 @@ qint64 Command::durationValue(const char* option) const
     return *ns;
 }
 
+namespace {
+
+std::optional<TimeRange> parseRange(const QString& text)
+{
+    const QStringList ends = text.split(QStringLiteral(".."));
+    if (ends.size() != 2)
+        return std::nullopt;
+    const std::optional<qint64> start = TimeFormat::parseInstant(ends[0]);
+    const std::optional<qint64> end = TimeFormat::parseInstant(ends[1]);
+    if (!start || !end || *end <= *start)
+        return std::nullopt;
+    return TimeRange{*start, *end};
+}
+
+} // namespace
+
+TimeRange Command::rangeValue(const char* option) const
+{
+    const QString text = value(option);
+    const std::optional<TimeRange> range = parseRange(text);
+    if (!range)
+        throw UsageError{QStringLiteral("--%1 takes START..END (RFC 3339 or Unix seconds, END after START), "
+                                        "not \"%2\"")
+                             .arg(QLatin1String(option), text)};
+    return *range;
+}
+
+SourceId Command::sourceValue(const Store& store, const char* option) const
+{
+    const QString text = value(option);
+    bool isNumber = false;
+    const SourceId id = text.toLongLong(&isNumber);
+    QList<SourceId> matches;
+    for (const Source& source : store.sources(Store::SpanCounting::Skip)) {
+        if (isNumber ? source.id == id : source.origin == text || QFileInfo(source.origin).fileName() == text)
+            matches.append(source.id);
+    }
+    if (matches.size() == 1)
+        return matches.front();
+    throw UsageError{(matches.isEmpty() ? QStringLiteral("--%1: the incident has no source \"%2\"")
+                                        : QStringLiteral("--%1: \"%2\" names several sources; give its id"))
+                         .arg(QLatin1String(option), text) +
+                     QStringLiteral(" (lundi-cli info lists them)")};
+}
+
+SourceOrRange Command::sourceOrRangeValue(const Store& store, const char* option) const
+{
+    // A file name may hold ".." too: only what parses as a range is one.
+    if (const std::optional<TimeRange> range = parseRange(value(option)))
+        return {std::nullopt, *range};
+    return {sourceValue(store, option), {}};
+}
+
 void Command::requireExistingDb() const
 {
     if (!QFileInfo::exists(db()))

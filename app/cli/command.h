@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QTextStream>
 
+#include <optional>
+
 namespace lundi::cli {
 
 constexpr int ExitFailure = 1;
@@ -21,6 +23,13 @@ void printJson(const QJsonDocument& document);
 struct UsageError
 {
     QString sentence;
+};
+
+// What --baseline and --incident name: a source, or a time range of the whole incident.
+struct SourceOrRange
+{
+    std::optional<SourceId> source;
+    TimeRange range; // when source is empty
 };
 
 // The options every subcommand shares, and its own.
@@ -38,6 +47,12 @@ class Command
     QString value(const char* option) const { return m_parser.value(QLatin1String(option)); }
     // The value of a duration option ("1.5s", "-200ms") in nanoseconds.
     qint64 durationValue(const char* option) const;
+    // A RANGE option: START..END, each RFC 3339 or Unix seconds.
+    TimeRange rangeValue(const char* option) const;
+    // A SOURCE option: a source id as `info` lists it, or the name of the file it came from.
+    SourceId sourceValue(const Store& store, const char* option) const;
+    // An option that takes a SOURCE or a RANGE.
+    SourceOrRange sourceOrRangeValue(const Store& store, const char* option) const;
     // Throws StoreError when --db names no file: reading commands never create one.
     void requireExistingDb() const;
 
