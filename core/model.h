@@ -22,6 +22,8 @@ using StringId = qint64;
 
 enum class TrackKind : quint8 { Thread, Process, Async, Gpu, Service, Probe, Counter };
 enum class SpanStatus : quint8 { Unset, Ok, Error };
+// As OTLP numbers it (Jaeger's span.kind tag names the same five).
+enum class SpanKind : quint8 { Unspecified, Internal, Server, Client, Producer, Consumer };
 
 QString trackKindName(TrackKind kind);
 
@@ -60,6 +62,8 @@ struct SpanRecord
     Category category = Category::Other;
     qint64 startNs = 0;
     qint64 durNs = 0;
+    SpanKind kind = SpanKind::Unspecified;
+    bool followsFrom = false; // a Jaeger FOLLOWS_FROM nested it: its parent did not wait for it
 };
 
 // A span with everything it carries, for views and reports that show one track or one span.
@@ -142,6 +146,8 @@ struct SpanSpec
     qint64 startNs = 0;
     qint64 durNs = 0;
     SpanStatus status = SpanStatus::Unset;
+    SpanKind kind = SpanKind::Unspecified;
+    bool followsFrom = false; // the parent is a FOLLOWS_FROM reference, which does not wait for it
     std::string_view traceId;
     std::string_view attributesJson; // a JSON object, or empty
     // A hash of the attribute keys in order, where the importer has it at no cost; spans that
