@@ -8,6 +8,28 @@
 
 namespace lundi {
 
+// How CriticalPath walks a trace.
+struct CriticalPathOptions
+{
+    // CRISP's clock-skew tolerance: a child that ends up to this share of its parent's
+    // duration after the next child on the path started still counts as before it (it is
+    // cut at that start). 0: Jaeger's strict rule; 0.01: CRISP's 1 %.
+    double skewTolerance = 0;
+};
+
+// Which traces CriticalPath::compute() computes.
+struct CriticalPathSelection
+{
+    // Traces whose root starts in the range (empty: all), and spans of visible tracks only.
+    SpanFilter filter;
+    // The slowest share of the traces left (by duration, at least one when any): 0.05 is the
+    // slowest 5 %; 1 keeps all.
+    double slowestShare = 1;
+    // Only the trace with this trace id (every root it has) or, for traces without one, the
+    // root span with this id written in decimal. Empty: all.
+    QString trace;
+};
+
 // The critical path of a trace: the chain of spans that determined its end-to-end latency,
 // computed as Jaeger does. Non-blocking children are left out (a CONSUMER under a PRODUCER, a
 // span that FOLLOWS_FROM its parent: SpanRecord::kind and followsFrom); a child that overflows its
@@ -26,13 +48,8 @@ namespace lundi {
 class CriticalPath
 {
   public:
-    struct Options
-    {
-        // CRISP's clock-skew tolerance: a child that ends up to this share of its parent's
-        // duration after the next child on the path started still counts as before it (it is
-        // cut at that start). 0: Jaeger's strict rule; 0.01: CRISP's 1 %.
-        double skewTolerance = 0;
-    };
+    using Options = CriticalPathOptions;
+    using Selection = CriticalPathSelection;
 
     // A stretch of the path, [startNs, endNs), spent in span itself (not in a child on the path).
     struct Section
@@ -51,21 +68,8 @@ class CriticalPath
         StringId rootName = 0;
         TrackId track = 0; // the root's
         qint64 startNs = 0;
-        qint64 durationNs = 0; // the root's: the sum of the sections
+        qint64 durationNs = 0;         // the root's: the sum of the sections
         std::vector<Section> sections; // in time order
-    };
-
-    // Which traces to compute.
-    struct Selection
-    {
-        // Traces whose root starts in the range (empty: all), and spans of visible tracks only.
-        SpanFilter filter;
-        // The slowest share of the traces left (by duration, at least one when any): 0.05 is the
-        // slowest 5 %; 1 keeps all.
-        double slowestShare = 1;
-        // Only the trace with this trace id (every root it has) or, for traces without one, the
-        // root span with this id written in decimal. Empty: all.
-        QString trace;
     };
 
     // The trace ids of root spans, as Store::rootTraceIds() reads them.
@@ -76,7 +80,7 @@ class CriticalPath
     explicit CriticalPath(const std::vector<SpanRecord>& spans, const SpanFilter& filter = {},
                           Options options = {});
 
-    // The index in spans of every root, in id order.
+    // The index in spans of every root of some duration (an instant is no request), in id order.
     const std::vector<qint32>& roots() const { return m_roots; }
     // The path of the trace rooted at spans[rootIndex] (a root or not: any span's subtree).
     Trace trace(qint32 rootIndex) const;
