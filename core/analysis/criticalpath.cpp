@@ -1,5 +1,5 @@
 #include "criticalpath.h"
-#include "spanindex.h"
+#include "spanrecordindex.h"
 
 #include <algorithm>
 #include <cmath>
@@ -31,7 +31,7 @@ CriticalPath::CriticalPath(const std::vector<SpanRecord>& spans, const SpanFilte
     : m_spans(spans), m_options(options)
 {
     const qint32 count = qint32(spans.size());
-    const SpanIndex index(spans);
+    const SpanRecordIndex index(spans);
     // The nearest kept ancestor-or-self of each span, as the flame tree hangs spans of hidden
     // tracks: parents come first, so one pass settles it.
     std::vector<qint32> nearestKept(size_t(count), -1);

@@ -1,5 +1,5 @@
 #include "flametree.h"
-#include "spanindex.h"
+#include "spanrecordindex.h"
 
 #include <algorithm>
 #include <limits>
@@ -77,7 +77,7 @@ FlameTree FlameTree::aggregate(const std::vector<SpanRecord>& spans, Roots roots
         return it->second;
     };
 
-    const SpanIndex index(spans);
+    const SpanRecordIndex index(spans);
     // Kept spans get a node; a span left out gets -1 and passes its nearest kept ancestor
     // (parentOf) on to its children.
     std::vector<qint32> nodeOf(spans.size());

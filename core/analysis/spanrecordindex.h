@@ -9,10 +9,10 @@ namespace lundi {
 
 // Where each span id sits in the id-ordered span list: a dense table when ids are compact
 // (one import, or a few), a binary search otherwise.
-class SpanIndex
+class SpanRecordIndex
 {
   public:
-    explicit SpanIndex(const std::vector<SpanRecord>& spans) : m_spans(spans)
+    explicit SpanRecordIndex(const std::vector<SpanRecord>& spans) : m_spans(spans)
     {
         if (spans.empty())
             return;
