@@ -120,7 +120,7 @@ void BulkWriter::addSample(SeriesId series, qint64 timeNs, double value)
 
 void BulkWriter::commit()
 {
-    m_rows.flush();
+    m_rows.finish();
     m_transaction.commit();
 }
 

@@ -1,4 +1,5 @@
 #include "connection.h"
+#include "sampletable.h"
 #include "storeerror.h"
 
 #include <QFileInfo>
@@ -23,6 +24,11 @@ Connection::Connection(const QString& path) : m_path(path)
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 5000);
+    if (SampleTable::install(m_db) != SQLITE_OK) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr; // fail() then says "out of memory", the one way installing fails
+        fail(QStringLiteral("setting up its samples table"));
+    }
 }
 
 Connection::~Connection()

@@ -1,6 +1,8 @@
 #include "rowinserter.h"
+#include "sampleblock.h"
 #include "statement.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace lundi {
@@ -9,17 +11,11 @@ namespace {
 
 constexpr size_t BatchSize = 8192;
 constexpr size_t SampleBatchSize = 65536;
+// Samples in blocks not yet full, over all series: beyond this (16 MiB) every open block is
+// written, so that an import of very many series stays within its memory.
+constexpr size_t MaxOpenSamples = size_t(1) << 20;
 constexpr int RowsPerInsert = 64; // 12 parameters a row, well under SQLite's limit
 constexpr int Columns = 12;
-constexpr int SamplesPerInsert = 256; // 3 parameters a row
-
-std::string insertSamplesSql(int rows)
-{
-    std::string sql = "INSERT INTO samples(series_id, t_ns, value) VALUES";
-    for (int row = 0; row < rows; ++row)
-        sql += row ? ",(?,?,?)" : "(?,?,?)";
-    return sql;
-}
 
 std::string insertSql(int rows)
 {
@@ -35,7 +31,7 @@ std::string insertSql(int rows)
 
 bool RowInserter::Batch::full() const
 {
-    return rows.size() >= BatchSize || samples.size() >= SampleBatchSize || series.size() >= BatchSize ||
+    return rows.size() >= BatchSize || blockSamples >= SampleBatchSize || series.size() >= BatchSize ||
            flows.size() >= BatchSize;
 }
 
@@ -43,15 +39,17 @@ void RowInserter::Batch::clear()
 {
     rows.clear();
     text.clear();
-    samples.clear();
+    blocks.clear();
+    blockSamples = 0;
     series.clear();
     flows.clear();
 }
 
 RowInserter::RowInserter(Connection& connection)
     : m_insertOne(connection, insertSql(1)), m_insertMany(connection, insertSql(RowsPerInsert)),
-      m_insertSample(connection, insertSamplesSql(1)),
-      m_insertSamples(connection, insertSamplesSql(SamplesPerInsert)),
+      m_insertBlock(connection,
+                    "INSERT INTO sample_blocks(series_id, start_ns, end_ns, count, times, \"values\")"
+                    " VALUES(?1,?2,?3,?4,?5,?6)"),
       m_insertSeries(
           connection,
           "INSERT INTO series(id, source_id, track_id, name, labels, unit) VALUES(?1,?2,?3,?4,?5,?6)"),
@@ -87,9 +85,18 @@ void RowInserter::addSpan(SpanId id, const SpanSpec& span, Category category, in
 
 void RowInserter::addSample(SeriesId series, qint64 timeNs, double value)
 {
-    m_filling.samples.push_back({series, timeNs, value});
-    if (m_filling.full())
-        handOver();
+    // Series ids are dense and count from 1, so that a vector finds the block for each sample.
+    if (size_t(series) >= m_open.size())
+        m_open.resize(size_t(series) + 1);
+    std::vector<Sample>& block = m_open[size_t(series)];
+    if (block.empty())
+        m_openSeries.push_back(series);
+    block.push_back({timeNs, value});
+    ++m_openSamples;
+    if (block.size() >= SampleBlock::MaxSamples)
+        closeBlock(series);
+    else if (m_openSamples >= MaxOpenSamples)
+        closeBlocks();
 }
 
 void RowInserter::addSeries(SeriesId id, SourceId source, const SeriesSpec& series)
@@ -105,6 +112,26 @@ void RowInserter::addFlow(SourceId source, SpanId from, SpanId to, StringId name
     m_filling.flows.push_back({source, from, to, name});
     if (m_filling.full())
         handOver();
+}
+
+void RowInserter::closeBlock(SeriesId series)
+{
+    std::vector<Sample>& block = m_open[size_t(series)];
+    if (block.empty())
+        return;
+    m_openSamples -= block.size();
+    m_filling.blockSamples += block.size();
+    m_filling.blocks.push_back({series, std::move(block)});
+    block = {};
+    if (m_filling.full())
+        handOver();
+}
+
+void RowInserter::closeBlocks()
+{
+    for (const SeriesId series : m_openSeries)
+        closeBlock(series);
+    m_openSeries.clear();
 }
 
 void RowInserter::handOver()
@@ -124,7 +151,7 @@ void RowInserter::handOver()
 
 void RowInserter::flush()
 {
-    if (!m_filling.rows.empty() || !m_filling.samples.empty() || !m_filling.series.empty() ||
+    if (!m_filling.rows.empty() || !m_filling.blocks.empty() || !m_filling.series.empty() ||
         !m_filling.flows.empty()) {
         if (m_thread.joinable()) {
             handOver();
@@ -139,6 +166,12 @@ void RowInserter::flush()
     m_changed.wait(lock, [this] { return !m_busy; });
     if (m_error)
         std::rethrow_exception(m_error);
+}
+
+void RowInserter::finish()
+{
+    closeBlocks();
+    flush();
 }
 
 void RowInserter::bind(Statement& insert, int first, const Row& row, std::string_view& text)
@@ -159,7 +192,7 @@ void RowInserter::bind(Statement& insert, int first, const Row& row, std::string
     attributes.empty() ? insert.bindNull(first + 11) : insert.bind(first + 11, attributes);
 }
 
-void RowInserter::write(const Batch& batch)
+void RowInserter::write(Batch& batch)
 {
     std::string_view text = batch.text;
     size_t next = 0;
@@ -186,18 +219,20 @@ void RowInserter::write(const Batch& batch)
         flow.name ? m_insertFlow.bind(4, flow.name) : m_insertFlow.bindNull(4);
         m_insertFlow.run();
     }
-    const auto bindSample = [](Statement& insert, int first, const SampleRow& sample) {
-        insert.bind(first, sample.series).bind(first + 1, sample.timeNs).bind(first + 2, sample.value);
-    };
-    next = 0;
-    for (; next + SamplesPerInsert <= batch.samples.size(); next += SamplesPerInsert) {
-        for (int row = 0; row < SamplesPerInsert; ++row)
-            bindSample(m_insertSamples, 1 + row * 3, batch.samples[next + size_t(row)]);
-        m_insertSamples.run();
-    }
-    for (; next < batch.samples.size(); ++next) {
-        bindSample(m_insertSample, 1, batch.samples[next]);
-        m_insertSample.run();
+    for (SampleRun& block : batch.blocks) {
+        // Stable: samples at the same time stay in the order they came, as they read back.
+        std::vector<Sample>& samples = block.samples;
+        const auto earlier = [](const Sample& a, const Sample& b) { return a.timeNs < b.timeNs; };
+        if (!std::is_sorted(samples.begin(), samples.end(), earlier))
+            std::stable_sort(samples.begin(), samples.end(), earlier);
+        SampleBlock::pack(samples, m_times, m_values);
+        m_insertBlock.bind(1, block.series)
+            .bind(2, samples.front().timeNs)
+            .bind(3, samples.back().timeNs)
+            .bind(4, qint64(samples.size()))
+            .bindBlob(5, m_times)
+            .bindBlob(6, m_values)
+            .run();
     }
 }
 

@@ -17,7 +17,8 @@ class Connection;
 // Inserts the rows an import has many of (spans, samples, series, flows) on a thread of its
 // own and in batches, so that a bulk import parses on one core while SQLite writes on the other. The
 // connection is used by one thread at a time: the owner calls flush() before it touches the
-// connection itself.
+// connection itself. Samples gather per series into blocks (sampleblock.h), in any order and
+// interleaved across series; a block is written when full, or by finish().
 class RowInserter
 {
   public:
@@ -30,8 +31,12 @@ class RowInserter
     void addSample(SeriesId series, qint64 timeNs, double value);
     void addSeries(SeriesId id, SourceId source, const SeriesSpec& series);
     void addFlow(SourceId source, SpanId from, SpanId to, StringId name);
-    // Returns once every row added so far is written; rethrows what the writing thread threw.
+    // Returns once every row added so far is written, but for the samples of blocks not yet full
+    // (they need no other row, and a flush per interned string would cut them small); rethrows
+    // what the writing thread threw.
     void flush();
+    // Flushes the samples of blocks not yet full too.
+    void finish();
 
   private:
     struct Row
@@ -49,11 +54,10 @@ class RowInserter
         SpanStatus status;
         quint16 depth;
     };
-    struct SampleRow
+    struct SampleRun
     {
         SeriesId series;
-        qint64 timeNs;
-        double value;
+        std::vector<Sample> samples; // in the order added; sorted by time as written
     };
     struct SeriesRow
     {
@@ -75,24 +79,31 @@ class RowInserter
     {
         std::vector<Row> rows;
         std::string text; // trace ids and attributes, back to back
-        std::vector<SampleRow> samples;
+        std::vector<SampleRun> blocks;
+        size_t blockSamples = 0;
         std::vector<SeriesRow> series;
         std::vector<FlowRow> flows;
         bool full() const;
         void clear();
     };
 
+    void closeBlock(SeriesId series);
+    void closeBlocks();
     void handOver();
-    void write(const Batch& batch);
+    void write(Batch& batch);
     static void bind(Statement& insert, int first, const Row& row, std::string_view& text);
     void run();
 
     Statement m_insertOne;
     Statement m_insertMany; // RowsPerInsert rows in one statement: a third less work per row
-    Statement m_insertSample;
-    Statement m_insertSamples; // SamplesPerInsert rows in one statement
+    Statement m_insertBlock;
     Statement m_insertSeries;
     Statement m_insertFlow;
+    std::vector<std::vector<Sample>> m_open; // each series' block being filled, by SeriesId
+    std::vector<SeriesId> m_openSeries;      // those with samples, and some whose block was closed since
+    size_t m_openSamples = 0;
+    std::string m_times; // a block's packed times and values, reused by the writing thread
+    std::string m_values;
     Batch m_filling;
     Batch m_handed;
     std::mutex m_mutex;

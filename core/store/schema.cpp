@@ -63,6 +63,27 @@ CREATE TABLE samples(
     t_ns INTEGER NOT NULL,
     value REAL NOT NULL);
 )sql",
+    // Version 2. Samples in blocks of up to 4096 per series (sampleblock.h has the encoding): a
+    // row per sample capped imports at SQLite's row rate, and SQLite turned NaN into NULL. The
+    // count per block keeps counting cheap. `samples` is now a virtual table over the blocks
+    // (sampletable.h); the old rows are packed sorted by time, ties in rowid order, as read before.
+    R"sql(
+CREATE TABLE sample_blocks(
+    series_id INTEGER NOT NULL REFERENCES series(id),
+    start_ns INTEGER NOT NULL,
+    end_ns INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    times BLOB NOT NULL,
+    "values" BLOB NOT NULL);
+CREATE INDEX sample_blocks_by_series ON sample_blocks(series_id);
+INSERT INTO sample_blocks(series_id, start_ns, end_ns, count, times, "values")
+    SELECT series_id, min(t_ns), max(t_ns), count(*), lundi_pack_times(t_ns, ord, value),
+        lundi_pack_values(t_ns, ord, value)
+    FROM (SELECT series_id, t_ns, value, rowid AS ord,
+        (row_number() OVER (PARTITION BY series_id ORDER BY t_ns, rowid) - 1) / 4096 AS block FROM samples)
+    GROUP BY series_id, block ORDER BY series_id, block;
+DROP TABLE samples;
+)sql",
 };
 
 } // namespace

@@ -56,6 +56,12 @@ Statement& Statement::bindNull(int index)
     return *this;
 }
 
+Statement& Statement::bindBlob(int index, std::string_view bytes)
+{
+    check(sqlite3_bind_blob64(m_stmt, index, bytes.data(), bytes.size(), SQLITE_STATIC));
+    return *this;
+}
+
 bool Statement::step()
 {
     const int rc = sqlite3_step(m_stmt);
@@ -102,6 +108,12 @@ QString Statement::text(int column) const
 {
     const std::string_view view = textView(column);
     return QString::fromUtf8(view.data(), qsizetype(view.size()));
+}
+
+std::string_view Statement::blob(int column) const
+{
+    const auto* bytes = static_cast<const char*>(sqlite3_column_blob(m_stmt, column));
+    return {bytes ? bytes : "", size_t(sqlite3_column_bytes(m_stmt, column))};
 }
 
 } // namespace lundi

@@ -24,6 +24,8 @@ class Statement
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, const QString& text);
     Statement& bindNull(int index);
+    // Bytes kept alive by the caller until the statement has run, as for text.
+    Statement& bindBlob(int index, std::string_view bytes);
 
     // Advances to the next row; false when there is none.
     bool step();
@@ -36,6 +38,7 @@ class Statement
     bool isNull(int column) const;
     std::string_view textView(int column) const;
     QString text(int column) const;
+    std::string_view blob(int column) const;
 
   private:
     void check(int rc) const;

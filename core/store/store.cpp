@@ -1,4 +1,5 @@
 #include "store.h"
+#include "sampleblock.h"
 #include "schema.h"
 #include "statement.h"
 #include "storeerror.h"
@@ -10,6 +11,8 @@
 #include <QJsonDocument>
 
 #include <sqlite3.h>
+
+#include <algorithm>
 
 namespace lundi {
 
@@ -60,7 +63,7 @@ IncidentCounts Store::counts(SpanCounting spans) const
         counts.spans = scalar("SELECT count(*) FROM spans");
     counts.flows = scalar("SELECT count(*) FROM flows");
     counts.series = scalar("SELECT count(*) FROM series");
-    counts.samples = scalar("SELECT count(*) FROM samples");
+    counts.samples = scalar("SELECT coalesce(sum(count), 0) FROM sample_blocks");
     return counts;
 }
 
@@ -76,8 +79,8 @@ QList<Source> Store::sources(SpanCounting counting) const
             spans.insert(spanCounts.int64(0), spanCounts.int64(1));
     }
     QHash<SourceId, qint64> samples;
-    Statement sampleCounts(m_connection, "SELECT r.source_id, count(*) FROM samples m JOIN series r"
-                                         " ON r.id = m.series_id GROUP BY r.source_id");
+    Statement sampleCounts(m_connection, "SELECT r.source_id, sum(b.count) FROM sample_blocks b JOIN series r"
+                                         " ON r.id = b.series_id GROUP BY r.source_id");
     while (sampleCounts.step())
         samples.insert(sampleCounts.int64(0), sampleCounts.int64(1));
 
@@ -147,7 +150,7 @@ namespace {
 // The first and last sample, each moved by its source's clock offset.
 constexpr std::string_view SampleRange =
     "SELECT min(m.lo + o.clock_offset_ns), max(m.hi + o.clock_offset_ns) FROM (SELECT series_id,"
-    " min(t_ns) AS lo, max(t_ns) AS hi FROM samples GROUP BY series_id) m"
+    " min(start_ns) AS lo, max(end_ns) AS hi FROM sample_blocks GROUP BY series_id) m"
     " JOIN series r ON r.id = m.series_id JOIN sources o ON o.id = r.source_id";
 
 } // namespace
@@ -266,12 +269,29 @@ QList<Series> Store::series() const
 std::vector<Sample> Store::samples(SeriesId series) const
 {
     std::vector<Sample> samples;
-    Statement query(m_connection, "SELECT m.t_ns + o.clock_offset_ns, m.value FROM samples m"
-                                  " JOIN series r ON r.id = m.series_id JOIN sources o ON o.id = r.source_id"
-                                  " WHERE m.series_id = ?1 ORDER BY m.t_ns, m.rowid");
-    query.bind(1, series);
-    while (query.step())
-        samples.push_back({query.int64(0), query.real(1)});
+    Statement offset(m_connection, "SELECT o.clock_offset_ns, (SELECT sum(count) FROM sample_blocks"
+                                   " WHERE series_id = ?1) FROM series r JOIN sources o ON o.id = r.source_id"
+                                   " WHERE r.id = ?1");
+    offset.bind(1, series);
+    if (!offset.step())
+        return samples;
+    samples.reserve(size_t(offset.int64(1)));
+    // Blocks in the order written, each sorted by time: a stable sort of them all puts samples
+    // at the same time in the order they were added, and is needed only when blocks overlap.
+    Statement blocks(
+        m_connection,
+        "SELECT count, times, \"values\" FROM sample_blocks WHERE series_id = ?1 ORDER BY rowid");
+    blocks.bind(1, series);
+    while (blocks.step()) {
+        if (!SampleBlock::unpack(blocks.blob(1), blocks.blob(2), blocks.int64(0), offset.int64(0), samples))
+            throw StoreError(QStringLiteral("%1: the samples of series %2 are damaged; the incident file "
+                                            "cannot be read whole.")
+                                 .arg(QFileInfo(path()).fileName())
+                                 .arg(series));
+    }
+    const auto earlier = [](const Sample& a, const Sample& b) { return a.timeNs < b.timeNs; };
+    if (!std::is_sorted(samples.begin(), samples.end(), earlier))
+        std::stable_sort(samples.begin(), samples.end(), earlier);
     return samples;
 }
 

@@ -15,7 +15,7 @@ namespace lundi {
 class Store
 {
   public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     explicit Store(const QString& path);
 

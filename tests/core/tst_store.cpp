@@ -8,6 +8,8 @@
 #include "ingest/ingestor.h"
 #include "ingest/sink.h"
 #include "store/bulkwriter.h"
+#include "store/sampleblock.h"
+#include "store/schema.h"
 #include "store/statement.h"
 #include "store/store.h"
 #include "store/storeerror.h"
@@ -20,7 +22,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
+#include <bit>
+#include <cmath>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -212,12 +218,69 @@ QString sha256Hex(const QByteArray& bytes)
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
 }
 
+// One sample as an import adds it: to which of a row's series, when, what.
+struct Added
+{
+    int series;
+    qint64 timeNs;
+    double value;
+};
+using Additions = std::vector<Added>;
+
+// What Store::samples() must answer for one series, worked out apart from the store: the
+// samples in the order added, sorted by time, ties keeping that order, moved by the offset.
+std::vector<Sample> expectedSamples(const Additions& added, int series, qint64 offsetNs)
+{
+    std::vector<Sample> samples;
+    for (const Added& sample : added) {
+        if (sample.series == series)
+            samples.push_back({sample.timeNs + offsetNs, sample.value});
+    }
+    std::stable_sort(samples.begin(), samples.end(),
+                     [](const Sample& a, const Sample& b) { return a.timeNs < b.timeNs; });
+    return samples;
+}
+
+// Samples equal to the bit: NaN payloads and -0 included. Empty when they are, else the first difference.
+QString sampleDifference(const std::vector<Sample>& actual, const std::vector<Sample>& expected)
+{
+    if (actual.size() != expected.size())
+        return QStringLiteral("%1 samples, expected %2").arg(actual.size()).arg(expected.size());
+    for (size_t i = 0; i < actual.size(); ++i) {
+        if (actual[i].timeNs != expected[i].timeNs ||
+            std::bit_cast<quint64>(actual[i].value) != std::bit_cast<quint64>(expected[i].value))
+            return QStringLiteral("sample %1 is %2 at %3, expected %4 at %5")
+                .arg(i)
+                .arg(actual[i].value)
+                .arg(actual[i].timeNs)
+                .arg(expected[i].value)
+                .arg(expected[i].timeNs);
+    }
+    return {};
+}
+
+// Every row the `samples` virtual table gives for a query, as (series, time, value bits), sorted.
+std::vector<std::tuple<qint64, qint64, quint64>> sampleTableRows(Store& store, std::string_view sql,
+                                                                 qint64 series = 0)
+{
+    std::vector<std::tuple<qint64, qint64, quint64>> rows;
+    Statement query(store.connection(), sql);
+    if (series)
+        query.bind(1, series);
+    while (query.step())
+        rows.emplace_back(query.int64(0), query.int64(1),
+                          query.isNull(2) ? quint64(0xdead) : std::bit_cast<quint64>(query.real(2)));
+    std::sort(rows.begin(), rows.end());
+    return rows;
+}
+
 // How a doomed import ends.
 enum class Failure { ImportErrorHalfWay, CancelledThrown, CancelledByControl, Duplicate, OtherException };
 
 } // namespace
 
 Q_DECLARE_METATYPE(Failure)
+Q_DECLARE_METATYPE(Additions)
 
 class TestStore : public QObject
 {
@@ -518,6 +581,263 @@ class TestStore : public QObject
         writer.commit();
         QCOMPARE(store.counts().spans, 1);
         QCOMPARE(store.spanRecords().front().category, Category::Queue);
+    }
+
+    void samplesRoundTrip_data()
+    {
+        QTest::addColumn<int>("seriesCount");
+        QTest::addColumn<Additions>("added");
+        QTest::addColumn<qint64>("offsetNs");
+        constexpr double Inf = std::numeric_limits<double>::infinity();
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const double negativeNanWithPayload = std::bit_cast<double>(quint64(0xfff8'0000'0000'1234));
+        QTest::newRow("NaN, infinities, -0 and extremes")
+            << 1
+            << Additions{{0, T0, nan},
+                         {0, T0 + 1, Inf},
+                         {0, T0 + 2, -Inf},
+                         {0, T0 + 3, -0.0},
+                         {0, T0 + 4, 0.0},
+                         {0, T0 + 5, negativeNanWithPayload},
+                         {0, T0 + 6, std::numeric_limits<double>::denorm_min()},
+                         {0, T0 + 7, std::numeric_limits<double>::max()},
+                         {0, T0 + 8, std::numeric_limits<double>::lowest()}}
+            << qint64(-250);
+        QTest::newRow("out of order, ties in the order added")
+            << 1 << Additions{{0, 5, 1}, {0, 3, 2}, {0, 5, 3}, {0, 1, 4}, {0, 3, 5}, {0, 5, 6}, {0, -2, 7}}
+            << qint64(1'000);
+        constexpr qint64 Min = std::numeric_limits<qint64>::min();
+        constexpr qint64 Max = std::numeric_limits<qint64>::max();
+        QTest::newRow("times at the ends of int64")
+            << 1
+            << Additions{{0, Max, 1}, {0, -1, 2}, {0, Min, 3}, {0, 0, 4}, {0, Max - 1, 5}, {0, Min + 1, 6}}
+            << qint64(0);
+
+        // Round robin over series of 4095, 4096, 4097 and 8193 samples: each side of a full
+        // block. The last runs backwards in time, so that its blocks overlap in time.
+        Additions boundaries;
+        const int sizes[] = {4095, 4096, 4097, 8193};
+        for (int i = 0; i < 8193; ++i) {
+            for (int series = 0; series < 4; ++series) {
+                if (i < sizes[series])
+                    boundaries.push_back(
+                        {series, series == 3 ? T0 - i * 1'000 : T0 + i * 1'000, double(series * 10'000 + i)});
+            }
+        }
+        QTest::newRow("block boundaries, interleaved series") << 4 << boundaries << qint64(7);
+
+        // More samples in blocks not yet full than the writer holds: it writes them all part
+        // full, then goes on; times jump about (a fixed LCG), so that blocks overlap.
+        Additions crowd;
+        quint64 state = 12345;
+        for (int i = 0; i < 3'600; ++i) {
+            for (int series = 0; series < 300; ++series) {
+                state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+                crowd.push_back({series, T0 + qint64(state >> 44), double(i) + series / 1000.0});
+            }
+        }
+        QTest::newRow("300 series interleaved, over a million samples") << 300 << crowd << qint64(-3);
+    }
+
+    // What goes in through the BulkWriter comes out of Store::samples() in time order, to the bit,
+    // and every count and range agrees.
+    void samplesRoundTrip()
+    {
+        QFETCH(int, seriesCount);
+        QFETCH(Additions, added);
+        QFETCH(qint64, offsetNs);
+        Store store(newPath());
+        std::vector<SeriesId> ids;
+        {
+            BulkWriter writer(store);
+            const SourceId source = writer.addSource(QStringLiteral("x"), QStringLiteral("y"), 1, offsetNs);
+            for (int series = 0; series < seriesCount; ++series)
+                ids.push_back(writer.addSeries(
+                    source, {QStringLiteral("s%1").arg(series), "{}", QStringLiteral("W"), 0}));
+            for (const Added& sample : added)
+                writer.addSample(ids[size_t(sample.series)], sample.timeNs, sample.value);
+            writer.commit();
+        }
+        QCOMPARE(store.counts().samples, qint64(added.size()));
+        QCOMPARE(store.sources().front().sampleCount, qint64(added.size()));
+        qint64 first = std::numeric_limits<qint64>::max();
+        qint64 last = std::numeric_limits<qint64>::min();
+        for (int series = 0; series < seriesCount; ++series) {
+            const std::vector<Sample> expected = expectedSamples(added, series, offsetNs);
+            const QString difference = sampleDifference(store.samples(ids[size_t(series)]), expected);
+            QVERIFY2(difference.isEmpty(),
+                     qPrintable(QStringLiteral("series %1: ").arg(series) + difference));
+            first = std::min(first, expected.front().timeNs);
+            last = std::max(last, expected.back().timeNs);
+        }
+        QCOMPARE(store.sampleTimeRange()->startNs, first);
+        QCOMPARE(store.sampleTimeRange()->endNs, last);
+        // Blocks hold at most SampleBlock::MaxSamples, and there are no more of them than needed
+        // where a series' samples were not cut short by the writer's memory cap.
+        Statement blocks(store.connection(), "SELECT max(count), count(*) FROM sample_blocks");
+        QVERIFY(blocks.step());
+        QVERIFY(blocks.int64(0) <= qint64(SampleBlock::MaxSamples));
+        if (added.size() < (size_t(1) << 20)) {
+            qint64 needed = 0;
+            for (int series = 0; series < seriesCount; ++series)
+                needed += qint64((expectedSamples(added, series, 0).size() + SampleBlock::MaxSamples - 1) /
+                                 SampleBlock::MaxSamples);
+            QCOMPARE(blocks.int64(1), needed);
+        }
+        // A later move of the source moves every sample with it.
+        store.setClockOffset(1, offsetNs + 5);
+        const QString moved = sampleDifference(store.samples(ids.back()),
+                                               expectedSamples(added, seriesCount - 1, offsetNs + 5));
+        QVERIFY2(moved.isEmpty(), qPrintable(moved));
+        QCOMPARE(store.samples(ids.back() + 1).size(), size_t(0));
+    }
+
+    // The `samples` table SQL users query: a row per sample, times as stored (no clock offset),
+    // NaN as NULL (SQLite has no NaN), `WHERE series_id = N` through the series' blocks alone.
+    void sampleTable()
+    {
+        Store store(newPath());
+        constexpr qint64 Offset = 1'000'000;
+        SeriesId a = 0, b = 0;
+        {
+            BulkWriter writer(store);
+            const SourceId source = writer.addSource(QStringLiteral("x"), QStringLiteral("y"), 1, Offset);
+            a = writer.addSeries(source, {QStringLiteral("a"), "{}", {}, 0});
+            b = writer.addSeries(source, {QStringLiteral("b"), "{}", {}, 0});
+            for (int i = 0; i < 5'000; ++i) {
+                writer.addSample(a, T0 + (i * 7'919) % 5'000, i == 17 ? std::nan("") : double(i));
+                writer.addSample(b, T0 - i, -double(i));
+            }
+            writer.commit();
+        }
+        std::vector<std::tuple<qint64, qint64, quint64>> expectedA, expectedB;
+        for (int i = 0; i < 5'000; ++i) {
+            expectedA.emplace_back(a, T0 + (i * 7'919) % 5'000,
+                                   i == 17 ? 0xdead : std::bit_cast<quint64>(double(i)));
+            expectedB.emplace_back(b, T0 - i, std::bit_cast<quint64>(-double(i)));
+        }
+        std::sort(expectedA.begin(), expectedA.end());
+        std::sort(expectedB.begin(), expectedB.end());
+        QVERIFY(sampleTableRows(store, "SELECT series_id, t_ns, value FROM samples WHERE series_id = ?1",
+                                a) == expectedA);
+        QVERIFY(sampleTableRows(store, "SELECT series_id, t_ns, value FROM samples WHERE ?1 = series_id",
+                                b) == expectedB);
+        std::vector<std::tuple<qint64, qint64, quint64>> all = expectedA;
+        all.insert(all.end(), expectedB.begin(), expectedB.end());
+        std::sort(all.begin(), all.end());
+        QVERIFY(sampleTableRows(store, "SELECT series_id, t_ns, value FROM samples") == all);
+        QVERIFY(sampleTableRows(store, "SELECT series_id, t_ns, value FROM samples WHERE series_id = 99")
+                    .empty());
+
+        Statement aggregate(
+            store.connection(),
+            "SELECT count(*), min(t_ns), max(t_ns), count(value) FROM samples WHERE series_id = '2'");
+        QVERIFY(aggregate.step());
+        QCOMPARE(aggregate.int64(0), 5'000);
+        QCOMPARE(aggregate.int64(1), T0 - 4'999);
+        QCOMPARE(aggregate.int64(2), T0);
+        QCOMPARE(aggregate.int64(3), 5'000);
+        Statement joined(store.connection(), "SELECT r.name, count(*) FROM series r JOIN samples m"
+                                             " ON m.series_id = r.id GROUP BY r.id ORDER BY r.id");
+        QVERIFY(joined.step());
+        QCOMPARE(joined.text(0), QStringLiteral("a"));
+        QCOMPARE(joined.int64(1), 5'000);
+        QVERIFY(joined.step());
+        QCOMPARE(joined.int64(1), 5'000);
+
+        // The equality on series_id reaches the table, which reads that series' blocks alone.
+        Statement plan(store.connection(), "EXPLAIN QUERY PLAN SELECT t_ns FROM samples WHERE series_id = 1");
+        QVERIFY(plan.step());
+        QVERIFY2(plan.text(3).contains(QLatin1String("INDEX 1:")), qPrintable(plan.text(3)));
+
+        // Read-only, and no copies of it in the file.
+        for (const char* sql : {"INSERT INTO samples VALUES(1, 2, 3.0)", "DELETE FROM samples",
+                                "CREATE VIRTUAL TABLE more USING samples"})
+            QVERIFY2(sqlite3_exec(store.connection().handle(), sql, nullptr, nullptr, nullptr) != SQLITE_OK,
+                     sql);
+        QCOMPARE(store.counts().samples, 10'000);
+    }
+
+    // A file of schema 1, written by schema 1's own SQL with a row per sample, opens with its
+    // samples packed: the same answers from every query, and the `samples` table still there.
+    void migrationFromVersion1()
+    {
+        const QString path = newPath();
+        constexpr qint64 Offset = 500;
+        Additions added; // series 0 and 1 of source 1 (offset 500), series 2 of source 2 (offset 0)
+        for (int i = 0; i < 5'000; ++i) {
+            added.push_back({0, T0 + (i * 7'919) % 4'999 * 1'000, i * 0.5}); // (schema 1 made -0 into 0)
+            if (i % 3 == 0)
+                added.push_back({2, T0 - i, i == 0 ? -std::numeric_limits<double>::infinity() : double(i)});
+        }
+        added.push_back({0, T0, 42.25}); // a tie with an earlier sample, added later
+        {
+            sqlite3* db = nullptr;
+            QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+            const auto exec = [db](const char* sql) {
+                return sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+            };
+            QCOMPARE(exec(schemaMigrations()[0]), SQLITE_OK);
+            QCOMPARE(exec("PRAGMA user_version = 1;"
+                          "INSERT INTO sources(id, format, origin, sha256, imported_at_ns, clock_offset_ns)"
+                          " VALUES(1, 'csv', 'a.csv', 'aa', 1, 500), (2, 'csv', 'b.csv', 'bb', 2, 0);"
+                          "INSERT INTO series(id, source_id, name) VALUES(1, 1, 'a'), (2, 1, 'empty'),"
+                          " (3, 2, 'b')"),
+                     SQLITE_OK);
+            sqlite3_stmt* insert = nullptr;
+            QCOMPARE(sqlite3_prepare_v2(db, "INSERT INTO samples(series_id, t_ns, value) VALUES(?1, ?2, ?3)",
+                                        -1, &insert, nullptr),
+                     SQLITE_OK);
+            QCOMPARE(exec("BEGIN"), SQLITE_OK);
+            for (const Added& sample : added) {
+                sqlite3_bind_int64(insert, 1, sample.series + 1);
+                sqlite3_bind_int64(insert, 2, sample.timeNs);
+                sqlite3_bind_double(insert, 3, sample.value);
+                QCOMPARE(sqlite3_step(insert), SQLITE_DONE);
+                sqlite3_reset(insert);
+            }
+            sqlite3_finalize(insert);
+            QCOMPARE(exec("COMMIT"), SQLITE_OK);
+            sqlite3_close(db);
+        }
+        QCOMPARE(userVersion(path), 1);
+
+        {
+            Store store(path);
+            QCOMPARE(store.counts().samples, qint64(added.size()));
+            QCOMPARE(store.sources()[0].sampleCount, 5'001);
+            QCOMPARE(store.sources()[1].sampleCount, qint64(added.size()) - 5'001);
+            const QString a = sampleDifference(store.samples(1), expectedSamples(added, 0, Offset));
+            QVERIFY2(a.isEmpty(), qPrintable(a));
+            QVERIFY(store.samples(2).empty());
+            const QString b = sampleDifference(store.samples(3), expectedSamples(added, 2, 0));
+            QVERIFY2(b.isEmpty(), qPrintable(b));
+            QCOMPARE(store.sampleTimeRange()->startNs, T0 - 4'998);
+            QCOMPARE(store.sampleTimeRange()->endNs, T0 + 4'998'000 + Offset);
+            Statement rows(store.connection(),
+                           "SELECT count(*), sum(value = 42.25) FROM samples WHERE series_id = 1");
+            QVERIFY(rows.step());
+            QCOMPARE(rows.int64(0), 5'001);
+            QCOMPARE(rows.int64(1), 1);
+            // Series 1 in two blocks, each in time order, the first full.
+            Statement blocks(
+                store.connection(),
+                "SELECT count, start_ns, end_ns FROM sample_blocks WHERE series_id = 1 ORDER BY rowid");
+            QVERIFY(blocks.step());
+            QCOMPARE(blocks.int64(0), qint64(SampleBlock::MaxSamples));
+            QCOMPARE(blocks.int64(1), T0);
+            QVERIFY(blocks.step());
+            QCOMPARE(blocks.int64(0), 5'001 - qint64(SampleBlock::MaxSamples));
+            QCOMPARE(blocks.int64(2), T0 + 4'998'000);
+            QVERIFY(!blocks.step());
+        }
+        QCOMPARE(userVersion(path), Store::SchemaVersion);
+        const QString schema = dump(path);
+        QVERIFY(!schema.contains(QLatin1String("CREATE TABLE samples")));
+        QVERIFY(schema.contains(QLatin1String("CREATE TABLE sample_blocks")));
+        // Opened again: nothing left to migrate, the samples as they were.
+        Store store(path);
+        QCOMPARE(store.counts().samples, qint64(added.size()));
     }
 
     void migrationFromEmptyFile_data()
