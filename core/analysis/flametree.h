@@ -49,6 +49,7 @@ class FlameTree
   private:
     friend struct Sandwich; // builds its trees node by node
     friend class FlameDiff; // builds the union of two trees node by node
+    friend class CriticalPathSummary; // builds a tree of critical-path time node by node
 
     template <class View>
     static FlameTree aggregate(const std::vector<SpanRecord>& spans, Roots roots, const View& view);

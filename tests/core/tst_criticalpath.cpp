@@ -3,6 +3,7 @@
 // order). Span i is named i, so a section reads as the span it is in.
 
 #include "analysis/criticalpath.h"
+#include "analysis/criticalpathsummary.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -206,6 +207,73 @@ class TestCriticalPath : public QObject
         QCOMPARE(roots(CriticalPath::compute(spans, byId, {}, ids)), (QList<SpanId>{7}));
         byId.trace = QStringLiteral("3"); // has an id: not found by its span id
         QCOMPARE(roots(CriticalPath::compute(spans, byId, {}, ids)), QList<SpanId>());
+    }
+
+    void summaryOverTraces()
+    {
+        // Three requests to "handle" (name 100, api): one waits on "query" (101, storage), one on
+        // "query" then "scan" (102, compliance), one on nothing. Critical-path time per trace:
+        // handle 40 / 20 / 50, query 60 / 20 / -, scan - / 60 / -.
+        const auto named = [](SpanRecord record, StringId name, Category category) {
+            record.name = name;
+            record.category = category;
+            return record;
+        };
+        const Spans spans{named(span(1, 0, 0, 100), 100, Category::Api),
+                          named(span(2, 1, 10, 70), 101, Category::Storage),
+                          named(span(3, 0, 200, 300), 100, Category::Api),
+                          named(span(4, 3, 210, 230), 101, Category::Storage),
+                          named(span(5, 3, 230, 290), 102, Category::Compliance),
+                          named(span(6, 0, 400, 450), 100, Category::Api)};
+        const auto summary = CriticalPathSummary::build(spans, CriticalPath::compute(spans));
+        QCOMPARE(summary.traceCount(), qint64(3));
+        QCOMPARE(summary.totalNs(), qint64(250));
+        QCOMPARE(summary.tree().root().totalNs, qint64(250));
+
+        QStringList rows;
+        for (const auto& row : summary.paths()) {
+            QStringList path;
+            for (const StringId name : summary.callPath(row.node))
+                path += QString::number(name);
+            rows += QStringLiteral("%1 %2 n=%3 p50=%4 p95=%5 p99=%6 traces=%7")
+                        .arg(path.join(QLatin1Char(';')), categoryName(row.category))
+                        .arg(row.criticalNs)
+                        .arg(row.perTrace.p50)
+                        .arg(row.perTrace.p95)
+                        .arg(row.perTrace.p99)
+                        .arg(row.traces);
+        }
+        QCOMPARE(rows, (QStringList{QStringLiteral("100 api n=110 p50=40 p95=50 p99=50 traces=3"),
+                                    QStringLiteral("100;101 storage n=80 p50=20 p95=60 p99=60 traces=2"),
+                                    QStringLiteral("100;102 compliance n=60 p50=0 p95=60 p99=60 traces=1")}));
+
+        const auto& categories = summary.categories();
+        QCOMPARE(categories.size(), AllCategories.size());
+        const auto category = [&](Category c) {
+            return *std::find_if(categories.begin(), categories.end(),
+                                 [c](const auto& row) { return row.category == c; });
+        };
+        QCOMPARE(category(Category::Api).criticalNs, qint64(110));
+        QCOMPARE(category(Category::Api).share, 110.0 / 250.0);
+        QCOMPARE(category(Category::Storage).perTrace.p50, qint64(20));
+        QCOMPARE(category(Category::Compliance).perTrace.p50, qint64(0));
+        QCOMPARE(category(Category::Compliance).perTrace.p95, qint64(60));
+        QCOMPARE(category(Category::Gpu).criticalNs, qint64(0));
+    }
+
+    void summaryPassesOverHiddenTracks()
+    {
+        // 2 is on a hidden track: 3's call path is 1;3, and 2's time is 1's.
+        const Spans spans{span(1, 0, 0, 100), span(2, 1, 10, 90, SpanKind::Unspecified, false, 2),
+                          span(3, 2, 20, 50)};
+        CriticalPath::Selection selection;
+        selection.filter.hiddenTracks = {2};
+        const auto summary =
+            CriticalPathSummary::build(spans, CriticalPath::compute(spans, selection), selection.filter);
+        QCOMPARE(summary.paths().size(), size_t(2));
+        QCOMPARE(summary.callPath(summary.paths()[0].node), (std::vector<StringId>{1}));
+        QCOMPARE(summary.paths()[0].criticalNs, qint64(70));
+        QCOMPARE(summary.callPath(summary.paths()[1].node), (std::vector<StringId>{1, 3}));
     }
 
     void deepChainNeedsNoStack()
