@@ -15,5 +15,7 @@ int runFormats(const QStringList& arguments);
 // flamecommands.cpp: time by call stack.
 int runTop(const QStringList& arguments);
 int runFlame(const QStringList& arguments);
+// breakdowncommand.cpp: time by category, and latency.
+int runBreakdown(const QStringList& arguments);
 
 } // namespace lundi::cli

@@ -1,5 +1,8 @@
 #include "breakdown.h"
 
+#include "criticalpath.h"
+#include "spanrecordindex.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -10,13 +13,6 @@ namespace {
 size_t slot(Category category)
 {
     return size_t(category);
-}
-
-qint32 indexOf(const std::vector<SpanRecord>& spans, SpanId id)
-{
-    const auto it = std::lower_bound(spans.begin(), spans.end(), id,
-                                     [](const SpanRecord& span, SpanId value) { return span.id < value; });
-    return it != spans.end() && it->id == id ? qint32(it - spans.begin()) : -1;
 }
 
 } // namespace
@@ -30,9 +26,11 @@ std::vector<Breakdown::Request> Breakdown::requests(const std::vector<SpanRecord
     std::vector<qint32> keptParent(spans.size(), -1);
     std::vector<qint32> requestOf(spans.size(), -1);
     std::vector<qint32> childCount(spans.size());
+    std::vector<qint32> rootOf; // each request's root, an index in spans
+    const SpanRecordIndex index(spans);
     for (size_t i = 0; i < spans.size(); ++i) {
         const SpanRecord& span = spans[i];
-        qint32 parent = span.parent ? indexOf(spans, span.parent) : -1;
+        qint32 parent = span.parent ? index.find(span.parent) : -1;
         if (parent >= 0 && !filter.acceptsTrack(spans[size_t(parent)].track))
             parent = keptParent[size_t(parent)];
         keptParent[i] = parent;
@@ -49,6 +47,7 @@ std::vector<Breakdown::Request> Breakdown::requests(const std::vector<SpanRecord
         if (span.durNs <= 0 || !inRange)
             continue;
         requestOf[i] = qint32(requests.size());
+        rootOf.push_back(qint32(i));
         requests.push_back({span.id, span.name, span.track, span.startNs, span.durNs, {}, {}});
     }
 
@@ -88,6 +87,12 @@ std::vector<Breakdown::Request> Breakdown::requests(const std::vector<SpanRecord
         }
         requests[size_t(requestOf[i])].selfNs[slot(span.category)] +=
             std::max<qint64>(span.durNs - covered, 0);
+    }
+
+    const CriticalPath criticalPath(spans, filter);
+    for (size_t r = 0; r < requests.size(); ++r) {
+        for (const CriticalPath::Section& section : criticalPath.trace(rootOf[r]).sections)
+            requests[r].criticalNs[slot(section.category)] += section.endNs - section.startNs;
     }
 
     std::stable_sort(requests.begin(), requests.end(),

@@ -34,6 +34,16 @@ const QByteArray SmallTrace = R"({"traceEvents":[
     {"ph":"X","name":"handler","ts":200,"dur":30,"pid":1,"tid":2},
     {"ph":"M","name":"thread_name","pid":1,"tid":2,"args":{"name":"worker"}}]})";
 
+// Two requests, worked out on paper. Thread 1: a handler of 1000 us whose auth check (0-700,
+// compliance) and then database query (700-900, storage) run in sequence: compliance is 70 % of
+// its critical path. Thread 2: a handler of 100 us with an 80 us query in it.
+const QByteArray TwoRequests = R"({"traceEvents":[
+    {"ph":"X","name":"handler","cat":"http","ts":0,"dur":1000,"pid":1,"tid":1},
+    {"ph":"X","name":"auth_check","ts":0,"dur":700,"pid":1,"tid":1},
+    {"ph":"X","name":"db_query","ts":700,"dur":200,"pid":1,"tid":1,"args":{"db.system":"postgresql"}},
+    {"ph":"X","name":"handler","cat":"http","ts":2000,"dur":100,"pid":1,"tid":2},
+    {"ph":"X","name":"db_query","ts":2010,"dur":80,"pid":1,"tid":2,"args":{"db.system":"postgresql"}}]})";
+
 } // namespace
 
 class TestCli : public QObject
@@ -55,6 +65,10 @@ class TestCli : public QObject
     void usageErrors();
     void demoWritesIncident();
     void offsetPlacesASource();
+    void breakdownJson();
+    void breakdownText();
+    void breakdownRefuses_data();
+    void breakdownRefuses();
 
   private:
     QString path(const char* name) const { return m_dir->filePath(QLatin1String(name)); }
@@ -336,6 +350,118 @@ void TestCli::offsetPlacesASource()
     const Run unknown = cli({QStringLiteral("offset"), QStringLiteral("--db"), m_db, QStringLiteral("2")});
     QCOMPARE(unknown.status, 1);
     QVERIFY2(unknown.err.contains("there is no source 2"), unknown.err.constData());
+}
+
+void TestCli::breakdownJson()
+{
+    QCOMPARE(cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, writeTrace("two.json", TwoRequests)}).status,
+             0);
+    const Run run = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db, QStringLiteral("--slo"),
+                         QStringLiteral("500us"), QStringLiteral("--json")});
+    QCOMPARE(run.status, 0);
+    const QJsonObject json = QJsonDocument::fromJson(run.out).object();
+    QVERIFY(json.value(QStringLiteral("range")).isNull());
+    QCOMPARE(json.value(QStringLiteral("requests")).toInteger(), 2);
+    // Nearest rank over 100 us and 1000 us: p50 is the first, p95 and p99 the second.
+    const QJsonObject latency = json.value(QStringLiteral("latency_ns")).toObject();
+    QCOMPARE(latency.value(QStringLiteral("p50")).toInteger(), 100'000);
+    QCOMPARE(latency.value(QStringLiteral("p95")).toInteger(), 1'000'000);
+    QCOMPARE(latency.value(QStringLiteral("p99")).toInteger(), 1'000'000);
+    QCOMPARE(json.value(QStringLiteral("critical_ns")).toInteger(), 1'100'000);
+    QCOMPARE(json.value(QStringLiteral("self_ns")).toInteger(), 1'100'000);
+    const QJsonObject slo = json.value(QStringLiteral("slo")).toObject();
+    QCOMPARE(slo.value(QStringLiteral("threshold_ns")).toInteger(), 500'000);
+    QCOMPARE(slo.value(QStringLiteral("over")).toInteger(), 1);
+    QCOMPARE(slo.value(QStringLiteral("share_over")).toDouble(), 0.5);
+
+    // Every category, most critical-path time first.
+    const QJsonArray categories = json.value(QStringLiteral("categories")).toArray();
+    QCOMPARE(categories.size(), 8);
+    const QJsonObject compliance = categories[0].toObject();
+    QCOMPARE(compliance.value(QStringLiteral("category")).toString(), QStringLiteral("compliance"));
+    QCOMPARE(compliance.value(QStringLiteral("critical_ns")).toInteger(), 700'000);
+    QCOMPARE(compliance.value(QStringLiteral("critical_share")).toDouble(), 700.0 / 1100);
+    QCOMPARE(compliance.value(QStringLiteral("self_ns")).toInteger(), 700'000);
+    // Per request: 0 (thread 2 has no compliance) and 700 us.
+    const QJsonObject perRequest = compliance.value(QStringLiteral("critical_per_request_ns")).toObject();
+    QCOMPARE(perRequest.value(QStringLiteral("p50")).toInteger(), 0);
+    QCOMPARE(perRequest.value(QStringLiteral("p95")).toInteger(), 700'000);
+    const QJsonObject storage = categories[1].toObject();
+    QCOMPARE(storage.value(QStringLiteral("category")).toString(), QStringLiteral("storage"));
+    QCOMPARE(storage.value(QStringLiteral("critical_ns")).toInteger(), 280'000);
+    QCOMPARE(storage.value(QStringLiteral("self_per_request_ns")).toObject().value(QStringLiteral("p50")).toInteger(),
+             80'000);
+    const QJsonObject api = categories[2].toObject();
+    QCOMPARE(api.value(QStringLiteral("category")).toString(), QStringLiteral("api"));
+    QCOMPARE(api.value(QStringLiteral("critical_ns")).toInteger(), 120'000);
+
+    // A range takes the requests that start in it: the first alone, where compliance is 70 %.
+    const Run first = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db, QStringLiteral("--range"),
+                           QStringLiteral("0..0.0015"), QStringLiteral("--json")});
+    QCOMPARE(first.status, 0);
+    const QJsonObject firstJson = QJsonDocument::fromJson(first.out).object();
+    QCOMPARE(firstJson.value(QStringLiteral("requests")).toInteger(), 1);
+    QCOMPARE(firstJson.value(QStringLiteral("range")).toObject().value(QStringLiteral("end_ns")).toInteger(),
+             1'500'000);
+    const QJsonObject firstCompliance = firstJson.value(QStringLiteral("categories")).toArray()[0].toObject();
+    QCOMPARE(firstCompliance.value(QStringLiteral("category")).toString(), QStringLiteral("compliance"));
+    QCOMPARE(firstCompliance.value(QStringLiteral("critical_share")).toDouble(), 0.7);
+}
+
+void TestCli::breakdownText()
+{
+    QCOMPARE(cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, writeTrace("two.json", TwoRequests)}).status,
+             0);
+    const Run run = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db, QStringLiteral("--slo"),
+                         QStringLiteral("500us")});
+    QCOMPARE(run.status, 0);
+    const QStringList lines = QString::fromUtf8(run.out).split(QLatin1Char('\n'));
+    QCOMPARE(lines.value(0), QStringLiteral("2 requests"));
+    QCOMPARE(lines.value(1), QStringLiteral("latency: p50 100.000 us, p95 1.000 ms, p99 1.000 ms"));
+    QCOMPARE(lines.value(2), QStringLiteral("over the 500.000 us SLO: 1 request (50.0 %)"));
+    const auto rowOf = [&](const QString& category) {
+        const auto it = std::find_if(lines.begin(), lines.end(), [&](const QString& line) {
+            return line.startsWith(category + QLatin1Char(' '));
+        });
+        return it != lines.end() ? *it : QString();
+    };
+    QCOMPARE(rowOf(QStringLiteral("compliance")).simplified(),
+             QStringLiteral("compliance 700.000 us 63.6 % 0 ns / 700.000 us / 700.000 us 700.000 us 63.6 % 0 ns / "
+                            "700.000 us / 700.000 us"));
+    // Categories with no time are left out of the text.
+    QVERIFY(rowOf(QStringLiteral("gpu")).isEmpty());
+    QVERIFY(!rowOf(QStringLiteral("api")).isEmpty());
+
+    const Run empty = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db, QStringLiteral("--range"),
+                           QStringLiteral("100..200")});
+    QCOMPARE(empty.status, 0);
+    QVERIFY(empty.out.startsWith("No request (root span) starts in 1970-01-01T00:01:40.000Z"));
+}
+
+void TestCli::breakdownRefuses_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("sentence");
+    QTest::newRow("range backwards") << QStringList{QStringLiteral("--range"), QStringLiteral("20..10")} << 2
+                                     << QStringLiteral("--range takes START..END");
+    QTest::newRow("SLO not a duration") << QStringList{QStringLiteral("--slo"), QStringLiteral("fast")} << 2
+                                        << QStringLiteral("--slo");
+    QTest::newRow("SLO of zero") << QStringList{QStringLiteral("--slo"), QStringLiteral("0s")} << 2
+                                 << QStringLiteral("--slo takes a duration above zero");
+    QTest::newRow("no such file") << QStringList{} << 1 << QStringLiteral("missing.lundi");
+}
+
+void TestCli::breakdownRefuses()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, status);
+    QFETCH(QString, sentence);
+    const Run run = cli(QStringList{QStringLiteral("breakdown"), QStringLiteral("--db"), path("missing.lundi")} +
+                        arguments);
+    QCOMPARE(run.status, status);
+    QVERIFY2(QString::fromUtf8(run.err).contains(sentence), run.err.constData());
+    QVERIFY(!QFile::exists(path("missing.lundi")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

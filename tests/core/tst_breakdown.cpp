@@ -159,6 +159,54 @@ class TestBreakdown : public QObject
         QCOMPARE(renderSelf(Breakdown::requests(spans, filter)), expected);
     }
 
+    void criticalPath_data()
+    {
+        QTest::addColumn<Spans>("spans");
+        QTest::addColumn<QStringList>("expected");
+
+        // The compliance check (10..80) is 70 % of the 100 ns critical path; the storage call in
+        // parallel with it (15..40) is on no path but is work (self 25); the api handler has the
+        // rest, 0..10 and 80..100.
+        QTest::newRow("compliance takes 70 %")
+            << Spans{spanOf(1, 0, Api, 0, 100), spanOf(2, 1, Compliance, 10, 70),
+                     spanOf(3, 1, Storage, 15, 25)}
+            << QStringList{QStringLiteral(
+                   "root 1: critical api=30 compliance=70; self api=30 compliance=70 storage=25")};
+
+        // A network hop, then GPU work with a kernel inside: in sequence, all on the path.
+        QTest::newRow("sequential")
+            << Spans{spanOf(1, 0, Api, 0, 100), spanOf(2, 1, Network, 0, 20), spanOf(3, 1, Api, 20, 70),
+                     spanOf(4, 3, Gpu, 30, 50)}
+            << QStringList{QStringLiteral(
+                   "root 1: critical api=30 network=20 gpu=50; self api=30 network=20 gpu=50")};
+
+        // Two requests, each with its own path.
+        QTest::newRow("two requests")
+            << Spans{spanOf(1, 0, Api, 0, 10), spanOf(2, 0, Storage, 5, 40), spanOf(3, 2, Network, 5, 35),
+                     spanOf(4, 1, Compliance, 2, 8)}
+            << QStringList{
+                   QStringLiteral("root 1: critical api=2 compliance=8; self api=2 compliance=8"),
+                   QStringLiteral("root 2: critical network=35 storage=5; self network=35 storage=5")};
+    }
+
+    void criticalPath()
+    {
+        QFETCH(Spans, spans);
+        QFETCH(QStringList, expected);
+        QStringList lines;
+        for (const Breakdown::Request& request : Breakdown::requests(spans)) {
+            lines.append(QStringLiteral("root %1: critical %2; self %3")
+                             .arg(request.root)
+                             .arg(times(request.criticalNs), times(request.selfNs)));
+            // The critical path tiles the request: its times sum to the latency.
+            qint64 sum = 0;
+            for (const qint64 ns : request.criticalNs)
+                sum += ns;
+            QCOMPARE(sum, request.durNs);
+        }
+        QCOMPARE(lines, expected);
+    }
+
     void deepTrace()
     {
         // 200,000 spans each inside the one before: no recursion, and each span's self is 1.
