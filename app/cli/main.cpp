@@ -25,6 +25,7 @@ commands:
   offset --db F [--set DURATION | --by DURATION] SOURCE
   top    --db F [--by self|total] [--category C] [--limit N] [--json]
   flame  --db F --folded [--by-track]
+  sql    --db F [--csv] "SELECT ..."
   breakdown --db F [--range A..B] [--slo DURATION] [--json]
   demo   --db F
   formats
@@ -48,7 +49,8 @@ int main(int argc, char* argv[])
     const QString name = arguments.takeAt(1);
     const std::pair<const char*, int (*)(const QStringList&)> commands[] = {
         {"import", runImport}, {"info", runInfo},       {"top", runTop},      {"flame", runFlame},
-        {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}, {"breakdown", runBreakdown}};
+        {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}, {"breakdown", runBreakdown},
+        {"sql", runSql}};
     try {
         for (const auto& [commandName, run] : commands) {
             if (name == QLatin1String(commandName))

@@ -8,10 +8,11 @@
 
 namespace lundi {
 
-Connection::Connection(const QString& path) : m_path(path)
+Connection::Connection(const QString& path, Access access) : m_path(path)
 {
-    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int mode =
+        access == Access::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    const int rc = sqlite3_open_v2(path.toUtf8().constData(), &m_db, mode | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         // SQLite hands out a handle even when opening fails; no destructor runs to close it.
         try {

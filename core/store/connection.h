@@ -10,7 +10,10 @@ namespace lundi {
 class Connection
 {
   public:
-    explicit Connection(const QString& path);
+    // ReadOnly never creates the file and refuses writes at the file level (the SQL console).
+    enum class Access { ReadWrite, ReadOnly };
+
+    explicit Connection(const QString& path, Access access = Access::ReadWrite);
     ~Connection();
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;

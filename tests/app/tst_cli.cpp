@@ -1,3 +1,4 @@
+#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -65,6 +66,8 @@ class TestCli : public QObject
     void usageErrors();
     void demoWritesIncident();
     void offsetPlacesASource();
+    void sqlPrintsTableAndCsv();
+    void sqlRefusesWrites();
     void breakdownJson();
     void breakdownText();
     void breakdownRefuses_data();
@@ -462,6 +465,60 @@ void TestCli::breakdownRefuses()
     QCOMPARE(run.status, status);
     QVERIFY2(QString::fromUtf8(run.err).contains(sentence), run.err.constData());
     QVERIFY(!QFile::exists(path("missing.lundi")));
+}
+
+// sql reads what the import wrote: a table for people, RFC 4180 CSV for programs.
+void TestCli::sqlPrintsTableAndCsv()
+{
+    importSmall();
+    const QString names =
+        QStringLiteral("SELECT t.text AS name, s.dur_ns FROM spans s JOIN strings t ON t.id = s.name_id "
+                       "ORDER BY s.start_ns");
+    const Run table = cli({QStringLiteral("sql"), QStringLiteral("--db"), m_db, names});
+    QVERIFY2(table.status == 0, table.err.constData());
+    QCOMPARE(table.out, QByteArray("name        dur_ns\n"
+                                   "----------  ------\n"
+                                   "handler     100000\n"
+                                   "auth_check  20000\n"
+                                   "db_query    50000\n"
+                                   "handler     30000\n"
+                                   "db_query    10000\n"
+                                   "5 rows\n"));
+    const Run csv =
+        cli({QStringLiteral("sql"), QStringLiteral("--db"), m_db, QStringLiteral("--csv"),
+             QStringLiteral("SELECT 'a,\"b\"' AS \"x,y\", NULL AS n, count(*) AS spans FROM spans")});
+    QVERIFY2(csv.status == 0, csv.err.constData());
+    QCOMPARE(csv.out, QByteArray("\"x,y\",n,spans\r\n\"a,\"\"b\"\"\",,5\r\n"));
+}
+
+// A write is refused in one sentence with status 1, and the file keeps its bytes.
+void TestCli::sqlRefusesWrites()
+{
+    importSmall();
+    const auto sha256 = [this] {
+        QFile file(m_db);
+        file.open(QIODevice::ReadOnly);
+        return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+    };
+    const QByteArray before = sha256();
+    const Run deleted =
+        cli({QStringLiteral("sql"), QStringLiteral("--db"), m_db, QStringLiteral("DELETE FROM spans")});
+    QCOMPARE(deleted.status, 1);
+    QCOMPARE(deleted.out, QByteArray());
+    QCOMPARE(deleted.err,
+             QByteArray("lundi-cli: Lundi's SQL only reads the incident: DELETE from spans is refused.\n"));
+    const Run vacuum = cli(
+        {QStringLiteral("sql"), QStringLiteral("--db"), m_db, QStringLiteral("VACUUM INTO 'copy.lundi'")});
+    QCOMPARE(vacuum.status, 1);
+    QVERIFY2(vacuum.err.contains("only reads the incident"), vacuum.err.constData());
+    QCOMPARE(sha256(), before);
+    const Run count = cli({QStringLiteral("sql"), QStringLiteral("--db"), m_db, QStringLiteral("--csv"),
+                           QStringLiteral("SELECT count(*) AS n FROM spans")});
+    QCOMPARE(count.out, QByteArray("n\r\n5\r\n"));
+    const Run missing =
+        cli({QStringLiteral("sql"), QStringLiteral("--db"), path("none.lundi"), QStringLiteral("SELECT 1")});
+    QCOMPARE(missing.status, 1);
+    QVERIFY(!QFile::exists(path("none.lundi")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

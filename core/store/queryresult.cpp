@@ -1,0 +1,47 @@
+#include "queryresult.h"
+
+#include <QLocale>
+#include <QTextStream>
+
+namespace lundi {
+
+QString QueryResult::cellText(const QVariant& cell)
+{
+    switch (cell.typeId()) {
+    case QMetaType::UnknownType:
+        return {};
+    case QMetaType::QByteArray:
+        return QStringLiteral("<%1 bytes>").arg(cell.toByteArray().size());
+    case QMetaType::Double:
+        return QString::number(cell.toDouble(), 'g', QLocale::FloatingPointShortest);
+    default:
+        return cell.toString();
+    }
+}
+
+QString QueryResult::csvField(const QString& text)
+{
+    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
+        !text.contains(QLatin1Char('\n')) && !text.contains(QLatin1Char('\r')))
+        return text;
+    QString quoted = text;
+    quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+void QueryResult::writeCsv(QTextStream& out) const
+{
+    const auto writeLine = [&out](const auto& cells, const auto& text) {
+        for (qsizetype i = 0; i < cells.size(); ++i) {
+            if (i)
+                out << ',';
+            out << csvField(text(cells[i]));
+        }
+        out << "\r\n";
+    };
+    writeLine(columns, [](const QString& name) { return name; });
+    for (const QVariantList& row : rows)
+        writeLine(row, cellText);
+}
+
+} // namespace lundi

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QStringList>
+#include <QVariant>
+
+#include <vector>
+
+class QTextStream;
+
+namespace lundi {
+
+// The rows one SQL statement returned, as the console, its CSV export and lundi-cli show them.
+// A cell is a null QVariant (NULL), qint64, double, QString or QByteArray (a BLOB).
+struct QueryResult
+{
+    QStringList columns;
+    std::vector<QVariantList> rows;
+    bool truncated = false; // more rows were there than the cap let through
+    qint64 elapsedNs = 0;
+
+    // A cell as plain text: NULL is empty, a BLOB is "<n bytes>", a real its shortest exact form.
+    static QString cellText(const QVariant& cell);
+    // One CSV field, quoted as RFC 4180 asks where it holds a comma, a quote or a line break.
+    static QString csvField(const QString& text);
+    // The header and the rows as RFC 4180 CSV (CRLF line ends).
+    void writeCsv(QTextStream& out) const;
+};
+
+} // namespace lundi
