@@ -90,6 +90,12 @@ int runImport(const QStringList& arguments)
                         "without timestamps): ISO 8601 or Unix seconds. Default: the file's "
                         "modification time."),
          QStringLiteral("TIME")});
+    parser.addOption(
+        {QStringLiteral("columns"),
+         QStringLiteral("The column names of a CSV without header line, comma-separated: the field "
+                        "list of nvidia-smi --query-gpu=... --format=csv,noheader, e.g. "
+                        "timestamp,index,utilization.gpu,memory.used."),
+         QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the summaries as JSON.")});
     parser.addPositionalArgument(QStringLiteral("INPUT"),
                                  QStringLiteral("Files to import (gzip is read as is)."),
@@ -118,6 +124,14 @@ int runImport(const QStringList& arguments)
                 QStringLiteral("--at takes a time such as 2026-11-24T10:00:00Z or Unix seconds, not "
                                "\"%1\"")
                     .arg(command.value("at"))};
+    }
+    if (command.isSet("columns")) {
+        for (const QString& column : command.value("columns").split(QLatin1Char(',')))
+            options.columns.append(column.trimmed());
+        if (options.columns.contains(QString()))
+            throw UsageError{QStringLiteral("--columns takes column names separated by commas, with no "
+                                            "empty name: \"%1\"")
+                                 .arg(command.value("columns"))};
     }
 
     Store store(command.db());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <atomic>
 #include <functional>
@@ -29,12 +30,18 @@ class ImportControl
     qint64 undatedTimeNs() const { return m_undatedTimeNs; }
     const QString& undatedTimeOrigin() const { return m_undatedTimeOrigin; }
 
+    // The column names of a CSV written without its header line (nvidia-smi's
+    // --format=csv,noheader), as the user gave them; empty: the file names its columns.
+    void setColumns(const QStringList& columns) { m_columns = columns; }
+    const QStringList& columns() const { return m_columns; }
+
   private:
     ProgressFunction m_progress;
     const std::atomic_bool* m_cancel = nullptr;
     qint64 m_total = 0;
     qint64 m_undatedTimeNs = 0;
     QString m_undatedTimeOrigin = QStringLiteral("the import time");
+    QStringList m_columns;
 };
 
 } // namespace lundi

@@ -144,6 +144,7 @@ ImportSummary Ingestor::importFile(const QString& path, const ImportOptions& opt
         else
             watched.setUndatedTime(QFileInfo(path).lastModified().toMSecsSinceEpoch() * 1'000'000,
                                    QStringLiteral("the file's modification time"));
+        watched.setColumns(options.columns);
         control.setTotal(qint64(data.size()));
         ImportSummary summary = run(
             importer.format(), QFileInfo(path).absoluteFilePath(), options, known,

@@ -21,6 +21,7 @@ struct ImportOptions
     bool force = false; // import content that is already in the incident
     qint64 clockOffsetNs = 0;
     std::optional<qint64> atNs; // the time of undated samples; else the file's modification time
+    QStringList columns;        // the column names of a headerless CSV; empty: the file names them
 };
 
 struct ImportSummary

@@ -20,9 +20,12 @@ constexpr qint64 ProgressEvery = 4096;
 
 } // namespace
 
-CsvTableReader::CsvTableReader(std::string_view data, SeriesTable& table, const ImportControl& control)
-    : m_data(data), m_table(table), m_control(control)
+CsvTableReader::CsvTableReader(std::string_view data, SeriesTable& table, const ImportControl& control,
+                               std::string_view givenHeader)
+    : m_data(data), m_table(table), m_control(control), m_headerGiven(!givenHeader.empty())
 {
+    if (m_headerGiven)
+        readHeader(givenHeader, 0);
 }
 
 void CsvTableReader::read()
@@ -92,6 +95,14 @@ void CsvTableReader::readRow(std::string_view line, qint64 offset, qint64 number
         if (column < columns)
             m_table.cell(column, cell);
         ++column;
+    }
+    // A given header that does not fit the first row is a wrong list, not a damaged row.
+    if (m_headerGiven && !std::exchange(m_rowSeen, true) && !cells.malformed() && column != columns) {
+        throw ImportError(QStringLiteral("This row has %1 cells, but the column list names %2 columns: "
+                                         "give one name per cell, in the order of the cells.")
+                              .arg(column)
+                              .arg(columns),
+                          offset);
     }
     if (cells.malformed())
         m_table.skipRow(SeriesTable::Skip::Malformed);

@@ -128,8 +128,13 @@ Dialect csvDialect(std::string_view header, std::string_view firstRow, Sniff sni
         }
         return Dialect::Unknown;
     }
-    return std::count_if(names.begin(), names.end(), isSmiValue) >= 2 ? Dialect::SmiHeaderlessCsv
-                                                                      : Dialect::Unknown;
+    // Values where names should be: two as nvidia-smi writes them, or, written with nounits, its
+    // timestamp and else numbers ("2024/05/01 12:00:00.000, 0, 35, 1024").
+    const auto smiValues = std::count_if(names.begin(), names.end(), isSmiValue);
+    const bool allNumbers = std::all_of(names.begin(), names.end(), [](std::string_view cell) {
+        return isSmiValue(cell) || readCell(cell).kind == CellKind::Number;
+    });
+    return smiValues >= 2 || (smiValues == 1 && allNumbers) ? Dialect::SmiHeaderlessCsv : Dialect::Unknown;
 }
 
 } // namespace

@@ -9,6 +9,12 @@
 #include "ingest/inputfile.h"
 #include "ingest/sink.h"
 
+#include <QStringList>
+
+#include <string>
+#include <tuple>
+#include <utility>
+
 namespace lundi {
 
 using namespace gpucsv;
@@ -17,6 +23,30 @@ namespace {
 
 // Enough to hold the header line of nvidia-smi's widest query (about 250 fields, 8 KB).
 constexpr size_t SniffBytes = 64 * 1024;
+
+// The header line that the user's column names stand for ("timestamp, index, memory.used"), and
+// the dialect it makes of the rows; throws where the names fit no dialect or the file has a header.
+std::pair<std::string, Dialect> givenHeader(const QStringList& columns, Dialect fileDialect)
+{
+    if (fileDialect != Dialect::SmiHeaderlessCsv && fileDialect != Dialect::Unknown) {
+        throw ImportError(
+            QStringLiteral("A column list is for a CSV without header line, but this is %1 with its own "
+                           "column names: import it without the column list.")
+                .arg(QLatin1String(dialectName(fileDialect))),
+            0);
+    }
+    std::string header = columns.join(QStringLiteral(", ")).toStdString();
+    const Dialect dialect = sniffDialect(header, Sniff::Import);
+    if (dialect != Dialect::SmiQueryCsv && dialect != Dialect::GenericCsv) {
+        throw ImportError(
+            QStringLiteral("The column list \"%1\" names neither an nvidia-smi --query-gpu field nor a "
+                           "time column (timestamp, time, date): give the field list of the query, such "
+                           "as timestamp,index,utilization.gpu,memory.used.")
+                .arg(columns.join(QLatin1Char(','))),
+            0);
+    }
+    return {std::move(header), dialect};
+}
 
 } // namespace
 
@@ -40,7 +70,10 @@ int GpuCsvImporter::detect(std::string_view head, const QString& fileName) const
 void GpuCsvImporter::import(const InputFile& input, Sink& sink, ImportControl& control) const
 {
     const std::string_view data = input.data();
-    const Dialect dialect = sniffDialect(data.substr(0, SniffBytes), Sniff::Import);
+    Dialect dialect = sniffDialect(data.substr(0, SniffBytes), Sniff::Import);
+    std::string header;
+    if (!control.columns().isEmpty())
+        std::tie(header, dialect) = givenHeader(control.columns(), dialect);
     switch (dialect) {
     case Dialect::Unknown:
         throw ImportError(
@@ -51,9 +84,9 @@ void GpuCsvImporter::import(const InputFile& input, Sink& sink, ImportControl& c
     case Dialect::SmiHeaderlessCsv:
         throw ImportError(
             QStringLiteral("The first line holds values, not column names: the CSV was written with "
-                           "--format=csv,noheader, and without the header its columns cannot be "
-                           "named. Write it again without noheader, or put the --query-gpu field list "
-                           "as the first line."),
+                           "--format=csv,noheader. Name its columns with --columns, giving the "
+                           "--query-gpu field list (such as timestamp,index,utilization.gpu), or write it "
+                           "again without noheader."),
             0);
     case Dialect::SmiCapture:
         throw ImportError(
@@ -67,7 +100,7 @@ void GpuCsvImporter::import(const InputFile& input, Sink& sink, ImportControl& c
     sink.setMetadata(QByteArray(R"({"dialect":")") + dialectName(dialect) + "\"}");
     SeriesTable table(sink, control);
     if (dialect == Dialect::SmiQueryCsv || dialect == Dialect::GenericCsv)
-        CsvTableReader(data, table, control).read();
+        CsvTableReader(data, table, control, header).read();
     else
         MonitorTableReader(data, dialect, table, control).read();
 }

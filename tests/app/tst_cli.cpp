@@ -62,6 +62,7 @@ class TestCli : public QObject
     void flameFolded();
     void reimportIsRefused();
     void badInputLeavesIncidentAlone();
+    void importColumnsNameAHeaderlessCsv();
     void usageErrors_data();
     void usageErrors();
     void demoWritesIncident();
@@ -275,6 +276,29 @@ void TestCli::badInputLeavesIncidentAlone()
     QCOMPARE(missing.err.count('\n'), 1);
 }
 
+// nvidia-smi --query-gpu=timestamp,index,utilization.gpu,memory.used --format=csv,noheader: two
+// GPUs, two samples each, which only --columns can name.
+void TestCli::importColumnsNameAHeaderlessCsv()
+{
+    const QString csv = writeTrace("noheader.csv", "2024/05/01 12:00:00.000, 0, 35 %, 1024 MiB\n"
+                                                   "2024/05/01 12:00:00.000, 1, 80 %, 2048 MiB\n");
+    const Run refused = cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, csv});
+    QCOMPARE(refused.status, 1);
+    QVERIFY2(refused.err.contains("noheader.csv: line 1, column 1 (byte 0):") &&
+                 refused.err.contains("--columns"),
+             refused.err.constData());
+
+    const Run run =
+        cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, QStringLiteral("--columns"),
+             QStringLiteral("timestamp, index,utilization.gpu,memory.used"), QStringLiteral("--json"), csv});
+    QVERIFY2(run.status == 0, run.err.constData());
+    const QJsonObject summary = QJsonDocument::fromJson(run.out).array().first().toObject();
+    QCOMPARE(summary.value(QLatin1String("format")).toString(), QStringLiteral("gpu-csv"));
+    const QJsonObject counts = summary.value(QLatin1String("counts")).toObject();
+    QCOMPARE(counts.value(QLatin1String("series")).toInt(), 4);
+    QCOMPARE(counts.value(QLatin1String("samples")).toInt(), 4);
+}
+
 void TestCli::usageErrors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -297,6 +321,10 @@ void TestCli::usageErrors_data()
     QTest::newRow("bad --at") << QStringList{QStringLiteral("import"),    QStringLiteral("--db"),
                                              QStringLiteral("x.lundi"),   QStringLiteral("--at"),
                                              QStringLiteral("yesterday"), QStringLiteral("x.json")};
+    QTest::newRow("empty name in --columns")
+        << QStringList{QStringLiteral("import"),           QStringLiteral("--db"),
+                       QStringLiteral("x.lundi"),          QStringLiteral("--columns"),
+                       QStringLiteral("timestamp,,index"), QStringLiteral("x.csv")};
     QTest::newRow("offset without source")
         << QStringList{QStringLiteral("offset"), QStringLiteral("--db"), QStringLiteral("x.lundi")};
 }

@@ -22,13 +22,15 @@ ImportOptions at(qint64 ns)
     return options;
 }
 
+enum class Units { Shown, Left };
+
 // Every series as its name, labels and unit, then its samples as "time value", one a line.
-QString renderSeries(const Store& store)
+QString renderSeries(const Store& store, Units units = Units::Shown)
 {
     QStringList lines;
     for (const Series& series : store.series()) {
         QString line = series.name + QLatin1Char(' ') + QString::fromUtf8(series.labelsJson);
-        if (!series.unit.isEmpty())
+        if (!series.unit.isEmpty() && units == Units::Shown)
             line += QLatin1Char(' ') + series.unit;
         lines.append(line);
         for (const Sample& sample : store.samples(series.id))
@@ -148,6 +150,29 @@ std::map<QString, double> sumsByName(const Store& store)
     return sums;
 }
 
+// The cells of a CSV line, trimmed (nvidia-smi's cells hold no commas of their own).
+QStringList cellsOf(const QByteArray& line)
+{
+    QStringList cells;
+    for (const QByteArray& cell : line.split(','))
+        cells.append(QString::fromUtf8(cell.trimmed()));
+    return cells;
+}
+
+// The file as --format=csv,nounits writes it: the header as it is, numbers in rows without units.
+QByteArray withoutUnits(const QByteArray& content)
+{
+    static const QRegularExpression NumberWithUnit(QStringLiteral("^(-?\\d+(\\.\\d+)?) [A-Za-z%/]+$"));
+    QList<QByteArray> lines = content.split('\n');
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        QStringList cells = cellsOf(lines[i]);
+        for (QString& cell : cells)
+            cell.replace(NumberWithUnit, QStringLiteral("\\1"));
+        lines[i] = cells.join(QStringLiteral(", ")).toUtf8();
+    }
+    return lines.join('\n');
+}
+
 } // namespace
 
 class TestGpuCsvImporter : public QObject
@@ -161,6 +186,10 @@ class TestGpuCsvImporter : public QObject
     void numbersAreExact();
     void epochNanosecondsAreExact();
     void undatedRowsTakeTheFileTime();
+    void headerlessWithColumns_data();
+    void headerlessWithColumns();
+    void columnList_data();
+    void columnList();
     void detection_data();
     void detection();
     void corpus_data();
@@ -489,6 +518,148 @@ void TestGpuCsvImporter::undatedRowsTakeTheFileTime()
                                             "2020-09-13T12:26:40.250Z (from the file's modification time)")});
 }
 
+void TestGpuCsvImporter::headerlessWithColumns_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<bool>("nounits");
+    QTest::addColumn<bool>("fieldsOnly"); // the --query-gpu field list, else the header's cells
+
+    const QString h100 = QStringLiteral("nvsmi_query_gpu_h100_load.csv");
+    QTest::newRow("H100, units in values") << h100 << false << true;
+    QTest::newRow("H100, nounits, the header's cells") << h100 << true << false;
+    QTest::newRow("H100, nounits, fields only") << h100 << true << true;
+    QTest::newRow("two GPUs by uuid and index")
+        << QStringLiteral("nvsmi_query_gpu_two_gpus_testfixture.csv") << false << true;
+    QTest::newRow("two GPUs, nounits")
+        << QStringLiteral("nvsmi_query_gpu_two_gpus_testfixture.csv") << true << true;
+    QTest::newRow("L40S") << QStringLiteral("nvsmi_query_gpu_l40s_idle.csv") << false << true;
+    QTest::newRow("H100 MIG, nounits") << QStringLiteral("nvsmi_query_gpu_h100_mig_load.csv") << true << true;
+}
+
+// --format=csv,noheader with --columns imports as the same file with its header line does: a
+// corpus file without its first line against the whole file, with and without units.
+void TestGpuCsvImporter::headerlessWithColumns()
+{
+    QFETCH(QString, file);
+    QFETCH(bool, nounits);
+    QFETCH(bool, fieldsOnly);
+    QByteArray content = fileBytes(QStringLiteral(LUNDI_CORPUS_DIR "/gpu-csv/") + file);
+    QVERIFY(!content.isEmpty());
+    if (nounits)
+        content = withoutUnits(content);
+    const qsizetype headerEnd = content.indexOf('\n');
+    QStringList columns = cellsOf(content.left(headerEnd));
+    if (fieldsOnly) {
+        for (QString& column : columns)
+            column = column.section(QStringLiteral(" ["), 0, 0);
+    }
+
+    Fixture headed;
+    headed.importAs(QStringLiteral("headed.csv"), content, at(AtNs));
+    Fixture headerless;
+    ImportOptions options = at(AtNs);
+    options.columns = columns;
+    const ImportSummary summary =
+        headerless.importAs(QStringLiteral("noheader.csv"), content.mid(headerEnd + 1), options);
+    QCOMPARE(summary.format, QStringLiteral("gpu-csv"));
+    QVERIFY(summary.counts.samples > 0);
+    QCOMPARE(summary.counts.samples, headed.store().counts().samples);
+    // Written with nounits, the units were only in the header, which --query-gpu's fields lack.
+    const Units units = nounits && fieldsOnly ? Units::Left : Units::Shown;
+    QCOMPARE(renderSeries(headerless.store(), units), renderSeries(headed.store(), units));
+    if (units == Units::Left) {
+        // Without a header, a unit is one the importer knows of the field (temperature.gpu in
+        // °C), or none.
+        const QList<Series> headedSeries = headed.store().series();
+        const QList<Series> headerlessSeries = headerless.store().series();
+        for (qsizetype i = 0; i < headerlessSeries.size(); ++i) {
+            const QString& unit = headerlessSeries[i].unit;
+            QVERIFY2(unit.isEmpty() || unit == headedSeries[i].unit,
+                     qPrintable(headerlessSeries[i].name + QLatin1Char(' ') + unit));
+        }
+    }
+}
+
+void TestGpuCsvImporter::columnList_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("columns");
+    QTest::addColumn<QString>("error");    // the refusal's sentence, or empty: it imports
+    QTest::addColumn<QString>("expected"); // what it imports, as renderSeries writes it
+
+    const QByteArray rows("2024/05/01 12:00:00.000Z, 0, 35, 1024\n2024/05/01 12:00:01.000Z, 0, 36, 1030\n");
+    const QString expected = QStringLiteral(R"(utilization.gpu {"gpu":"0"}
+  2024-05-01T12:00:00.000Z 35
+  2024-05-01T12:00:01.000Z 36
+memory.used {"gpu":"0"}
+  2024-05-01T12:00:00.000Z 1024
+  2024-05-01T12:00:01.000Z 1030)");
+    QTest::newRow("nounits") << rows << QStringLiteral("timestamp,index,utilization.gpu,memory.used")
+                             << QString() << expected;
+    QTest::newRow("units given in the list")
+        << rows << QStringLiteral("timestamp,index,utilization.gpu [%],memory.used [MiB]") << QString()
+        << QStringLiteral(R"(utilization.gpu {"gpu":"0"} %
+  2024-05-01T12:00:00.000Z 35
+  2024-05-01T12:00:01.000Z 36
+memory.used {"gpu":"0"} MiB
+  2024-05-01T12:00:00.000Z 1024
+  2024-05-01T12:00:01.000Z 1030)");
+    QTest::newRow("a generic CSV without header")
+        << QByteArray("1714564800,45\n1714564801,46\n") << QStringLiteral("time,temp") << QString()
+        << QStringLiteral("temp {}\n  2024-05-01T12:00:00.000Z 45\n  2024-05-01T12:00:01.000Z 46");
+    QTest::newRow("a cut last row is skipped, as with a header")
+        << rows + "2024/05/01 12:00:02.000Z, 0"
+        << QStringLiteral("timestamp,index,utilization.gpu,memory.used") << QString() << expected;
+    QTest::newRow("one name too few")
+        << rows << QStringLiteral("timestamp,utilization.gpu,memory.used")
+        << QStringLiteral("line 1, column 1 (byte 0): This row has 4 cells, but the column list names 3 "
+                          "columns")
+        << QString();
+    QTest::newRow("one name too many, on the first row after blank lines")
+        << QByteArray("\n\n") + rows
+        << QStringLiteral("timestamp,index,utilization.gpu,memory.used,power.draw")
+        << QStringLiteral("line 3, column 1 (byte 2): This row has 4 cells, but the column list names 5")
+        << QString();
+    QTest::newRow("names of nothing known")
+        << rows << QStringLiteral("a,b,c,d")
+        << QStringLiteral("names neither an nvidia-smi --query-gpu field") << QString();
+    QTest::newRow("a file with its header")
+        << QByteArray("timestamp, index, utilization.gpu [%]\n2024/05/01 12:00:00.000, 0, 35 %\n")
+        << QStringLiteral("timestamp,index,utilization.gpu")
+        << QStringLiteral("this is nvidia-smi --query CSV with its own column names: import it without the "
+                          "column list")
+        << QString();
+    QTest::newRow("dmon") << QByteArray("# gpu pwr\n# Idx W\n 0 5\n") << QStringLiteral("gpu,pwr")
+                          << QStringLiteral("this is nvidia-smi dmon with its own column names") << QString();
+}
+
+void TestGpuCsvImporter::columnList()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, columns);
+    QFETCH(QString, error);
+    QFETCH(QString, expected);
+    Fixture fixture;
+    fixture.store();
+    const QByteArray before = fileBytes(fixture.dbPath());
+    ImportOptions options = at(AtNs);
+    options.columns = columns.split(QLatin1Char(','));
+    // Rows of bare numbers are no GPU dump to detection (see detection()); the user names it.
+    options.format = QStringLiteral("gpu-csv");
+    try {
+        const ImportSummary summary = fixture.importAs(QStringLiteral("noheader.csv"), content, options);
+        QVERIFY2(error.isEmpty(), "expected the import to be refused");
+        QCOMPARE(summary.format, QStringLiteral("gpu-csv"));
+        QCOMPARE(renderSeries(fixture.store()), expected);
+    } catch (const ImportError& caught) {
+        QVERIFY2(!error.isEmpty(), qPrintable(caught.sentence()));
+        QVERIFY2(caught.sentence().startsWith(QStringLiteral("noheader.csv: ")),
+                 qPrintable(caught.sentence()));
+        QVERIFY2(caught.sentence().contains(error), qPrintable(caught.sentence()));
+        QCOMPARE(fileBytes(fixture.dbPath()), before);
+    }
+}
+
 void TestGpuCsvImporter::detection_data()
 {
     QTest::addColumn<QByteArray>("head");
@@ -511,6 +682,9 @@ void TestGpuCsvImporter::detection_data()
         << 60;
     QTest::newRow("noheader") << QByteArray("2024/05/01 12:00:00.000, NVIDIA H100, 35 %, 1024 MiB\n")
                               << QStringLiteral("x") << 30;
+    QTest::newRow("noheader, nounits")
+        << QByteArray("2024/05/01 12:00:00.000, 0, 35, 1024\n") << QStringLiteral("x") << 30;
+    QTest::newRow("bare numbers") << QByteArray("0, 35, 1024\n") << QStringLiteral("x") << 0;
     QTest::newRow("generic CSV") << QByteArray("time,temp\n1714564800,45\n") << QStringLiteral("x.txt") << 20;
     QTest::newRow("generic CSV by name")
         << QByteArray("time,temp\n1714564800,45\n") << QStringLiteral("x.csv") << 30;
@@ -628,7 +802,9 @@ void TestGpuCsvImporter::badInput_data()
                                 << QStringLiteral("line 1, column 1 (byte 0): This is no GPU dump")
                                 << QString();
     QTest::newRow("noheader") << QByteArray("2024/05/01 12:00:00.000, NVIDIA H100, 35 %, 1024 MiB\n")
-                              << QStringLiteral("written with --format=csv,noheader") << QString();
+                              << QStringLiteral("written with --format=csv,noheader. Name its columns with "
+                                                "--columns")
+                              << QString();
     QTest::newRow("only a header") << QByteArray("timestamp, index, utilization.gpu [%]\n")
                                    << QStringLiteral(
                                           "line 2, column 1 (byte 38): The file has column names but no rows")
