@@ -1,6 +1,7 @@
 #include "flamegraphview.h"
 
 #include "categorypalette.h"
+#include "changepalette.h"
 #include "plaintooltip.h"
 #include "timeformat.h"
 
@@ -117,6 +118,12 @@ class FlameGraphView::Painter
             dimmed = here.frame < 0 && highlight.dimmed(0, Category::Other);
             if (dimmed)
                 fill = CategoryPalette::dimmed(fill, m_background);
+        }
+        if (m_view.m_changes && size_t(node) < m_view.m_changes->size() && !highlight.matched(here.frame)) {
+            // A differential graph: the change is the colour, whatever the category.
+            const QColor change =
+                ChangePalette::fill((*m_view.m_changes)[size_t(node)], m_view.m_changeScale);
+            fill = dimmed ? CategoryPalette::dimmed(change, m_background) : change;
         }
         m_painter.fillRect(rect, fill);
 
@@ -320,6 +327,13 @@ void FlameGraphView::computeMatches()
             m_restMatched[k] = any;
         }
     }
+}
+
+void FlameGraphView::setChanges(std::shared_ptr<const std::vector<double>> changes, double scale)
+{
+    m_changes = std::move(changes);
+    m_changeScale = scale;
+    update();
 }
 
 void FlameGraphView::setTrackNames(TrackNames names)
@@ -690,6 +704,8 @@ QString FlameGraphView::toolTipFor(const Hit& hit) const
             tr("Self: %1 (%2 of all)").arg(TimeFormat::duration(node.selfNs), percent(node.selfNs, all)));
         lines.append(tr("Count: %1").arg(node.count));
     }
+    if (m_toolTipNote)
+        lines.append(m_toolTipNote(hit.node));
     return lines.join(QLatin1Char('\n'));
 }
 

@@ -52,6 +52,13 @@ class FlameGraphView : public QWidget
     void setCaption(const QString& text);
     void setToolTipMode(ToolTipMode mode) { m_toolTipMode = mode; }
     ToolTipMode toolTipMode() const { return m_toolTipMode; }
+    // Fills frames by a change per node (a differential flame graph: ChangePalette's red grew,
+    // blue shrank, grey unchanged, fullest at scale) instead of by category. changes is indexed
+    // like the nodes of the tree set next; null: by category.
+    void setChanges(std::shared_ptr<const std::vector<double>> changes, double scale);
+    // Lines a frame's tooltip adds after its own figures (the other side of a diff); null: none.
+    using ToolTipNote = std::function<QString(qint32 node)>;
+    void setToolTipNote(ToolTipNote note) { m_toolTipNote = std::move(note); }
 
     // The node (index into the tree's nodes) that fills the width; 0: the root.
     qint32 zoomedNode() const { return m_zoom; }
@@ -145,6 +152,9 @@ class FlameGraphView : public QWidget
     QString m_emptyText;
     QString m_caption;
     ToolTipMode m_toolTipMode = ToolTipMode::Own;
+    std::shared_ptr<const std::vector<double>> m_changes;
+    double m_changeScale = 0;
+    ToolTipNote m_toolTipNote;
     QScrollBar* m_scrollBar;
 
     // Per tree: each node's children widest first, as [m_childBegin[n], m_childBegin[n + 1]) of

@@ -3,6 +3,7 @@
 
 #include "categorylegend.h"
 #include "detailspanel.h"
+#include "diffview.h"
 #include "flamechartview.h"
 #include "flamegraphview.h"
 #include "importqueue.h"
@@ -119,6 +120,8 @@ void MainWindow::createViews()
     m_views->addTab(m_flameChart, tr("Flame &chart"));
     m_views->addTab(m_sandwich, tr("&Sandwich"));
     m_views->addTab(m_topTable, tr("&Top"));
+    m_diffView = new DiffView(m_workbench, m_views);
+    m_views->addTab(m_diffView, tr("&Diff"));
     connect(m_views, &QTabWidget::currentChanged, this, &MainWindow::selectTopFrameForSandwich);
     setCentralWidget(m_views);
 }
@@ -155,7 +158,7 @@ void MainWindow::createActions()
     updateRecentMenu();
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
-    const std::array views{View::FlameGraph, View::FlameChart, View::Sandwich, View::Top};
+    const std::array views{View::FlameGraph, View::FlameChart, View::Sandwich, View::Top, View::Diff};
     for (size_t i = 0; i < views.size(); ++i) {
         viewMenu->addAction(m_views->tabText(int(i)).remove(QLatin1Char('&')),
                             QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(i))), this,
@@ -328,6 +331,7 @@ void MainWindow::connectState()
     });
     connect(workbench, &Workbench::loadFailed, this, &MainWindow::showError);
     connect(workbench, &Workbench::busyChanged, this, &MainWindow::checkSettled);
+    connect(m_diffView, &DiffView::busyChanged, this, &MainWindow::checkSettled);
 
     connect(m_imports, &ImportQueue::started, this, [this](const QString& label, int waiting) {
         m_importLabel->setText(waiting > 0 ? tr("Importing %1 (%2 more waiting)").arg(label).arg(waiting)
@@ -439,14 +443,15 @@ std::optional<MainWindow::View> MainWindow::viewFromName(const QString& name)
     static const QHash<QString, View> views{{QStringLiteral("flamegraph"), View::FlameGraph},
                                             {QStringLiteral("flamechart"), View::FlameChart},
                                             {QStringLiteral("sandwich"), View::Sandwich},
-                                            {QStringLiteral("top"), View::Top}};
+                                            {QStringLiteral("top"), View::Top},
+                                            {QStringLiteral("diff"), View::Diff}};
     const auto it = views.find(name);
     return it != views.end() ? std::optional(*it) : std::nullopt;
 }
 
 bool MainWindow::isSettled() const
 {
-    return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle();
+    return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle() && !m_diffView->busy();
 }
 
 void MainWindow::checkSettled()

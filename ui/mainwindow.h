@@ -13,6 +13,7 @@ namespace lundi {
 
 class CategoryLegend;
 class DetailsPanel;
+class DiffView;
 class FlameChartView;
 class FlameGraphView;
 class ImportQueue;
@@ -28,7 +29,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
   public:
-    enum class View { FlameGraph, FlameChart, Sandwich, Top };
+    enum class View { FlameGraph, FlameChart, Sandwich, Top, Diff };
 
     // Session::Remembered restores the docks, sizes and view of the last session, saves them on
     // close and keeps the recent incidents; Session::Fresh starts from the built-in layout and
@@ -56,11 +57,12 @@ class MainWindow : public QMainWindow
     FlameChartView* flameChart() const { return m_flameChart; }
     SandwichView* sandwich() const { return m_sandwich; }
     TopTableView* topTable() const { return m_topTable; }
+    DiffView* diffView() const { return m_diffView; }
     SourcesPanel* sources() const { return m_sources; }
     DetailsPanel* details() const { return m_details; }
     QLineEdit* searchField() const { return m_search; }
 
-    // For the views' names on the command line: flamegraph, flamechart, sandwich, top.
+    // For the views' names on the command line: flamegraph, flamechart, sandwich, top, diff.
     static std::optional<View> viewFromName(const QString& name);
 
   Q_SIGNALS:
@@ -98,6 +100,7 @@ class MainWindow : public QMainWindow
     FlameChartView* m_flameChart = nullptr;
     SandwichView* m_sandwich = nullptr;
     TopTableView* m_topTable = nullptr;
+    DiffView* m_diffView = nullptr;
     SourcesPanel* m_sources = nullptr;
     DetailsPanel* m_details = nullptr;
     CategoryLegend* m_legend = nullptr;

@@ -41,7 +41,7 @@ int main(int argc, char* argv[])
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Render the window into OUT.png and exit."), QStringLiteral("OUT.png")});
     parser.addOption({QStringLiteral("view"),
-                      QStringLiteral("The view to show: flamegraph, flamechart, sandwich or top."),
+                      QStringLiteral("The view to show: flamegraph, flamechart, sandwich, top or diff."),
                       QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("search"),
                       QStringLiteral("Search span names with this regular expression, as Ctrl+F does."),
@@ -60,7 +60,7 @@ int main(int argc, char* argv[])
     if (parser.isSet(QStringLiteral("view"))) {
         view = MainWindow::viewFromName(parser.value(QStringLiteral("view")));
         if (!view) {
-            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich or top"));
+            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich, top or diff"));
             return 2;
         }
     }

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "spanfilter.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace lundi {
+
+// One side of a comparison: the spans of one source (all of its tracks), or the spans in a time
+// range of the whole incident.
+struct SpanSelection
+{
+    std::optional<SourceId> source;
+    TimeRange range; // when source is empty
+
+    // The filter that keeps those spans: for a source, one that hides every other source's tracks.
+    SpanFilter filter(const QList<Track>& tracks) const
+    {
+        SpanFilter filter;
+        if (!source) {
+            filter.range = range;
+            return filter;
+        }
+        for (const Track& track : tracks) {
+            if (track.source != *source)
+                filter.hiddenTracks.insert(track.id);
+        }
+        return filter;
+    }
+};
+
+} // namespace lundi

@@ -1,0 +1,230 @@
+#include "diffview.h"
+
+#include "changelegend.h"
+#include "flamegraphview.h"
+#include "timeformat.h"
+#include "workbench.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QScopeGuard>
+#include <QSplitter>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace lundi {
+
+namespace {
+
+QString rangeText(TimeRange range)
+{
+    return DiffView::tr("%1 – %2").arg(TimeFormat::utc(range.startNs), TimeFormat::utc(range.endNs));
+}
+
+QString percent(double share)
+{
+    return QString::number(100 * share, 'f', 1) + QLatin1Char('%');
+}
+
+QString points(double change)
+{
+    return DiffView::tr("%1 pp").arg(QString::asprintf("%+.1f", 100 * change));
+}
+
+} // namespace
+
+DiffView::DiffView(Workbench* workbench, QWidget* parent)
+    : QWidget(parent), m_workbench(workbench), m_baselineChoice(new QComboBox(this)),
+      m_incidentChoice(new QComboBox(this)), m_baselineWidths(new QCheckBox(tr("Baseline widths"), this)),
+      m_legend(new ChangeLegend(this)), m_summary(new QLabel(this)), m_graph(new FlameGraphView(this))
+{
+    m_baselineChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_incidentChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_baselineChoice->setToolTip(tr("What the incident is compared with"));
+    m_incidentChoice->setToolTip(tr("What went wrong"));
+    m_baselineWidths->setToolTip(
+        tr("Draw each frame as wide as it was in the baseline, so that stacks that vanished show"));
+    m_summary->setTextFormat(Qt::PlainText);
+    m_graph->setEmptyText(tr("Nothing to compare: pick a baseline and an incident that hold spans."));
+    m_graph->setToolTipNote([this](qint32 node) { return noteFor(node); });
+
+    auto* choices = new QHBoxLayout;
+    choices->addWidget(new QLabel(tr("Baseline:"), this));
+    choices->addWidget(m_baselineChoice);
+    choices->addSpacing(12);
+    choices->addWidget(new QLabel(tr("Incident:"), this));
+    choices->addWidget(m_incidentChoice);
+    choices->addSpacing(12);
+    choices->addWidget(m_baselineWidths);
+    choices->addStretch(1);
+    choices->addWidget(m_legend);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 0);
+    layout->addLayout(choices);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_graph, 1);
+
+    connect(m_baselineChoice, &QComboBox::currentIndexChanged, this, &DiffView::compareLater);
+    connect(m_incidentChoice, &QComboBox::currentIndexChanged, this, &DiffView::compareLater);
+    connect(m_baselineWidths, &QCheckBox::toggled, this, &DiffView::showDiff);
+    connect(m_workbench, &Workbench::snapshotChanged, this, &DiffView::updateChoices);
+    connect(m_workbench->state(), &ViewState::timeRangeChanged, this, &DiffView::updateChoices);
+    updateChoices();
+}
+
+DiffView::~DiffView() = default;
+
+void DiffView::updateChoices()
+{
+    const auto snapshot = m_workbench->snapshot();
+    const QString baseline = m_baselineChoice->currentText();
+    const QString incident = m_incidentChoice->currentText();
+    m_choices.clear();
+    QString defaultBaseline;
+    QString defaultIncident;
+    if (snapshot) {
+        // A baseline a week before the incident hour: the stretch before the gap against the
+        // latest stretch, which is where a first look goes anyway.
+        const TimeRange latest = snapshot->latestActivity();
+        if (latest.startNs > snapshot->timeRange.startNs) {
+            defaultBaseline = tr("Before the latest activity");
+            defaultIncident = tr("Latest activity");
+            const TimeRange before{snapshot->timeRange.startNs, latest.startNs};
+            m_choices.push_back({defaultBaseline, rangeText(before), {std::nullopt, before}});
+            m_choices.push_back({defaultIncident, rangeText(latest), {std::nullopt, latest}});
+        }
+        const TimeRange selected = m_workbench->state()->timeRange();
+        if (!selected.isEmpty())
+            m_choices.push_back({tr("Selected range"), rangeText(selected), {std::nullopt, selected}});
+        m_choices.push_back({tr("Whole incident"), rangeText(snapshot->timeRange), {std::nullopt, {}}});
+        const size_t firstSource = m_choices.size();
+        for (const Source& source : snapshot->sources) {
+            if (source.spanCount == 0)
+                continue;
+            m_choices.push_back({tr("Source %1: %2").arg(source.id).arg(QFileInfo(source.origin).fileName()),
+                                 source.origin,
+                                 {source.id, {}}});
+        }
+        // No gap in time but two sources: the first against the last (a differential profile
+        // imports as its #baseline and then its #incident).
+        if (defaultBaseline.isEmpty() && m_choices.size() >= firstSource + 2) {
+            defaultBaseline = m_choices[firstSource].label;
+            defaultIncident = m_choices.back().label;
+        }
+    }
+    const auto fill = [&](QComboBox* box, const QString& keep, const QString& fallback) {
+        const QSignalBlocker blocker(box);
+        box->clear();
+        for (const Choice& choice : m_choices) {
+            box->addItem(choice.label);
+            box->setItemData(box->count() - 1, choice.detail, Qt::ToolTipRole);
+        }
+        int index = box->findText(keep);
+        if (index < 0)
+            index = std::max(0, box->findText(fallback));
+        box->setCurrentIndex(m_choices.empty() ? -1 : index);
+    };
+    fill(m_baselineChoice, baseline, defaultBaseline);
+    fill(m_incidentChoice, incident, defaultIncident);
+    compareLater();
+}
+
+void DiffView::compareLater()
+{
+    m_stale = true;
+    if (isVisible())
+        compare();
+}
+
+void DiffView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        compare();
+}
+
+void DiffView::compare()
+{
+    m_stale = false;
+    const auto snapshot = m_workbench->snapshot();
+    const int baseline = m_baselineChoice->currentIndex();
+    const int incident = m_incidentChoice->currentIndex();
+    if (!snapshot || baseline < 0 || incident < 0 || size_t(baseline) >= m_choices.size() ||
+        size_t(incident) >= m_choices.size()) {
+        ++m_request;
+        m_diff.reset();
+        showDiff();
+        return;
+    }
+    const quint64 request = ++m_request;
+    if (m_pending++ == 0)
+        Q_EMIT busyChanged(true);
+    QtConcurrent::run([snapshot, baseline = m_choices[size_t(baseline)].selection,
+                       incident = m_choices[size_t(incident)].selection] {
+        return std::make_shared<const BaselineDiff>(
+            BaselineDiff::compute(snapshot->spans, snapshot->tracks, baseline, incident));
+    }).then(this, [this, request](const std::shared_ptr<const BaselineDiff>& diff) {
+        // Idle only after the result is shown, so that a screenshot taken when settled has it.
+        const auto done = qScopeGuard([this] {
+            if (--m_pending == 0)
+                Q_EMIT busyChanged(false);
+        });
+        if (request != m_request)
+            return;
+        m_diff = diff;
+        showDiff();
+    });
+}
+
+void DiffView::showDiff()
+{
+    if (!m_diff) {
+        m_graph->setTree(nullptr, nullptr);
+        m_graph->setChanges(nullptr, 0);
+        m_legend->setScale(0);
+        m_summary->clear();
+        return;
+    }
+    const FlameDiff& flame = m_diff->flame;
+    auto changes = std::make_shared<std::vector<double>>(flame.changes().size());
+    for (size_t n = 0; n < changes->size(); ++n)
+        (*changes)[n] = flame.changes()[n].shareChange();
+    const auto widths =
+        m_baselineWidths->isChecked() ? FlameDiff::Widths::Baseline : FlameDiff::Widths::Incident;
+    // The tree lives in the diff: share its lifetime rather than copy it.
+    m_graph->setChanges(std::move(changes), flame.largestChange());
+    m_graph->setTree(std::shared_ptr<const FlameTree>(m_diff, &flame.tree(widths)), m_workbench->names());
+    m_legend->setScale(flame.largestChange());
+    const qint64 baselineNs = flame.tree(FlameDiff::Widths::Baseline).root().totalNs;
+    const qint64 incidentNs = flame.tree(FlameDiff::Widths::Incident).root().totalNs;
+    m_summary->setText(tr("Span time: %1 in the baseline, %2 in the incident. Widths are the %3's; colours "
+                          "are the change in each frame's share of its side's time.")
+                           .arg(TimeFormat::duration(baselineNs), TimeFormat::duration(incidentNs),
+                                m_baselineWidths->isChecked() ? tr("baseline") : tr("incident")));
+}
+
+QString DiffView::noteFor(qint32 node) const
+{
+    if (!m_diff || node < 0 || size_t(node) >= m_diff->flame.changes().size())
+        return {};
+    const FlameDiff::Change& change = m_diff->flame.changes()[size_t(node)];
+    const QLocale locale;
+    QStringList lines;
+    lines.append(tr("Baseline: %1 (%2 of its time), %3 calls")
+                     .arg(TimeFormat::duration(change.baselineNs), percent(change.baselineShare),
+                          locale.toString(change.baselineCount)));
+    lines.append(tr("Incident: %1 (%2 of its time), %3 calls")
+                     .arg(TimeFormat::duration(change.incidentNs), percent(change.incidentShare),
+                          locale.toString(change.incidentCount)));
+    lines.append(change.isNew()       ? tr("New in the incident (%1)").arg(points(change.shareChange()))
+                 : change.isMissing() ? tr("Missing from the incident (%1)").arg(points(change.shareChange()))
+                                      : tr("Change of share: %1").arg(points(change.shareChange())));
+    return lines.join(QLatin1Char('\n'));
+}
+
+} // namespace lundi

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "analysis/baselinediff.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QSplitter;
+
+namespace lundi {
+
+class ChangeLegend;
+class FlameGraphView;
+class Workbench;
+
+// The incident against a baseline: two choices (a source of the incident, the latest stretch of
+// activity or what came before it, the selected time range), the differential flame graph of
+// the two (the incident's widths, or the baseline's so that vanished stacks show; coloured by
+// the change in share of time) with the legend of its scale. It compares off the GUI thread,
+// and only while it is shown.
+class DiffView : public QWidget
+{
+    Q_OBJECT
+
+  public:
+    explicit DiffView(Workbench* workbench, QWidget* parent = nullptr);
+    ~DiffView() override;
+
+    // Comparing is under way.
+    bool busy() const { return m_pending > 0; }
+    // The last comparison, or null.
+    std::shared_ptr<const BaselineDiff> diff() const { return m_diff; }
+
+    QComboBox* baselineChoice() const { return m_baselineChoice; }
+    QComboBox* incidentChoice() const { return m_incidentChoice; }
+    QCheckBox* baselineWidths() const { return m_baselineWidths; }
+    FlameGraphView* graph() const { return m_graph; }
+    ChangeLegend* legend() const { return m_legend; }
+
+  Q_SIGNALS:
+    void busyChanged(bool busy);
+
+  protected:
+    void showEvent(QShowEvent* event) override;
+
+  private:
+    struct Choice
+    {
+        QString label;
+        QString detail; // the range or the file, as a tooltip
+        SpanSelection selection;
+    };
+
+    void updateChoices();
+    void compareLater();
+    void compare();
+    void showDiff();
+    QString noteFor(qint32 node) const;
+
+    Workbench* m_workbench;
+    std::vector<Choice> m_choices;
+    std::shared_ptr<const BaselineDiff> m_diff;
+    QComboBox* m_baselineChoice;
+    QComboBox* m_incidentChoice;
+    QCheckBox* m_baselineWidths;
+    ChangeLegend* m_legend;
+    QLabel* m_summary;
+    FlameGraphView* m_graph;
+    bool m_stale = true; // the choices changed since the last comparison
+    quint64 m_request = 0;
+    int m_pending = 0;
+};
+
+} // namespace lundi
