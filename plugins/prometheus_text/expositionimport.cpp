@@ -196,7 +196,7 @@ SeriesId ExpositionImport::seriesOf(std::string_view name, const std::vector<Lab
                 .arg(SeriesIndex::MaxSeries),
             offset);
     if (!*series) {
-        QString seriesName = QString::fromLatin1(name.data(), qsizetype(name.size()));
+        QString seriesName = QString::fromUtf8(name.data(), qsizetype(name.size()));
         if (exemplar)
             seriesName += QLatin1String(":exemplar");
         *series = m_sink.addSeries(

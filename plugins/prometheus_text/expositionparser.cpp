@@ -2,6 +2,7 @@
 
 #include "ingest/importerror.h"
 
+#include <QByteArrayView>
 #include <QString>
 
 #include <algorithm>
@@ -164,11 +165,20 @@ void ExpositionParser::readComment(const char* p, const char* end, ExpositionLin
     p = skipBlanks(keywordEnd, end);
     if (p == end)
         return; // a bare "# HELP" is a comment, as in Prometheus's own parser
-    const char* nameEnd = tokenEnd(p, end);
-    line.name = std::string_view(p, size_t(nameEnd - p));
-    if (!isMetricName(line.name))
-        fail(p, QStringLiteral("the # %1 line names no valid metric: %2")
-                    .arg(QLatin1String(keyword.data(), qsizetype(keyword.size())), excerpt(line.name)));
+    const char* nameEnd = nullptr;
+    if (*p == '"') {
+        nameEnd = readQuotedName(p, end, line.name);
+        if (nameEnd < end && !is(*nameEnd, Blank))
+            fail(nameEnd,
+                 QStringLiteral("expected a blank after the quoted name %1").arg(excerpt(line.name)));
+    } else {
+        nameEnd = tokenEnd(p, end);
+        line.name = std::string_view(p, size_t(nameEnd - p));
+        if (!isMetricName(line.name))
+            fail(p, QStringLiteral("the # %1 line names no valid metric: %2 (a name with other characters "
+                                   "is written in double quotes)")
+                        .arg(QLatin1String(keyword.data(), qsizetype(keyword.size())), excerpt(line.name)));
+    }
     const char* text = skipBlanks(nameEnd, end);
     if (keyword == "HELP") {
         if (nameEnd == end)
@@ -194,20 +204,28 @@ void ExpositionParser::readComment(const char* p, const char* end, ExpositionLin
 void ExpositionParser::readSample(const char* p, const char* end, ExpositionLine& line)
 {
     line.kind = ExpositionLine::Kind::Sample;
-    if (!is(*p, MetricStart))
-        fail(p, QStringLiteral("a line starts with a metric name, '#' or nothing, not %1")
-                    .arg(excerptAt(p, end)));
-    const char* nameStart = p;
-    while (p < end && is(*p, MetricChar))
-        ++p;
-    line.name = std::string_view(nameStart, size_t(p - nameStart));
-    const char* afterName = p;
-    p = skipBlanks(p, end);
-    if (p < end && *p == '{')
-        p = skipBlanks(readLabels(p + 1, end, line.labels), end);
-    else if (p == afterName && p < end)
-        fail(p, QStringLiteral("unexpected %1 after the metric name %2")
-                    .arg(excerptAt(p, end), excerpt(line.name)));
+    if (*p == '{') {
+        const char* const braces = p;
+        p = skipBlanks(readLabels(p + 1, end, line.labels, &line.name), end);
+        if (line.name.empty())
+            fail(braces, QStringLiteral("the sample has no metric name: in the braces, a quoted name such as "
+                                        "{\"my.metric\", ...} comes first"));
+    } else {
+        if (!is(*p, MetricStart))
+            fail(p, QStringLiteral("a line starts with a metric name, '{', '#' or nothing, not %1")
+                        .arg(excerptAt(p, end)));
+        const char* nameStart = p;
+        while (p < end && is(*p, MetricChar))
+            ++p;
+        line.name = std::string_view(nameStart, size_t(p - nameStart));
+        const char* afterName = p;
+        p = skipBlanks(p, end);
+        if (p < end && *p == '{')
+            p = skipBlanks(readLabels(p + 1, end, line.labels), end);
+        else if (p == afterName && p < end)
+            fail(p, QStringLiteral("unexpected %1 after the metric name %2")
+                        .arg(excerptAt(p, end), excerpt(line.name)));
+    }
     if (p == end)
         fail(p, QStringLiteral("the sample %1 has no value").arg(excerpt(line.name)));
 
@@ -226,20 +244,40 @@ void ExpositionParser::readSample(const char* p, const char* end, ExpositionLine
                     .arg(excerptAt(p, end), excerpt(line.name)));
 }
 
-const char* ExpositionParser::readLabels(const char* p, const char* end, std::vector<Label>& labels)
+const char* ExpositionParser::readLabels(const char* p, const char* end, std::vector<Label>& labels,
+                                         std::string_view* metricName)
 {
-    for (;;) {
+    for (bool first = true;; first = false) {
         p = skipBlanks(p, end);
         if (p == end)
             fail(p, QStringLiteral("the label set is not closed with '}'"));
         if (*p == '}')
             return p + 1;
-        if (!is(*p, LabelStart))
-            fail(p, QStringLiteral("expected a label name or '}', not %1").arg(excerptAt(p, end)));
         const char* nameStart = p;
-        while (p < end && is(*p, LabelChar))
-            ++p;
-        const std::string_view name(nameStart, size_t(p - nameStart));
+        std::string_view name;
+        if (*p == '"') {
+            p = skipBlanks(readQuotedName(p, end, name), end);
+            // A quoted term without '=' is the metric's name, first in its braces.
+            if (p < end && *p != '=') {
+                if (!metricName || !first)
+                    fail(nameStart, QStringLiteral("a quoted metric name comes first in the braces and only "
+                                                   "there; expected a label name or '}', not %1")
+                                        .arg(excerpt(name)));
+                *metricName = name;
+                if (*p == ',')
+                    ++p;
+                else if (*p != '}')
+                    fail(p,
+                         QStringLiteral("expected ',' or '}' after the metric name %1").arg(excerpt(name)));
+                continue;
+            }
+        } else {
+            if (!is(*p, LabelStart))
+                fail(p, QStringLiteral("expected a label name or '}', not %1").arg(excerptAt(p, end)));
+            while (p < end && is(*p, LabelChar))
+                ++p;
+            name = std::string_view(nameStart, size_t(p - nameStart));
+        }
         if (name == "__name__")
             fail(nameStart, QStringLiteral("the label name __name__ is reserved for the metric name"));
         p = skipBlanks(p, end);
@@ -248,22 +286,13 @@ const char* ExpositionParser::readLabels(const char* p, const char* end, std::ve
         p = skipBlanks(p + 1, end);
         if (p == end || *p != '"')
             fail(p, QStringLiteral("the value of label %1 must be in double quotes").arg(excerpt(name)));
-        const char* valueStart = ++p;
-        // Most values have no escapes: find the closing quote with memchr, and look closer
-        // only when a backslash comes before it.
-        const char* quote = static_cast<const char*>(std::memchr(p, '"', size_t(end - p)));
+        std::string_view quoted;
         bool escaped = false;
-        if (quote && std::memchr(p, '\\', size_t(quote - p))) {
-            escaped = true;
-            while (p < end && *p != '"')
-                p += *p == '\\' && end - p > 1 ? 2 : 1;
-            quote = p < end ? p : nullptr;
-        }
+        const char* quote = readQuoted(p, end, quoted, escaped);
         if (!quote)
-            fail(valueStart - 1, QStringLiteral("the value of label %1 is not closed (a line break in a "
-                                                "label value is written \\n)")
-                                     .arg(excerpt(name)));
-        const std::string_view quoted(valueStart, size_t(quote - valueStart));
+            fail(p, QStringLiteral("the value of label %1 is not closed (a line break in a "
+                                   "label value is written \\n)")
+                        .arg(excerpt(name)));
         labels.push_back({name, escaped ? unescape(quoted) : quoted, quoted});
         p = skipBlanks(quote + 1, end);
         if (p < end && *p == ',')
@@ -271,6 +300,40 @@ const char* ExpositionParser::readLabels(const char* p, const char* end, std::ve
         else if (p == end || *p != '}')
             fail(p, QStringLiteral("expected ',' or '}' after the value of label %1").arg(excerpt(name)));
     }
+}
+
+const char* ExpositionParser::readQuoted(const char* p, const char* end, std::string_view& text,
+                                         bool& escaped) const
+{
+    const char* const start = ++p;
+    // Most quoted text has no escapes: find the closing quote with memchr, and look closer
+    // only when a backslash comes before it.
+    const char* quote = static_cast<const char*>(std::memchr(p, '"', size_t(end - p)));
+    escaped = false;
+    if (quote && std::memchr(p, '\\', size_t(quote - p))) {
+        escaped = true;
+        while (p < end && *p != '"')
+            p += *p == '\\' && end - p > 1 ? 2 : 1;
+        quote = p < end ? p : nullptr;
+    }
+    if (quote)
+        text = std::string_view(start, size_t(quote - start));
+    return quote;
+}
+
+const char* ExpositionParser::readQuotedName(const char* p, const char* end, std::string_view& name)
+{
+    std::string_view quoted;
+    bool escaped = false;
+    const char* quote = readQuoted(p, end, quoted, escaped);
+    if (!quote)
+        fail(p, QStringLiteral("the quoted name %1 is not closed").arg(excerptAt(p, end)));
+    if (quoted.empty())
+        fail(p, QStringLiteral("a quoted name is empty"));
+    if (!QByteArrayView(quoted.data(), qsizetype(quoted.size())).isValidUtf8())
+        fail(p, QStringLiteral("the quoted name at %1 is not valid UTF-8").arg(excerptAt(p, end)));
+    name = escaped ? unescape(quoted) : quoted;
+    return quote + 1;
 }
 
 void ExpositionParser::readExemplar(const char* p, const char* end, ExpositionLine& line)

@@ -38,8 +38,11 @@ struct ExpositionLine
 };
 
 // Reads the Prometheus text format (0.0.4) and OpenMetrics 1.0 line by line, in one pass over
-// the bytes, without allocating per line. Only the syntax: what a TYPE means for the samples
-// after it is left to the caller. Throws ImportError with the offset of what is wrong.
+// the bytes, without allocating per line; also Prometheus 3's UTF-8 names, quoted where they
+// leave the legacy character set: a metric's as the first term in its braces
+// ({"my.metric", "http.status"="200"} 1), a label's before its '=', and in # HELP, # TYPE and
+// # UNIT lines. Only the syntax: what a TYPE means for the samples after it is left to the
+// caller. Throws ImportError with the offset of what is wrong.
 class ExpositionParser
 {
   public:
@@ -64,7 +67,11 @@ class ExpositionParser
     [[noreturn]] void fail(const char* at, const QString& problem) const;
     void readComment(const char* p, const char* end, ExpositionLine& line);
     void readSample(const char* p, const char* end, ExpositionLine& line);
-    const char* readLabels(const char* p, const char* end, std::vector<Label>& labels);
+    // metricName: where a sample's braces may start with its quoted name ({"a.b", x="1"}).
+    const char* readLabels(const char* p, const char* end, std::vector<Label>& labels,
+                           std::string_view* metricName = nullptr);
+    const char* readQuoted(const char* p, const char* end, std::string_view& text, bool& escaped) const;
+    const char* readQuotedName(const char* p, const char* end, std::string_view& name);
     void readExemplar(const char* p, const char* end, ExpositionLine& line);
     double readValue(std::string_view token, const char* what) const;
     qint64 readTimestamp(std::string_view token, Dialect dialect) const;

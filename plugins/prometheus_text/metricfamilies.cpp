@@ -79,7 +79,7 @@ bool writes(MetricType type, SampleRole role)
 
 QString quoted(std::string_view name)
 {
-    return QStringLiteral("\"%1\"").arg(QLatin1String(name.data(), qsizetype(name.size())));
+    return QStringLiteral("\"%1\"").arg(QString::fromUtf8(name.data(), qsizetype(name.size())));
 }
 
 void requireUtf8(std::string_view text, const char* what, std::string_view name, qint64 offset)

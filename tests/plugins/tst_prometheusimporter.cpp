@@ -85,6 +85,8 @@ class TestPrometheusImporter : public QObject
     void openMetricsWithoutEofIsNamed();
     void dumpsAfterEofAreRead();
     void repeatedDeclarationsAreCounted();
+    void quotedNamesReadAsUnquoted_data();
+    void quotedNamesReadAsUnquoted();
     void detection_data();
     void detection();
     void corpus_data();
@@ -204,6 +206,17 @@ void TestPrometheusImporter::samples_data()
                           "rpc_seconds_bucket:exemplar{\"le\":\"x\",\"trace_id\":\"5c0a\"}: "
                           "7@100000000000\n"
                           "rpc_seconds_sum{} [seconds]: 7.43@100000000000");
+    QTest::newRow("UTF-8 names, quoted (Prometheus 3)")
+        << QByteArray("# HELP \"my.dotted.metric\" A metric with UTF-8 names.\n"
+                      "# TYPE \"my.dotted.metric\" gauge\n"
+                      "{\"my.dotted.metric\", \"error.message\"=\"Not Found\", label=\"x\"} 1 1000\n"
+                      "{ \"my.dotted.metric\" } 2 1000\n"
+                      "legacy_name{\"http.status\"=\"200\"} 3 1000\n"
+                      "{\"caf\xc3\xa9 \\\"quoted\\\" \\\\ metric\",a=\"b\",} 4 1000\n")
+        << QStringLiteral("my.dotted.metric{\"error.message\":\"Not Found\",\"label\":\"x\"}: 1@1000000000\n"
+                          "my.dotted.metric{}: 2@1000000000\n"
+                          "legacy_name{\"http.status\":\"200\"}: 3@1000000000\n"
+                          "caf\u00e9 \"quoted\" \\ metric{\"a\":\"b\"}: 4@1000000000");
     QTest::newRow("summary named _total") << QByteArray("# TYPE events_total summary\n"
                                                         "events_total{quantile=\"0.5\"} 1 1\n"
                                                         "events_total_sum 2 1\n"
@@ -324,6 +337,48 @@ void TestPrometheusImporter::repeatedDeclarationsAreCounted()
                  .value(QLatin1String("help"))
                  .toString(),
              QStringLiteral("One."));
+}
+
+void TestPrometheusImporter::quotedNamesReadAsUnquoted_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::newRow("GPU exporter") << QStringLiteral("nvgpuexp_h100_load.prom");
+    QTest::newRow("histogram") << QStringLiteral("nodeexporter_textfile_histogram_extra_dim.prom");
+    QTest::newRow("OpenMetrics with exemplars")
+        << QStringLiteral("prom_openmetrics_1histogram_many_series.om");
+}
+
+// A real exposition with every metric and label name written the Prometheus 3 way, quoted
+// ({"name", "label"="value"}), imports as the original does.
+void TestPrometheusImporter::quotedNamesReadAsUnquoted()
+{
+    QFETCH(QString, file);
+    const QString original =
+        QString::fromUtf8(fileBytes(QStringLiteral(LUNDI_CORPUS_DIR "/prometheus/") + file));
+    QVERIFY(!original.isEmpty());
+    QString quoted = original;
+    quoted.replace(
+        QRegularExpression(QStringLiteral("^# (HELP|TYPE|UNIT) (\\S+)"), QRegularExpression::MultilineOption),
+        QStringLiteral("# \\1 \"\\2\""));
+    // Label names follow a '{' or the closing quote of the previous value and its comma.
+    quoted.replace(QRegularExpression(QStringLiteral("(\\{|\",)\\s*([a-zA-Z_]\\w*)=")),
+                   QStringLiteral("\\1\"\\2\"="));
+    quoted.replace(
+        QRegularExpression(QStringLiteral("^([a-zA-Z_:][\\w:]*)\\{"), QRegularExpression::MultilineOption),
+        QStringLiteral("{\"\\1\", "));
+    quoted.replace(
+        QRegularExpression(QStringLiteral("^([a-zA-Z_:][\\w:]*) "), QRegularExpression::MultilineOption),
+        QStringLiteral("{\"\\1\"} "));
+    QVERIFY(quoted.count(QLatin1Char('"')) > original.count(QLatin1Char('"')));
+
+    Fixture plain;
+    const ImportSummary expected = plain.importAs(file, original.toUtf8(), at(AtNs));
+    Fixture utf8;
+    const ImportSummary summary = utf8.importAs(file, quoted.toUtf8(), at(AtNs));
+    QCOMPARE(summary.counts.samples, expected.counts.samples);
+    QVERIFY(summary.counts.samples > 0);
+    QCOMPARE(renderSeries(utf8.store()), renderSeries(plain.store()));
+    QCOMPARE(summary.warnings, expected.warnings);
 }
 
 void TestPrometheusImporter::detection_data()
@@ -497,9 +552,29 @@ void TestPrometheusImporter::badInput_data()
     QTest::newRow("cut in a label set") << QByteArray("m{a=\"x\",") << QStringLiteral("line 1, column 9")
                                         << QStringLiteral("not closed with '}'");
     QTest::newRow("starts with a brace") << QByteArray("{a=\"x\"} 1\n") << QStringLiteral("line 1, column 1")
-                                         << QStringLiteral("a line starts with a metric name");
-    QTest::newRow("JSON") << QByteArray("m 1\n{\"a\": 1}\n") << QStringLiteral("line 2, column 1")
-                          << QStringLiteral("a line starts with a metric name");
+                                         << QStringLiteral("the sample has no metric name");
+    QTest::newRow("JSON") << QByteArray("m 1\n{\"a\": 1}\n") << QStringLiteral("line 2, column 5")
+                          << QStringLiteral("expected ',' or '}' after the metric name \"a\"");
+    QTest::newRow("quoted metric name twice")
+        << QByteArray("{\"a.b\", \"c.d\"} 1\n") << QStringLiteral("line 1, column 9")
+        << QStringLiteral("a quoted metric name comes first in the braces and only there");
+    QTest::newRow("quoted metric name after a label")
+        << QByteArray("{x=\"1\", \"a.b\"} 1\n") << QStringLiteral("line 1, column 9")
+        << QStringLiteral("a quoted metric name comes first");
+    QTest::newRow("quoted name not closed")
+        << QByteArray("m{\"a.b=1} 2\n") << QStringLiteral("line 1, column 3")
+        << QStringLiteral("the quoted name \"\"a.b=1}\" is not closed");
+    QTest::newRow("quoted name empty") << QByteArray("{\"\"} 1\n") << QStringLiteral("line 1, column 2")
+                                       << QStringLiteral("a quoted name is empty");
+    QTest::newRow("quoted name not UTF-8")
+        << QByteArray("{\"a\xff\"} 1\n") << QStringLiteral("line 1, column 2")
+        << QStringLiteral("is not valid UTF-8");
+    QTest::newRow("quoted label name without value")
+        << QByteArray("m{\"a.b\"=} 1\n") << QStringLiteral("line 1, column 9")
+        << QStringLiteral("the value of label \"a.b\" must be in double quotes");
+    QTest::newRow("quoted name in TYPE, no blank after")
+        << QByteArray("# TYPE \"a.b\"gauge\n") << QStringLiteral("line 1, column 13")
+        << QStringLiteral("expected a blank after the quoted name");
     QTest::newRow("text after timestamp") << QByteArray("m 1 2 3\n") << QStringLiteral("line 1, column 7")
                                           << QStringLiteral("after the timestamp");
     QTest::newRow("exemplar without braces")
