@@ -164,6 +164,8 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
             spec.startNs = span.startNs;
             spec.durNs = span.durNs;
             spec.status = span.status;
+            spec.kind = span.kind;
+            spec.followsFrom = span.followsFrom && parent[i] != None;
             spec.traceId = span.traceId;
             const Spilled& attributes = m_attributes[i];
             spec.attributesJson =

@@ -34,6 +34,8 @@ class TraceAssembler
         qint64 startNs = 0;
         qint64 durNs = 0;
         SpanStatus status = SpanStatus::Unset;
+        SpanKind kind = SpanKind::Unspecified;
+        bool followsFrom = false; // parentId is a FOLLOWS_FROM reference
         std::string attributesJson; // a JSON object, or empty
         quint64 attributeKeys = 0;
     };

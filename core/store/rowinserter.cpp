@@ -14,16 +14,16 @@ constexpr size_t SampleBatchSize = 65536;
 // Samples in blocks not yet full, over all series: beyond this (16 MiB) every open block is
 // written, so that an import of very many series stays within its memory.
 constexpr size_t MaxOpenSamples = size_t(1) << 20;
-constexpr int RowsPerInsert = 64; // 12 parameters a row, well under SQLite's limit
-constexpr int Columns = 12;
+constexpr int RowsPerInsert = 64; // 14 parameters a row, well under SQLite's limit
+constexpr int Columns = 14;
 
 std::string insertSql(int rows)
 {
     std::string sql =
         "INSERT INTO spans(id, track_id, parent_id, name_id, cat_id, category, start_ns, dur_ns,"
-        " depth, status, trace_id, attributes) VALUES";
+        " depth, status, trace_id, attributes, kind, follows_from) VALUES";
     for (int row = 0; row < rows; ++row)
-        sql += row ? ",(?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?)";
+        sql += row ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     return sql;
 }
 
@@ -75,7 +75,7 @@ void RowInserter::addSpan(SpanId id, const SpanSpec& span, Category category, in
 {
     m_filling.rows.push_back({id, span.track, span.parent, span.name, span.cat, span.startNs, span.durNs,
                               quint32(span.traceId.size()), quint32(span.attributesJson.size()), category,
-                              span.status,
+                              span.status, span.kind, span.followsFrom,
                               quint16(std::min(depth, int(std::numeric_limits<quint16>::max())))});
     m_filling.text.append(span.traceId);
     m_filling.text.append(span.attributesJson);
@@ -190,6 +190,7 @@ void RowInserter::bind(Statement& insert, int first, const Row& row, std::string
     text.remove_prefix(row.traceIdLength + row.attributesLength);
     traceId.empty() ? insert.bindNull(first + 10) : insert.bind(first + 10, traceId);
     attributes.empty() ? insert.bindNull(first + 11) : insert.bind(first + 11, attributes);
+    insert.bind(first + 12, qint64(row.kind)).bind(first + 13, qint64(row.followsFrom));
 }
 
 void RowInserter::write(Batch& batch)

@@ -52,6 +52,8 @@ class RowInserter
         quint32 attributesLength;
         Category category;
         SpanStatus status;
+        SpanKind kind;
+        bool followsFrom;
         quint16 depth;
     };
     struct SampleRun

@@ -184,13 +184,26 @@ std::vector<SpanRecord> Store::spanRecords() const
     spans.reserve(size_t(scalar("SELECT count(*) FROM spans")));
     Statement query(
         m_connection,
-        "SELECT id, parent_id, track_id, name_id, category, start_ns, dur_ns FROM spans ORDER BY id");
+        "SELECT id, parent_id, track_id, name_id, category, start_ns, dur_ns, kind, follows_from FROM spans"
+        " ORDER BY id");
     while (query.step()) {
         const TrackId track = query.int64(2);
         spans.push_back({query.int64(0), query.int64(1), track, query.int64(3), Category(query.int64(4)),
-                         query.int64(5) + offsets[size_t(track)], query.int64(6)});
+                         query.int64(5) + offsets[size_t(track)], query.int64(6), SpanKind(query.int64(7)),
+                         query.int64(8) != 0});
     }
     return spans;
+}
+
+std::unordered_map<SpanId, QString> Store::rootTraceIds() const
+{
+    std::unordered_map<SpanId, QString> ids;
+    // Read from the partial index spans_trace_roots alone (parent_id in it makes it covering).
+    Statement query(m_connection,
+                    "SELECT id, trace_id FROM spans WHERE parent_id IS NULL AND trace_id IS NOT NULL");
+    while (query.step())
+        ids.emplace(query.int64(0), query.text(1));
+    return ids;
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <QList>
 
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 namespace lundi {
@@ -15,7 +16,7 @@ namespace lundi {
 class Store
 {
   public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     explicit Store(const QString& path);
 
@@ -37,6 +38,8 @@ class Store
     // Every span in id order (a parent always precedes its children). Times here and below
     // include the source's clock offset.
     std::vector<SpanRecord> spanRecords() const;
+    // The trace id of every root span that has one, by span id.
+    std::unordered_map<SpanId, QString> rootTraceIds() const;
     // The spans of one track in start order (longer first at equal starts), with attributes.
     std::vector<Span> spansOfTrack(TrackId track) const;
     std::optional<Span> span(SpanId id) const;

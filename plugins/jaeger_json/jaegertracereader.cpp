@@ -71,6 +71,7 @@ void JaegerTraceReader::SpanState::clear()
     hasProcess = hasStart = hasDuration = hasEvents = false;
     startNs = durNs = 0;
     status = SpanStatus::Unset;
+    kind = SpanKind::Unspecified;
     references.clear();
     warnings.clear();
     offset = 0;
@@ -724,6 +725,12 @@ void JaegerTraceReader::finishTag()
     } else if (m_tag.key == "span.kind") {
         for (char& c : m_tag.value)
             c = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+        static constexpr std::pair<std::string_view, SpanKind> Kinds[] = {
+            {"internal", SpanKind::Internal}, {"server", SpanKind::Server},     {"client", SpanKind::Client},
+            {"producer", SpanKind::Producer}, {"consumer", SpanKind::Consumer}};
+        for (const auto& [word, kind] : Kinds)
+            if (m_tag.value == word)
+                m_span.kind = kind;
     } else if (m_tag.key == "error") {
         if (m_tag.value == "true")
             m_span.status = SpanStatus::Error;
@@ -849,6 +856,7 @@ void JaegerTraceReader::finishSpan()
         span.parentId = m_idText;
     } else if (firstFollows >= 0) {
         span.parentId = s.references[size_t(firstFollows)].spanId;
+        span.followsFrom = true;
     }
     for (int i = 0; i < int(s.references.size()); ++i) {
         Reference& reference = s.references[size_t(i)];
@@ -890,6 +898,7 @@ void JaegerTraceReader::finishSpan()
     span.startNs = s.startNs;
     span.durNs = s.durNs;
     span.status = s.status;
+    span.kind = s.kind;
 
     if (s.hasProcess) {
         span.track = trackFor(s.service, s.processTags);

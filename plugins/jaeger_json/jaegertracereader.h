@@ -128,6 +128,7 @@ class JaegerTraceReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>,
         qint64 startNs = 0;
         qint64 durNs = 0;
         SpanStatus status = SpanStatus::Unset;
+        SpanKind kind = SpanKind::Unspecified;
         bool hasEvents = false;
         std::string processTags; // of an embedded process
         std::vector<Reference> references;

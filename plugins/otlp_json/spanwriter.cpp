@@ -141,9 +141,10 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
         json += value;
         keys.add(quotedKey);
     };
-    if (span.kind > 0 && span.kind < qint64(KindWords.size()))
+    if (span.kind > 0 && span.kind < qint64(KindWords.size())) {
         add("\"span.kind\"", KindWords[size_t(span.kind)]);
-    else if (span.kind != 0)
+        pending.kind = SpanKind(span.kind);
+    } else if (span.kind != 0)
         ++m_unknownKind;
     if (!span.statusMessage.empty()) {
         // OpenTelemetry's name for the status message outside OTLP (Jaeger, Zipkin).
