@@ -19,5 +19,7 @@ int runFlame(const QStringList& arguments);
 int runSql(const QStringList& arguments);
 // breakdowncommand.cpp: time by category, and latency.
 int runBreakdown(const QStringList& arguments);
+// correlatecommand.cpp: metric series against root-span latency.
+int runCorrelate(const QStringList& arguments);
 
 } // namespace lundi::cli

@@ -27,6 +27,7 @@ commands:
   flame  --db F --folded [--by-track]
   sql    --db F [--csv] "SELECT ..."
   breakdown --db F [--range A..B] [--slo DURATION] [--json]
+  correlate --db F [--range A..B] [--step DURATION] [--max-lag N] [--json]
   demo   --db F
   formats
 
@@ -50,7 +51,8 @@ int main(int argc, char* argv[])
     const std::pair<const char*, int (*)(const QStringList&)> commands[] = {
         {"import", runImport}, {"info", runInfo},       {"top", runTop},      {"flame", runFlame},
         {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}, {"breakdown", runBreakdown},
-        {"sql", runSql}};
+        {"sql", runSql},
+        {"correlate", runCorrelate}};
     try {
         for (const auto& [commandName, run] : commands) {
             if (name == QLatin1String(commandName))
