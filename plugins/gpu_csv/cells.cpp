@@ -1,7 +1,10 @@
 #include "cells.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <limits>
+#include <optional>
 
 namespace lundi::gpucsv {
 
@@ -27,6 +30,27 @@ bool isUnit(std::string_view text)
             return false;
     }
     return true;
+}
+
+// NaN and the infinities as printf, numpy and pandas write them ("nan", "-inf", "Infinity"): values
+// like any other, which the store keeps exactly.
+std::optional<double> nonFinite(std::string_view text)
+{
+    const bool negative = text.front() == '-';
+    if (negative || text.front() == '+')
+        text.remove_prefix(1);
+    const auto is = [&](std::string_view word) {
+        return std::equal(text.begin(), text.end(), word.begin(), word.end(),
+                          [](char a, char b) { return (a | 0x20) == b; });
+    };
+    double value = 0;
+    if (is("nan"))
+        value = std::numeric_limits<double>::quiet_NaN();
+    else if (is("inf") || is("infinity"))
+        value = std::numeric_limits<double>::infinity();
+    else
+        return std::nullopt;
+    return negative ? -value : value;
 }
 
 } // namespace
@@ -55,6 +79,8 @@ Cell readCell(std::string_view text)
     // from_chars would also take "inf" and "nan"; a number starts with a digit or a point.
     if ((start == 1 && negative) || pos >= text.size() ||
         !(isDigit(text[pos]) || (text[pos] == '.' && pos + 1 < text.size() && isDigit(text[pos + 1])))) {
+        if (const std::optional<double> value = nonFinite(text))
+            return {CellKind::Number, *value, {}};
         return {CellKind::Text, 0, {}};
     }
     Cell cell{CellKind::Number, 0, {}};

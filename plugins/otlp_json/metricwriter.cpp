@@ -74,10 +74,6 @@ SeriesId MetricWriter::sample(std::string_view name, std::string_view suffix,
                               std::initializer_list<Label> extra, std::string_view unit, qint64 timeNs,
                               double value)
 {
-    if (std::isnan(value)) {
-        ++m_notANumber;
-        return 0;
-    }
     m_key.assign(name);
     m_key += suffix;
     const size_t nameEnd = m_key.size();
@@ -132,7 +128,8 @@ void MetricWriter::writeRate(const MetricDraft& metric, const PointDraft& point,
                    point.value / (double(point.timeNs - point.startNs) / 1e9));
         return;
     }
-    if (metric.temporality != Cumulative || !series)
+    // A NaN counter has no increase; the next point's rate spans it.
+    if (metric.temporality != Cumulative || std::isnan(point.value))
         return;
     auto [it, first] = m_counters.try_emplace(series);
     Counter& last = it->second;
@@ -275,8 +272,6 @@ void MetricWriter::finish()
          "%1 data points had no \"timeUnixNano\"; they were left out.");
     warn(m_withoutValue, "1 data point had no recorded value; it was left out.",
          "%1 data points had no recorded value; they were left out.");
-    warn(m_notANumber, "1 value was NaN (not a number); it was left out.",
-         "%1 values were NaN (not a number); they were left out.");
     warn(
         m_mismatchedBuckets,
         "1 histogram data point had a number of \"bucketCounts\" other than \"explicitBounds\" plus one; its "

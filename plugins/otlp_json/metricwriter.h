@@ -33,10 +33,10 @@ class MetricWriter
 
     void collectLabels(const PointDraft& point, const ResourceDraft& resource, const ScopeDraft& scope);
     // Writes one sample to the series of that name, the point's labels and the extra ones, made
-    // on first use; returns the series, or 0 for a NaN left out.
+    // on first use; returns the series.
     SeriesId sample(std::string_view name, std::string_view suffix, std::initializer_list<Label> extra,
                     std::string_view unit, qint64 timeNs, double value);
-    // series: where the point's value went (0: nowhere).
+    // series: where the point's value went.
     void writeRate(const MetricDraft& metric, const PointDraft& point, SeriesId series);
     // count, sum, min and max, where the point has them.
     void writeAggregates(const MetricDraft& metric, const PointDraft& point);
@@ -66,7 +66,6 @@ class MetricWriter
     std::string m_key; // scratch
     qint64 m_withoutTime = 0;
     qint64 m_withoutValue = 0;
-    qint64 m_notANumber = 0;
     qint64 m_mismatchedBuckets = 0;
     qint64 m_unorderedCounters = 0;
     qint64 m_withoutData = 0;

@@ -10,7 +10,6 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <cmath>
 
 namespace lundi::prometheus {
 
@@ -97,16 +96,12 @@ void ExpositionImport::addSample(ExpositionLine& line, qint64 offset)
         checkBound(line, "quantile", "summary quantile", offset);
     sortLabels(line.labels);
     const qint64 timeNs = line.timeNs.value_or(m_undatedNs);
-    if (std::isnan(line.value)) {
-        ++m_nanValues;
-    } else {
-        const bool hasUnit = family.family && family.family->unit && family.inUnit();
-        m_sink.addSample(seriesOf(line.name, line.labels, false,
-                                  hasUnit ? *family.family->unit : std::string_view(), offset),
-                         timeNs, line.value);
-        ++m_samples;
-        m_undated += !line.timeNs;
-    }
+    const bool hasUnit = family.family && family.family->unit && family.inUnit();
+    m_sink.addSample(
+        seriesOf(line.name, line.labels, false, hasUnit ? *family.family->unit : std::string_view(), offset),
+        timeNs, line.value);
+    ++m_samples;
+    m_undated += !line.timeNs;
     if (line.hasExemplar)
         addExemplar(line, timeNs, offset);
 }
@@ -114,10 +109,6 @@ void ExpositionImport::addSample(ExpositionLine& line, qint64 offset)
 void ExpositionImport::addExemplar(ExpositionLine& line, qint64 sampleTimeNs, qint64 offset)
 {
     noteOpenMetrics("an exemplar");
-    if (std::isnan(line.exemplarValue)) {
-        ++m_nanValues;
-        return;
-    }
     // The sample's labels and the exemplar's in one set; the exemplar's win a clash, so that its
     // trace id is never lost.
     sortLabels(line.exemplarLabels);
@@ -235,10 +226,6 @@ void ExpositionImport::finish()
     m_control.progress(qint64(m_data.size()));
     if (m_samples == 0)
         m_sink.warn(QStringLiteral("The file has no samples."));
-    // SQLite stores NaN as NULL: a sample without a value, which a plot shows as a gap anyway.
-    if (m_nanValues)
-        m_sink.warn(
-            QStringLiteral("%1 samples have the value NaN (no value) and were left out.").arg(m_nanValues));
     const QString dated =
         QStringLiteral("dated %1 (from %2)").arg(TimeFormat::utc(m_undatedNs), m_control.undatedTimeOrigin());
     if (m_undated && m_undated == m_samples)

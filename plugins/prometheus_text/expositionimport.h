@@ -52,7 +52,6 @@ class ExpositionImport
     rapidjson::StringBuffer m_json;
     qint64 m_samples = 0;
     qint64 m_undated = 0;
-    qint64 m_nanValues = 0;
     qint64 m_eofLines = 0;
     qint64 m_linesAfterEof = 0;
     // The first thing only OpenMetrics writes, and its line, for a file without "# EOF".

@@ -419,6 +419,14 @@ power {"gpu":"0"} W
   2024-05-01T12:00:00.000Z 45.5
   2024-05-01T12:00:01.000Z 46)")
         << QStringList();
+    QTest::newRow("generic CSV: NaN and infinities as numpy and pandas write them")
+        << QStringLiteral("metrics.csv")
+        << QByteArray("time,util\n1714564800,nan\n1714564801,inf\n1714564802,-Infinity\n1714564803,NaN\n"
+                      "1714564804,+inf\n1714564805,35\n")
+        << QStringLiteral("util {}\n  2024-05-01T12:00:00.000Z nan\n  2024-05-01T12:00:01.000Z inf\n"
+                          "  2024-05-01T12:00:02.000Z -inf\n  2024-05-01T12:00:03.000Z nan\n"
+                          "  2024-05-01T12:00:04.000Z inf\n  2024-05-01T12:00:05.000Z 35")
+        << QStringList{QStringLiteral("read as seconds since 1970")};
     QTest::newRow("byte-order mark, CRLF, the header repeated by a second run")
         << QStringLiteral("gpu.csv")
         << QByteArray(

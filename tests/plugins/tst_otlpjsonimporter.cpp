@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <cmath>
 #include <map>
 
 using namespace lundi;
@@ -556,7 +557,7 @@ void TestOtlpJsonImporter::ratesOfMonotonicSums()
 void TestOtlpJsonImporter::labelsMerge()
 {
     // The point's attributes win over the scope's, which win over the resource's; their order in
-    // the file does not make another series; a NaN is left out (the store holds numbers only).
+    // the file does not make another series; NaN and the infinities are kept as they are.
     Fixture fixture;
     const ImportSummary summary = fixture.importJson(R"({"resourceMetrics":[{"resource":{"attributes":[
         {"key":"service.name","value":{"stringValue":"svc"}},{"key":"zone","value":{"stringValue":"eu-1"}},
@@ -568,11 +569,16 @@ void TestOtlpJsonImporter::labelsMerge()
             {"timeUnixNano":"2","asDouble":2,"attributes":[{"key":"zone","value":{"stringValue":"eu-2"}},
                 {"key":"a","value":{"stringValue":"1"}},{"key":"b","value":{"stringValue":"2"}}]},
             {"timeUnixNano":"3","asDouble":"NaN","attributes":[{"key":"zone","value":{"stringValue":"eu-2"}},
-                {"key":"a","value":{"stringValue":"1"}},{"key":"b","value":{"stringValue":"2"}}]}]}}]}]}]})");
+                {"key":"a","value":{"stringValue":"1"}},{"key":"b","value":{"stringValue":"2"}}]},
+            {"timeUnixNano":"4","asDouble":"Infinity","attributes":[{"key":"a","value":{"stringValue":"1"}},
+                {"key":"b","value":{"stringValue":"2"}},{"key":"zone","value":{"stringValue":"eu-2"}}]},
+            {"timeUnixNano":"5","asDouble":"-Infinity","attributes":[{"key":"a","value":{"stringValue":"1"}},
+                {"key":"b","value":{"stringValue":"2"}},{"key":"zone","value":{"stringValue":"eu-2"}}]}]}}]}]}]})");
     QCOMPARE(renderSeries(fixture.store()),
              QStringList({QStringLiteral(R"(temp{"a":"1","b":"2","host":"from scope","service.name":"svc",)"
-                                         R"("zone":"eu-2"} : 1=1 2=2)")}));
-    QVERIFY(anyWarningContains(summary, "1 value was NaN"));
+                                         R"("zone":"eu-2"} : 1=1 2=2 3=nan 4=inf 5=-inf)")}));
+    QVERIFY(std::isnan(fixture.store().samples(1)[2].value));
+    QVERIFY2(summary.warnings.isEmpty(), qPrintable(summary.warnings.join(QLatin1Char('\n'))));
 }
 
 void TestOtlpJsonImporter::hugeNumbersStayNumbers()

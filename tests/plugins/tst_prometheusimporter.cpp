@@ -17,15 +17,18 @@ namespace {
 const QString Format = QStringLiteral("prometheus");
 constexpr qint64 AtNs = 1'700'000'000'000'000'000; // 2023-11-14T22:13:20Z
 
-// Every series with its samples, one line each: `name{labels} [unit]: value@t_ns, ...`.
+// Every series with its samples, one line each: `name{labels} [unit]: value@t_ns, ...`; -0 as such.
 QString renderSeries(const Store& store)
 {
     QStringList lines;
     for (const Series& series : store.series()) {
         QStringList samples;
         for (const Sample& sample : store.samples(series.id))
-            samples.append(
-                QStringLiteral("%1@%2").arg(QString::number(sample.value, 'g', 15)).arg(sample.timeNs));
+            samples.append(QStringLiteral("%1@%2")
+                               .arg(sample.value == 0 && std::signbit(sample.value)
+                                        ? QStringLiteral("-0")
+                                        : QString::number(sample.value, 'g', 15))
+                               .arg(sample.timeNs));
         QString line = series.name + QString::fromUtf8(series.labelsJson);
         if (!series.unit.isEmpty())
             line += QStringLiteral(" [%1]").arg(series.unit);
@@ -35,8 +38,7 @@ QString renderSeries(const Store& store)
 }
 
 // The samples of an exposition, counted without its importer: every line that is neither blank
-// nor a comment, plus the exemplars written after samples; less those whose value is NaN, which
-// the incident cannot keep.
+// nor a comment, plus the exemplars written after samples.
 qint64 sampleLines(const QByteArray& content)
 {
     qint64 count = 0;
@@ -44,15 +46,7 @@ qint64 sampleLines(const QByteArray& content)
         const QByteArray trimmed = line.trimmed();
         if (trimmed.isEmpty() || trimmed.startsWith('#'))
             continue;
-        const qsizetype exemplar = trimmed.indexOf(" # {");
-        const QByteArray sample = exemplar < 0 ? trimmed : trimmed.left(exemplar);
-        // The value is the first word after the labels, or after the name.
-        const QByteArray rest =
-            sample.contains('{') ? sample.mid(sample.lastIndexOf('}') + 1) : sample.mid(sample.indexOf(' '));
-        count += rest.simplified().split(' ').first().toLower() != "nan";
-        if (exemplar >= 0)
-            count +=
-                trimmed.mid(trimmed.lastIndexOf('}') + 1).simplified().split(' ').first().toLower() != "nan";
+        count += 1 + trimmed.contains(" # {");
     }
     return count;
 }
@@ -135,9 +129,10 @@ void TestPrometheusImporter::samples_data()
         << QByteArray(R"(m{path="C:\\dir",quote="say \"hi\"",nl="a\nb",odd="\t"} 1 0)"
                       "\n")
         << QStringLiteral(R"(m{"nl":"a\nb","odd":"\\t","path":"C:\\dir","quote":"say \"hi\""}: 1@0)");
-    QTest::newRow("infinities, NaN left out")
-        << QByteArray("a NaN 0\nb +Inf 0\nc -Inf 0\nd nan 0\ne 08 0\nf .5 0\ng{} 1e-3 0\nb 7 1\n")
-        << QStringLiteral("b{}: inf@0, 7@1000000\nc{}: -inf@0\ne{}: 8@0\nf{}: 0.5@0\ng{}: 0.001@0");
+    QTest::newRow("infinities, NaN, -0")
+        << QByteArray("a NaN 0\nb +Inf 0\nc -Inf 0\nd nan 0\ne 08 0\nf .5 0\ng{} 1e-3 0\nb 7 1\nh -0 0\n")
+        << QStringLiteral("a{}: nan@0\nb{}: inf@0, 7@1000000\nc{}: -inf@0\nd{}: nan@0\ne{}: 8@0\nf{}: 0.5@0\n"
+                          "g{}: 0.001@0\nh{}: -0@0");
     QTest::newRow("whitespace") << QByteArray("  name2 {\tlabelname = \"val1\" , }-Inf 7\r\nx 1\t\t2 \n")
                                 << QStringLiteral(
                                        "name2{\"labelname\":\"val1\"}: -inf@7000000\nx{}: 1@2000000");
@@ -456,10 +451,12 @@ void TestPrometheusImporter::corpusDetails()
         fixture.import(folder + QStringLiteral("promcommon_fuzz_ok_whitespace_escapes_nan_inf.prom"),
                        at(AtNs));
         QCOMPARE(renderSeries(fixture.store()),
-                 QStringLiteral("name{\"basename\":\"base\\\"v\\\\al\\nue\",\"labelname\":\"val2\"}: "
-                                "0.23@1234567890000000\n"
-                                "name2{\"basename\":\"basevalue2\",\"labelname\":\"val2\"}: inf@54321000000\n"
-                                "name2{\"labelname\":\"val1\"}: -inf@1700000000000000000"));
+                 QStringLiteral(
+                     "name{\"basename\":\"basevalue\",\"labelname\":\"val1\"}: nan@1700000000000000000\n"
+                     "name{\"basename\":\"base\\\"v\\\\al\\nue\",\"labelname\":\"val2\"}: "
+                     "0.23@1234567890000000\n"
+                     "name2{\"basename\":\"basevalue2\",\"labelname\":\"val2\"}: inf@54321000000\n"
+                     "name2{\"labelname\":\"val1\"}: -inf@1700000000000000000"));
         const QJsonObject name = metadataOf(fixture)
                                      .value(QLatin1String("metrics"))
                                      .toObject()
