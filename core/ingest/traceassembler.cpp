@@ -15,100 +15,123 @@ namespace lundi {
 namespace {
 
 constexpr size_t None = size_t(-1);
+// In the index, a span that waits: its place in m_waiting.
+constexpr quint32 Pending = 0x8000'0000;
 
-struct SpanKey
+[[noreturn]] void tooMany()
 {
-    std::string_view trace;
-    std::string_view span;
-    bool operator==(const SpanKey&) const = default;
-};
-
-struct SpanKeyHash
-{
-    size_t operator()(const SpanKey& key) const
-    {
-        const std::hash<std::string_view> hash;
-        return hash(key.trace) * 31 ^ hash(key.span);
-    }
-};
+    throw ImportError(
+        QStringLiteral("the input holds more than two billion spans, more than Lundi can keep"));
+}
 
 } // namespace
 
-TraceAssembler::TraceAssembler() = default;
+TraceAssembler::TraceAssembler(Sink& sink, const ImportControl& control, size_t batch)
+    : m_sink(sink), m_control(control), m_batch(std::max<size_t>(batch, 1)), m_batchEnd(m_batch)
+{
+}
+
 TraceAssembler::~TraceAssembler() = default;
 
-void TraceAssembler::add(PendingSpan span)
+void TraceAssembler::add(const PendingSpan& span)
 {
-    Spilled spilled{m_spilled, qint64(span.attributesJson.size())};
-    if (spilled.size) {
-        if (!m_spill) {
-            m_spill = std::make_unique<QTemporaryFile>();
-            if (!m_spill->open())
-                throw ImportError(
-                    QStringLiteral("cannot write a temporary file (%1)").arg(m_spill->errorString()));
-        }
-        if (m_spill->write(span.attributesJson.data(), spilled.size) != spilled.size)
-            throw ImportError(QStringLiteral("cannot write a temporary file (%1); is the disk full?")
-                                  .arg(m_spill->errorString()));
-        m_spilled += spilled.size;
-        std::string().swap(span.attributesJson);
+    Waiting waiting;
+    waiting.key = SpanKey::of(span.traceId, span.spanId);
+    if (span.parentId == span.spanId)
+        ++m_selfParents;
+    else if (!span.parentId.empty()) {
+        waiting.parent = SpanKey::of(span.traceId, span.parentId);
+        waiting.hasParent = true;
     }
-    m_spans.push_back(std::move(span));
-    m_attributes.push_back(spilled);
+    if (m_waiting.size() >= Pending)
+        tooMany();
+    waiting.first = m_index.insert(waiting.key, Pending | quint32(m_waiting.size()));
+    m_duplicates += !waiting.first;
+    waiting.status = span.status;
+    waiting.kind = span.kind;
+    waiting.followsFrom = span.followsFrom;
+    waiting.traceIdSize = quint32(span.traceId.size());
+    waiting.attributesSize = quint32(span.attributesJson.size());
+    waiting.textOffset = qint64(m_text.size());
+    m_text += span.traceId;
+    m_text += span.attributesJson;
+    waiting.track = span.track;
+    waiting.name = span.name;
+    waiting.cat = span.cat;
+    waiting.startNs = span.startNs;
+    waiting.durNs = span.durNs;
+    waiting.attributeKeys = span.attributeKeys;
+    m_waiting.push_back(waiting);
+    ++m_added;
+    if (m_waiting.size() >= m_batchEnd || m_text.size() >= BatchBytes)
+        writeBatch(false);
 }
 
-void TraceAssembler::addLink(PendingLink link)
+void TraceAssembler::addLink(const PendingLink& link)
 {
-    m_links.push_back(std::move(link));
+    m_links.push_back({SpanKey::of(link.fromTraceId, link.fromSpanId),
+                       SpanKey::of(link.toTraceId, link.toSpanId), link.name});
 }
 
-void TraceAssembler::finish(Sink& sink, ImportControl& control)
+qint64 TraceAssembler::spill(const char* data, qint64 size)
 {
-    const size_t count = m_spans.size();
-    // The attributes come back through a mapping whose pages are given back now and then: the
-    // tree order reads them out of order, and a whole large file must not stay resident.
-    const char* spilled = nullptr;
-    if (m_spilled) {
-        if (!m_spill->flush())
+    if (!m_spill) {
+        m_spill = std::make_unique<QTemporaryFile>();
+        if (!m_spill->open())
             throw ImportError(
                 QStringLiteral("cannot write a temporary file (%1)").arg(m_spill->errorString()));
-        spilled = reinterpret_cast<const char*>(m_spill->map(0, m_spilled));
-        if (!spilled)
-            throw ImportError(
-                QStringLiteral("cannot read a temporary file (%1)").arg(m_spill->errorString()));
     }
-    constexpr qint64 ResidentSpill = 16 << 20;
-    qint64 readSinceRelease = 0;
-    // The first span of each id is the one children and links find; later ones are kept apart.
-    std::unordered_map<SpanKey, size_t, SpanKeyHash> byId;
-    byId.reserve(count);
-    qint64 duplicates = 0;
-    for (size_t i = 0; i < count; ++i)
-        duplicates += !byId.try_emplace(SpanKey{m_spans[i].traceId, m_spans[i].spanId}, i).second;
+    if (m_spill->write(data, size) != size)
+        throw ImportError(QStringLiteral("cannot write a temporary file (%1); is the disk full?")
+                              .arg(m_spill->errorString()));
+    const qint64 offset = m_spilled;
+    m_spilled += size;
+    return offset;
+}
 
+const char* TraceAssembler::mapSpill()
+{
+    if (!m_spill->flush())
+        throw ImportError(QStringLiteral("cannot write a temporary file (%1)").arg(m_spill->errorString()));
+    const char* mapped = reinterpret_cast<const char*>(m_spill->map(0, m_spilled));
+    if (!mapped)
+        throw ImportError(QStringLiteral("cannot read a temporary file (%1)").arg(m_spill->errorString()));
+    return mapped;
+}
+
+void TraceAssembler::writeBatch(bool last)
+{
+    const size_t count = m_waiting.size();
+    // Each waiting span's parent among the waiting, or the written span it goes under, or none:
+    // a root, or (before the last batch) a span whose parent has not come yet.
     std::vector<size_t> parent(count, None);
-    qint64 selfParents = 0;
-    qint64 orphans = 0;
+    std::vector<SpanId> written(count, 0);
+    std::vector<bool> waitsForParent(count, false);
+    bool readsSpill = false;
     for (size_t i = 0; i < count; ++i) {
-        const PendingSpan& span = m_spans[i];
-        if (span.parentId.empty())
+        const Waiting& span = m_waiting[i];
+        readsSpill |= span.spilled;
+        if (!span.hasParent)
             continue;
-        if (span.parentId == span.spanId) {
-            ++selfParents;
-            continue;
+        const quint32* found = m_index.find(span.parent);
+        if (!found) {
+            if (last)
+                ++m_orphans;
+            else
+                waitsForParent[i] = true;
+        } else if (*found & Pending) {
+            parent[i] = *found & ~Pending;
+        } else {
+            written[i] = m_written[*found];
         }
-        const auto found = byId.find(SpanKey{span.traceId, span.parentId});
-        if (found == byId.end())
-            ++orphans;
-        else
-            parent[i] = found->second;
     }
 
-    // Walk up from each span; meeting the walk's own path again is a cycle, broken where it closes.
-    enum : quint8 { Unseen, OnPath, Done };
+    // Walk up from each span to where its tree is decided: a span that can be written now, one
+    // that waits (for a parent that has not come, or in a cycle), or its own walk's path again,
+    // a cycle. In the last batch a cycle is broken where it closes, and everything is written.
+    enum : quint8 { Unseen, OnPath, Ready, Waits };
     std::vector<quint8> state(count, Unseen);
     std::vector<size_t> path;
-    qint64 cycles = 0;
     for (size_t i = 0; i < count; ++i) {
         size_t at = i;
         while (at != None && state[at] == Unseen) {
@@ -116,97 +139,149 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
             path.push_back(at);
             at = parent[at];
         }
-        if (at != None && state[at] == OnPath) {
-            ++cycles;
-            parent[path.back()] = None;
+        quint8 verdict = Ready;
+        if (at == None) {
+            if (!path.empty() && waitsForParent[path.back()])
+                verdict = Waits;
+        } else if (state[at] == OnPath) {
+            if (last) {
+                ++m_cycles;
+                parent[path.back()] = None;
+            } else {
+                verdict = Waits;
+            }
+        } else {
+            verdict = state[at];
         }
         for (const size_t walked : path)
-            state[walked] = Done;
+            state[walked] = verdict;
         path.clear();
     }
 
-    // Children of each span, and the roots, in start order.
+    // Children of each span, and the tops of the trees to write, in start order.
     std::vector<size_t> firstChild(count + 1, 0);
     for (size_t i = 0; i < count; ++i)
-        if (parent[i] != None)
+        if (state[i] == Ready && parent[i] != None)
             ++firstChild[parent[i] + 1];
     for (size_t i = 0; i < count; ++i)
         firstChild[i + 1] += firstChild[i];
     std::vector<size_t> children(firstChild[count]);
     std::vector<size_t> fill(firstChild.begin(), firstChild.end() - 1);
-    std::vector<size_t> roots;
+    std::vector<size_t> tops;
     for (size_t i = 0; i < count; ++i) {
+        if (state[i] != Ready)
+            continue;
         if (parent[i] == None)
-            roots.push_back(i);
+            tops.push_back(i);
         else
             children[fill[parent[i]]++] = i;
     }
-    const auto byStart = [this](size_t a, size_t b) { return m_spans[a].startNs < m_spans[b].startNs; };
-    std::stable_sort(roots.begin(), roots.end(), byStart);
+    const auto byStart = [this](size_t a, size_t b) { return m_waiting[a].startNs < m_waiting[b].startNs; };
+    std::stable_sort(tops.begin(), tops.end(), byStart);
     for (size_t i = 0; i < count; ++i)
         std::stable_sort(children.begin() + qsizetype(firstChild[i]),
                          children.begin() + qsizetype(firstChild[i + 1]), byStart);
 
+    // Spilled text comes back through a mapping whose pages are given back now and then: the
+    // tree order reads it out of order, and a large spill must not stay resident.
+    const char* spilled = readsSpill ? mapSpill() : nullptr;
+    constexpr qint64 ResidentSpill = 16 << 20;
+    qint64 readSinceRelease = 0;
     std::vector<SpanId> ids(count, 0);
     std::vector<size_t> stack;
-    size_t written = 0;
-    for (const size_t root : roots) {
-        stack.push_back(root);
+    size_t writtenNow = 0;
+    for (const size_t top : tops) {
+        stack.push_back(top);
         while (!stack.empty()) {
             const size_t i = stack.back();
             stack.pop_back();
-            const PendingSpan& span = m_spans[i];
+            const Waiting& span = m_waiting[i];
+            const char* text = (span.spilled ? spilled : m_text.data()) + span.textOffset;
+            if (span.spilled) {
+                readSinceRelease += span.traceIdSize + span.attributesSize;
+                if (readSinceRelease > ResidentSpill) {
+                    madvise(const_cast<char*>(spilled), size_t(m_spilled), MADV_DONTNEED);
+                    readSinceRelease = 0;
+                }
+            }
             SpanSpec spec;
             spec.track = span.track;
-            spec.parent = parent[i] == None ? 0 : ids[parent[i]];
+            spec.parent = parent[i] == None ? written[i] : ids[parent[i]];
             spec.name = span.name;
             spec.cat = span.cat;
             spec.startNs = span.startNs;
             spec.durNs = span.durNs;
             spec.status = span.status;
             spec.kind = span.kind;
-            spec.followsFrom = span.followsFrom && parent[i] != None;
-            spec.traceId = span.traceId;
-            const Spilled& attributes = m_attributes[i];
-            spec.attributesJson =
-                std::string_view(spilled ? spilled + attributes.offset : nullptr, size_t(attributes.size));
-            readSinceRelease += attributes.size;
-            if (readSinceRelease > ResidentSpill) {
-                madvise(const_cast<char*>(spilled), size_t(m_spilled), MADV_DONTNEED);
-                readSinceRelease = 0;
-            }
+            spec.followsFrom = span.followsFrom;
+            spec.traceId = std::string_view(text, span.traceIdSize);
+            spec.attributesJson = std::string_view(text + span.traceIdSize, span.attributesSize);
             spec.attributeKeys = span.attributeKeys;
-            ids[i] = sink.addSpan(spec);
+            ids[i] = m_sink.addSpan(spec);
+            if (span.first) {
+                if (m_written.size() >= Pending)
+                    tooMany();
+                *m_index.find(span.key) = quint32(m_written.size());
+                m_written.push_back(ids[i]);
+            }
             // Reversed, so that the earliest child is written first.
             for (size_t c = firstChild[i + 1]; c > firstChild[i]; --c)
                 stack.push_back(children[c - 1]);
-            if (++written % 4096 == 0)
-                control.progress(control.total());
+            // The reader reports progress while it reads; the last batch, after it, does.
+            if (last && ++writtenNow % 4096 == 0)
+                m_control.progress(m_control.total());
         }
     }
+    if (spilled)
+        m_spill->unmap(reinterpret_cast<uchar*>(const_cast<char*>(spilled)));
+
+    // The spans that wait on move to the front, their text to the spill file: they may wait
+    // long (for a parent that never comes), and the next batch's text takes their place.
+    size_t kept = 0;
+    for (size_t i = 0; i < count; ++i) {
+        if (state[i] != Waits)
+            continue;
+        Waiting& span = m_waiting[i];
+        if (!span.spilled) {
+            span.textOffset =
+                spill(m_text.data() + span.textOffset, qint64(span.traceIdSize) + span.attributesSize);
+            span.spilled = true;
+        }
+        if (span.first)
+            *m_index.find(span.key) = Pending | quint32(kept);
+        m_waiting[kept++] = span;
+    }
+    m_waiting.resize(kept);
+    m_text.clear();
+    m_batchEnd = kept + std::max(m_batch, kept);
+}
+
+void TraceAssembler::finish()
+{
+    writeBatch(true);
 
     qint64 unresolvedLinks = 0;
-    for (const PendingLink& link : m_links) {
-        const auto from = byId.find(SpanKey{link.fromTraceId, link.fromSpanId});
-        const auto to = byId.find(SpanKey{link.toTraceId, link.toSpanId});
-        if (from == byId.end() || to == byId.end())
+    for (const Link& link : m_links) {
+        const quint32* from = m_index.find(link.from);
+        const quint32* to = m_index.find(link.to);
+        if (!from || !to)
             ++unresolvedLinks;
         else
-            sink.addFlow(ids[from->second], ids[to->second], link.name);
+            m_sink.addFlow(m_written[*from], m_written[*to], link.name);
     }
 
     // One sentence per kind of oddity, in the grammar of its count.
-    const auto warn = [&sink](qint64 count, const QString& one, const QString& many) {
+    const auto warn = [this](qint64 count, const QString& one, const QString& many) {
         if (count)
-            sink.warn(count == 1 ? one : many.arg(count));
+            m_sink.warn(count == 1 ? one : many.arg(count));
     };
-    warn(selfParents, QStringLiteral("1 span names itself as its parent; it is shown as a root"),
+    warn(m_selfParents, QStringLiteral("1 span names itself as its parent; it is shown as a root"),
          QStringLiteral("%1 spans name themselves as their parent; they are shown as roots"));
-    warn(cycles, QStringLiteral("1 parent cycle was broken; the span that closes it is shown as a root"),
+    warn(m_cycles, QStringLiteral("1 parent cycle was broken; the span that closes it is shown as a root"),
          QStringLiteral("%1 parent cycles were broken; the span that closes each is shown as a root"));
-    warn(orphans, QStringLiteral("1 span names a parent that is not in the input; it is shown as a root"),
+    warn(m_orphans, QStringLiteral("1 span names a parent that is not in the input; it is shown as a root"),
          QStringLiteral("%1 spans name a parent that is not in the input; they are shown as roots"));
-    warn(duplicates,
+    warn(m_duplicates,
          QStringLiteral(
              "1 span repeats the id of an earlier span of the same trace; it is kept as a separate span"),
          QStringLiteral(
@@ -214,13 +289,17 @@ void TraceAssembler::finish(Sink& sink, ImportControl& control)
              "spans"));
     warn(unresolvedLinks, QStringLiteral("1 link points at a span that is not in the input; it was left out"),
          QStringLiteral("%1 links point at spans that are not in the input; they were left out"));
-    m_spans.clear();
-    m_attributes.clear();
+
+    m_added = 0;
+    m_waiting.clear();
+    m_text.clear();
+    m_index = SpanIndex();
+    m_written.clear();
     m_links.clear();
-    if (spilled)
-        m_spill->unmap(reinterpret_cast<uchar*>(const_cast<char*>(spilled)));
     m_spill.reset();
     m_spilled = 0;
+    m_selfParents = m_duplicates = m_cycles = m_orphans = 0;
+    m_batchEnd = m_batch;
 }
 
 } // namespace lundi

@@ -1,10 +1,10 @@
 #pragma once
 
 #include "model.h"
+#include "spanindex.h"
 
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 class QTemporaryFile;
@@ -15,11 +15,16 @@ class ImportControl;
 class Sink;
 
 // Spans that name their parent by id (OTLP, Jaeger) arrive in any order: a child is exported
-// before its parent, a trace's spans are spread over several services. The assembler keeps them
-// until the end of the input and hands them to the sink parents first, each trace as a tree:
-// a self-parent or a cycle is broken, a span whose parent is missing becomes a root, and spans
-// that share an id are kept apart, each with a warning that counts them. While it waits, the
-// spans' attributes (most of their bytes) lie in a temporary file, not in memory.
+// before its parent, a trace's spans are spread over several services. The assembler hands
+// them to the sink parents first, each trace as a tree: a self-parent or a cycle is broken, a
+// span whose parent is missing becomes a root, and spans that share an id are kept apart, each
+// with a warning that counts them.
+//
+// Memory does not grow with the input: spans wait in batches, and when a batch is full every
+// span whose parent is written (or that is a root) is written, parents first, then children
+// by start time; the rest wait on, their attributes moved to a temporary file. What stays for
+// the whole import is an index of 16 bytes a span and 8 bytes a written span's id, for late
+// children, links and repeated ids.
 class TraceAssembler
 {
   public:
@@ -35,7 +40,7 @@ class TraceAssembler
         qint64 durNs = 0;
         SpanStatus status = SpanStatus::Unset;
         SpanKind kind = SpanKind::Unspecified;
-        bool followsFrom = false; // parentId is a FOLLOWS_FROM reference
+        bool followsFrom = false;   // the parent is a FOLLOWS_FROM reference
         std::string attributesJson; // a JSON object, or empty
         quint64 attributeKeys = 0;
     };
@@ -51,30 +56,76 @@ class TraceAssembler
         StringId name = 0;
     };
 
-    TraceAssembler();
+    // Spans wait until this many have come since the last batch (or more wait than that), or
+    // their attributes take BatchBytes.
+    static constexpr size_t DefaultBatch = 1 << 16;
+    static constexpr size_t BatchBytes = 8 << 20;
+
+    TraceAssembler(Sink& sink, const ImportControl& control, size_t batch = DefaultBatch);
     ~TraceAssembler();
 
-    void add(PendingSpan span);
-    void addLink(PendingLink link);
-    qint64 spanCount() const { return qint64(m_spans.size()); }
+    void add(const PendingSpan& span);
+    void addLink(const PendingLink& link);
+    // The spans added since the last finish().
+    qint64 spanCount() const { return m_added; }
 
-    // Writes every span (parents first, then children by start time) and the links whose ends
-    // both arrived, with the warnings. Reports progress every few thousand spans.
-    void finish(Sink& sink, ImportControl& control);
+    // Writes every span still waiting and the links whose ends both arrived, with the warnings.
+    // Reports progress every few thousand spans.
+    void finish();
 
   private:
-    // Where a span's attributes lie in the spill file.
-    struct Spilled
+    // A span not written yet. Its trace id and attributes lie back to back in m_text, or in the
+    // spill file once it has waited through a batch.
+    struct Waiting
     {
-        qint64 offset = 0;
-        qint64 size = 0;
+        SpanKey key;
+        SpanKey parent;
+        bool hasParent = false;
+        bool first = false; // the first span of its id: the one children and links find
+        bool spilled = false;
+        bool followsFrom = false;
+        SpanStatus status = SpanStatus::Unset;
+        SpanKind kind = SpanKind::Unspecified;
+        quint32 traceIdSize = 0;
+        quint32 attributesSize = 0;
+        qint64 textOffset = 0;
+        TrackId track = 0;
+        StringId name = 0;
+        StringId cat = 0;
+        qint64 startNs = 0;
+        qint64 durNs = 0;
+        quint64 attributeKeys = 0;
     };
 
-    std::vector<PendingSpan> m_spans; // their attributesJson emptied into m_spill
-    std::vector<Spilled> m_attributes;
-    std::vector<PendingLink> m_links;
-    std::unique_ptr<QTemporaryFile> m_spill; // opened with the first attributes
+    struct Link
+    {
+        SpanKey from;
+        SpanKey to;
+        StringId name = 0;
+    };
+
+    // Writes the waiting spans that can be written; at the end (last), all of them.
+    void writeBatch(bool last);
+    qint64 spill(const char* data, qint64 size);
+    const char* mapSpill();
+
+    Sink& m_sink;
+    const ImportControl& m_control;
+    const size_t m_batch;
+    size_t m_batchEnd; // write a batch when this many spans wait
+    qint64 m_added = 0;
+    std::vector<Waiting> m_waiting;
+    std::string m_text; // of the waiting spans not spilled
+    // Value: a written span's index in m_written, or Pending | its index in m_waiting.
+    SpanIndex m_index;
+    std::vector<SpanId> m_written;
+    std::vector<Link> m_links;
+    std::unique_ptr<QTemporaryFile> m_spill; // opened when a span first waits through a batch
     qint64 m_spilled = 0;
+    qint64 m_selfParents = 0;
+    qint64 m_duplicates = 0;
+    qint64 m_cycles = 0;
+    qint64 m_orphans = 0;
 };
 
 } // namespace lundi

@@ -56,11 +56,11 @@ void JaegerJsonImporter::import(const InputFile& input, Sink& sink, ImportContro
     const qsizetype bom = json.starts_with(Bom) ? qsizetype(Bom.size()) : 0;
     json.remove_prefix(size_t(bom));
     const rapidjson::MemoryStream stream(json.data(), json.size());
-    TraceAssembler assembler;
+    TraceAssembler assembler(sink, control);
     jaeger::JaegerTraceReader reader(sink, control, stream, assembler);
     reader.read(bom);
     sink.setMetadata(reader.metadataJson());
-    assembler.finish(sink, control);
+    assembler.finish();
 }
 
 } // namespace lundi

@@ -52,14 +52,14 @@ void OtlpJsonImporter::import(const InputFile& input, Sink& sink, ImportControl&
     std::string_view json = input.data();
     const qint64 bom = json.starts_with(Bom) ? qint64(Bom.size()) : 0;
     json.remove_prefix(size_t(bom));
-    otlp::SpanWriter spans(sink);
+    otlp::SpanWriter spans(sink, control);
     otlp::MetricWriter metrics(sink);
     otlp::OtlpReader reader(control, spans, metrics);
     reader.read(json, bom);
     sink.setMetadata(reader.metadataJson());
     if (spans.spanCount() == 0 && metrics.pointCount() == 0)
         sink.warn(QStringLiteral("The file holds no spans and no metric data points."));
-    spans.finish(control);
+    spans.finish();
     metrics.finish();
     if (const QString skipped = reader.skippedSignals(); !skipped.isEmpty())
         sink.warn(skipped);

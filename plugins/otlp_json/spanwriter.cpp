@@ -39,7 +39,7 @@ class KeyHash
 
 } // namespace
 
-SpanWriter::SpanWriter(Sink& sink) : m_sink(sink) {}
+SpanWriter::SpanWriter(Sink& sink, const ImportControl& control) : m_sink(sink), m_assembler(sink, control) {}
 
 TrackId SpanWriter::trackOf(const ResourceDraft& resource)
 {
@@ -171,9 +171,9 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
     m_assembler.add(std::move(pending));
 }
 
-void SpanWriter::finish(ImportControl& control)
+void SpanWriter::finish()
 {
-    m_assembler.finish(m_sink, control);
+    m_assembler.finish();
     const auto warn = [this](qint64 count, const char* singular, const char* plural) {
         if (count)
             m_sink.warn(countSentence(count, singular, plural));

@@ -15,16 +15,16 @@ namespace lundi::otlp {
 
 // Turns OTLP spans into Lundi spans: one Service track per service.name, the span kind, status
 // message, events, scope and the resource's identity folded into the attributes, links as
-// flows. Spans are held by a TraceAssembler until the input ends, to be written parents first.
+// flows. A TraceAssembler writes the spans, parents first.
 class SpanWriter
 {
   public:
-    explicit SpanWriter(Sink& sink);
+    SpanWriter(Sink& sink, const ImportControl& control);
 
     void write(const SpanDraft& span, const ResourceDraft& resource, const ScopeDraft& scope);
     qint64 spanCount() const { return m_assembler.spanCount(); }
     // Writes the spans and flows, and the warnings about what was odd in them.
-    void finish(ImportControl& control);
+    void finish();
 
   private:
     TrackId trackOf(const ResourceDraft& resource);

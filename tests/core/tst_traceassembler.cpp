@@ -29,11 +29,13 @@ struct Assembled
     QStringList flows;
     QStringList warnings;
     int progressReports = 0;
+    bool parentsFirst = true; // every span written after its parent
 };
 
 // Spans as "trace span parent name start dur" (parent "-": a root), links as
-// "fromTrace fromSpan toTrace toSpan".
-Assembled assemble(const QStringList& spans, const QStringList& links = {})
+// "fromTrace fromSpan toTrace toSpan"; the assembler writes a batch every `batch` spans.
+Assembled assemble(const QStringList& spans, const QStringList& links = {},
+                   size_t batch = TraceAssembler::DefaultBatch)
 {
     QTemporaryDir dir;
     Store store(dir.filePath(QStringLiteral("incident.lundi")));
@@ -44,7 +46,8 @@ Assembled assemble(const QStringList& spans, const QStringList& links = {})
     Assembled result;
     const ImportSummary summary = ingestor.importGenerated(
         QStringLiteral("test"), QStringLiteral("assembler"), "assembler", {}, [&](Sink& sink) {
-            TraceAssembler assembler;
+            ImportControl control([&](qint64, qint64) { ++result.progressReports; }, nullptr);
+            TraceAssembler assembler(sink, control, batch);
             const TrackId track = sink.addTrack({TrackKind::Service, QStringLiteral("svc"), {}, {}, 0});
             for (const QString& line : spans) {
                 const QStringList f = line.split(QLatin1Char(' '));
@@ -64,8 +67,7 @@ Assembled assemble(const QStringList& spans, const QStringList& links = {})
                                    f[3].toStdString(), sink.intern("link")});
             }
             QCOMPARE(assembler.spanCount(), qint64(spans.size()));
-            ImportControl control([&](qint64, qint64) { ++result.progressReports; }, nullptr);
-            assembler.finish(sink, control);
+            assembler.finish();
             QCOMPARE(assembler.spanCount(), qint64(0));
         });
     if (spans.size() < 100)
@@ -77,6 +79,8 @@ Assembled assemble(const QStringList& spans, const QStringList& links = {})
     const std::vector<QString> strings = store.strings();
     QHash<SpanId, QString> names;
     for (const SpanRecord& span : store.spanRecords()) {
+        // Parents first, in whatever batches the spans were written.
+        result.parentsFirst &= span.parent == 0 || names.contains(span.parent);
         result.writeOrder.append(strings[size_t(span.name)]);
         names.insert(span.id, strings[size_t(span.name)]);
     }
@@ -96,6 +100,7 @@ class TestTraceAssembler : public QObject
     void trees_data();
     void trees();
     void links();
+    void longChainsAndCycles_data();
     void longChainsAndCycles();
 };
 
@@ -168,23 +173,45 @@ void TestTraceAssembler::trees()
     QCOMPARE(assembled.rendered, expected);
     QCOMPARE(assembled.writeOrder, writeOrder);
     QCOMPARE(assembled.warnings, warnings);
+    QVERIFY(assembled.parentsFirst);
+    // Written in batches as small as one span (as a long input is), the incident is the same;
+    // only the order of writing differs.
+    for (const size_t batch : {1, 2}) {
+        const Assembled batched = assemble(spans, {}, batch);
+        QCOMPARE(batched.rendered, expected);
+        QCOMPARE(batched.warnings, warnings);
+        QVERIFY(batched.parentsFirst);
+    }
 }
 
 void TestTraceAssembler::links()
 {
-    const Assembled assembled = assemble(
-        list({"t1 a - producer 0 5", "t2 b - consumer 10 5", "t2 c b handler 11 2", "t2 a - shadow 12 1"}),
-        list({"t1 a t2 b", "t2 b t2 c", "t1 a t2 nowhere", "t9 x t2 b"}));
-    // Links find spans by trace and id: t1/a is "producer", not "shadow" (t2/a).
-    QCOMPARE(assembled.flows, list({"producer->consumer", "consumer->handler"}));
-    QCOMPARE(assembled.warnings,
-             list({"2 links point at spans that are not in the input; they were left out"}));
+    // Links find spans by trace and id: t1/a is "producer", not "shadow" (t2/a), also when the
+    // spans were written in batches before the links were resolved.
+    for (const size_t batch : {TraceAssembler::DefaultBatch, size_t(1)}) {
+        const Assembled assembled =
+            assemble(list({"t1 a - producer 0 5", "t2 b - consumer 10 5", "t2 c b handler 11 2",
+                           "t2 a - shadow 12 1"}),
+                     list({"t1 a t2 b", "t2 b t2 c", "t1 a t2 nowhere", "t9 x t2 b"}), batch);
+        QCOMPARE(assembled.flows, list({"producer->consumer", "consumer->handler"}));
+        QCOMPARE(assembled.warnings,
+                 list({"2 links point at spans that are not in the input; they were left out"}));
+    }
+}
+
+void TestTraceAssembler::longChainsAndCycles_data()
+{
+    QTest::addColumn<size_t>("batch");
+    QTest::newRow("one batch") << size_t(1 << 20);
+    // The chain waits through batches until its root comes; the cycle waits to the end.
+    QTest::newRow("batches of 1000") << size_t(1000);
 }
 
 void TestTraceAssembler::longChainsAndCycles()
 {
     // A chain 200,000 deep, given leaf first, and a cycle through 100,000 spans: no recursion,
     // each span written once, the cycle broken once.
+    QFETCH(size_t, batch);
     constexpr int Depth = 200'000;
     QStringList spans;
     spans.reserve(Depth + 100'000);
@@ -196,11 +223,15 @@ void TestTraceAssembler::longChainsAndCycles()
     constexpr int Cycle = 100'000;
     for (int i = 0; i < Cycle; ++i)
         spans.append(QStringLiteral("t2 c%1 c%2 ring 0 1").arg(i).arg((i + 1) % Cycle));
-    const Assembled assembled = assemble(spans);
+    const Assembled assembled = assemble(spans, {}, batch);
     QCOMPARE(assembled.writeOrder.size(), Depth + Cycle);
+    QVERIFY(assembled.parentsFirst);
     QCOMPARE(assembled.warnings,
              list({"1 parent cycle was broken; the span that closes it is shown as a root"}));
-    QVERIFY2(assembled.progressReports >= (Depth + Cycle) / 4096,
+    // After the input, what is left is written with progress reports (the reader reports
+    // while it reads): everything when it is one batch, at least the cycle otherwise.
+    const int atTheEnd = batch > size_t(Depth + Cycle) ? Depth + Cycle : Cycle;
+    QVERIFY2(assembled.progressReports >= atTheEnd / 4096,
              qPrintable(QString::number(assembled.progressReports)));
     // Each span of the chain under the one before it, as deep as the store counts (65,535).
     QCOMPARE(assembled.maxDepth, 65'535);
