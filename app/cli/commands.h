@@ -22,4 +22,7 @@ int runBreakdown(const QStringList& arguments);
 // correlatecommand.cpp: metric series against root-span latency.
 int runCorrelate(const QStringList& arguments);
 
+// criticalpathcommand.cpp: the chain of spans behind each trace's latency.
+int runCriticalPath(const QStringList& arguments);
+
 } // namespace lundi::cli

@@ -28,6 +28,7 @@ commands:
   sql    --db F [--csv] "SELECT ..."
   breakdown --db F [--range A..B] [--slo DURATION] [--json]
   correlate --db F [--range A..B] [--step DURATION] [--max-lag N] [--json]
+  critical-path --db F [--trace ID] [--range A..B] [--slowest PERCENT] [--crisp] [--limit N] [--json]
   demo   --db F
   formats
 
@@ -52,7 +53,8 @@ int main(int argc, char* argv[])
         {"import", runImport}, {"info", runInfo},       {"top", runTop},      {"flame", runFlame},
         {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}, {"breakdown", runBreakdown},
         {"sql", runSql},
-        {"correlate", runCorrelate}};
+        {"correlate", runCorrelate},
+        {"critical-path", runCriticalPath}};
     try {
         for (const auto& [commandName, run] : commands) {
             if (name == QLatin1String(commandName))
