@@ -26,11 +26,11 @@ std::string_view trimmedEnd(std::string_view text)
 enum class Count : quint8 { Ok, NotANumber, TooLarge };
 
 // A count as flamegraph.pl reads it: digits with an optional fraction ("12", "2.567", "19.",
-// ".5"), turned into synthetic time exactly, without a double: six decimals are whole
+// ".5"), turned into time exactly, without a double: at 1 ms a count, six decimals are whole
 // nanoseconds and a seventh rounds. Signs, exponents, NaN and infinities are no counts.
-Count parseCount(std::string_view text, qint64& ns)
+Count parseCount(std::string_view text, qint64 nsPerCount, qint64& ns)
 {
-    constexpr qint64 MaxWhole = MaxProfileNs / NsPerSample;
+    const qint64 MaxWhole = MaxProfileNs / nsPerCount;
     size_t i = 0;
     qint64 whole = 0;
     for (; i < text.size() && isDigit(text[i]); ++i)
@@ -38,7 +38,7 @@ Count parseCount(std::string_view text, qint64& ns)
     bool hasDigits = i > 0;
     qint64 fraction = 0;
     if (i < text.size() && text[i] == '.') {
-        qint64 place = NsPerSample;
+        qint64 place = nsPerCount;
         bool rounded = false;
         for (++i; i < text.size() && isDigit(text[i]); ++i) {
             hasDigits = true;
@@ -55,13 +55,13 @@ Count parseCount(std::string_view text, qint64& ns)
         return Count::NotANumber;
     if (whole > MaxWhole)
         return Count::TooLarge;
-    ns = whole * NsPerSample + fraction;
+    ns = whole * nsPerCount + fraction;
     return ns > MaxProfileNs ? Count::TooLarge : Count::Ok;
 }
 
 } // namespace
 
-FoldedLine FoldedLine::parse(std::string_view line)
+FoldedLine FoldedLine::parse(std::string_view line, qint64 nsPerCount)
 {
     FoldedLine result;
     while (!line.empty() && isBlank(line.front()))
@@ -77,7 +77,7 @@ FoldedLine FoldedLine::parse(std::string_view line)
     const size_t space = line.find_last_of(" \t");
     if (space == std::string_view::npos)
         return result;
-    switch (parseCount(line.substr(space + 1), result.ns)) {
+    switch (parseCount(line.substr(space + 1), nsPerCount, result.ns)) {
     case Count::NotANumber:
         return result;
     case Count::TooLarge:
@@ -91,7 +91,7 @@ FoldedLine FoldedLine::parse(std::string_view line)
     result.stack = trimmedEnd(line.substr(0, space));
     const size_t before = result.stack.find_last_of(" \t");
     if (before != std::string_view::npos) {
-        const Count baseline = parseCount(result.stack.substr(before + 1), result.baselineNs);
+        const Count baseline = parseCount(result.stack.substr(before + 1), nsPerCount, result.baselineNs);
         if (baseline != Count::NotANumber) {
             result.baselineStack = trimmedEnd(result.stack.substr(0, before));
             result.baselineTooLarge = baseline == Count::TooLarge;

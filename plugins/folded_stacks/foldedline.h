@@ -28,8 +28,9 @@ struct FoldedLine
     qint64 baselineNs = 0;
     bool baselineTooLarge = false;
 
-    // line: without its line break.
-    static FoldedLine parse(std::string_view line);
+    // line: without its line break; nsPerCount: the time one count stands for, a power of ten
+    // (NsPerSample of synthetic time, or 1000 where the counts are microseconds).
+    static FoldedLine parse(std::string_view line, qint64 nsPerCount = NsPerSample);
 };
 
 } // namespace lundi::folded

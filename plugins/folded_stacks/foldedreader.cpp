@@ -7,8 +7,8 @@
 
 namespace lundi::folded {
 
-FoldedReader::FoldedReader(std::string_view text, qint64 offset, Counts counts)
-    : m_text(text), m_offset(offset), m_counts(counts)
+FoldedReader::FoldedReader(std::string_view text, qint64 offset, Counts counts, qint64 nsPerCount)
+    : m_text(text), m_offset(offset), m_counts(counts), m_nsPerCount(nsPerCount)
 {
     if (counts != Counts::Undecided)
         m_tree.emplace(counts == Counts::Two ? 2 : 1);
@@ -37,7 +37,7 @@ void FoldedReader::read(const std::function<void(qint64)>& progress)
 
 void FoldedReader::readLine(std::string_view text, qint64 number, qint64 offset)
 {
-    const FoldedLine line = FoldedLine::parse(text);
+    const FoldedLine line = FoldedLine::parse(text, m_nsPerCount);
     if (line.kind == FoldedLine::Kind::Blank || line.kind == FoldedLine::Kind::Comment)
         return;
     if (line.kind == FoldedLine::Kind::Bad) {

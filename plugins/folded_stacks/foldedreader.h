@@ -18,8 +18,9 @@ class FoldedReader
     enum class Counts : quint8 { Undecided, One, Two };
 
     // text: UTF-8; offset: where text starts in the input, for positions (-1: text is a
-    // conversion, with no positions in the input); counts: Undecided lets the first stack decide.
-    FoldedReader(std::string_view text, qint64 offset, Counts counts);
+    // conversion, with no positions in the input); counts: Undecided lets the first stack decide;
+    // nsPerCount: the time one count stands for (see FoldedLine::parse).
+    FoldedReader(std::string_view text, qint64 offset, Counts counts, qint64 nsPerCount);
 
     // Reads every line; progress(bytes read) every few thousand lines.
     void read(const std::function<void(qint64)>& progress);
@@ -42,6 +43,7 @@ class FoldedReader
     std::string_view m_text;
     qint64 m_offset;
     Counts m_counts;
+    qint64 m_nsPerCount;
     std::optional<StackTree> m_tree; // once the number of counts is known
     SkippedLines m_skipped;
     qint64 m_stacks = 0;

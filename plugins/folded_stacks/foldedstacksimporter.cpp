@@ -1,4 +1,5 @@
 #include "foldedstacksimporter.h"
+#include "austinheader.h"
 #include "foldedline.h"
 #include "foldedreader.h"
 
@@ -7,6 +8,8 @@
 #include "ingest/inputfile.h"
 #include "ingest/sink.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QStringDecoder>
 
 #include <algorithm>
@@ -143,6 +146,20 @@ bool isNameAttributeFile(std::string_view text)
     return any;
 }
 
+// The source's metadata: the time a count stands for, and what austin's header said.
+QByteArray metadataOf(const folded::AustinHeader& austin, qint64 nsPerCount)
+{
+    QJsonObject metadata{{QStringLiteral("nsPerSample"), nsPerCount}};
+    if (austin.present()) {
+        QJsonObject header{{QStringLiteral("version"), QString::fromStdString(austin.version)},
+                           {QStringLiteral("mode"), QString::fromStdString(austin.mode)}};
+        if (austin.intervalUs)
+            header.insert(QStringLiteral("intervalUs"), *austin.intervalUs);
+        metadata.insert(QStringLiteral("austin"), header);
+    }
+    return QJsonDocument(metadata).toJson(QJsonDocument::Compact);
+}
+
 } // namespace
 
 QString FoldedStacksImporter::description() const
@@ -188,12 +205,14 @@ void FoldedStacksImporter::import(const InputFile& input, Sink& sink, ImportCont
     const qint64 inputSize = qint64(input.data().size());
     const double inputPerTextByte = text.empty() ? 0 : double(inputSize) / double(text.size());
     const auto readProgress = [&](qint64 done) { control.progress(qint64(double(done) * inputPerTextByte)); };
+    const folded::AustinHeader austin = folded::AustinHeader::read(text);
+    const qint64 nsPerCount = austin.timed() ? 1000 : folded::NsPerSample;
     std::optional<FoldedReader> reader;
-    reader.emplace(text, offset, FoldedReader::Counts::Undecided);
+    reader.emplace(text, offset, FoldedReader::Counts::Undecided, nsPerCount);
     reader->read(readProgress);
     if (const FoldedReader::Counts majority = reader->majority(); majority != reader->counts()) {
         // The first stack has another number of counts than most: read again as most are.
-        reader.emplace(text, offset, majority);
+        reader.emplace(text, offset, majority, nsPerCount);
         reader->read(readProgress);
     }
     const folded::SkippedLines& skipped = reader->skipped();
@@ -228,7 +247,12 @@ void FoldedStacksImporter::import(const InputFile& input, Sink& sink, ImportCont
                             "name (line %2).");
         sink.warn(sentence.arg(lines).arg(reader->firstTwoCountLine()));
     }
-    sink.setMetadata(QByteArrayLiteral("{\"nsPerSample\":") + QByteArray::number(folded::NsPerSample) + '}');
+    if (austin.present() && !austin.timed()) {
+        sink.warn(QStringLiteral("austin wrote this profile in its %1 mode, whose numbers are no time: each "
+                                 "is shown as 1 ms of synthetic time.")
+                      .arg(QString::fromStdString(austin.mode)));
+    }
+    sink.setMetadata(metadataOf(austin, nsPerCount));
 
     folded::StackTree& tree = reader->tree();
     tree.internFrames(sink);

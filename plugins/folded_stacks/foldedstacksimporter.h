@@ -9,7 +9,8 @@ namespace lundi {
 // Folded stacks ("main;parse;read 12" per line), as Brendan Gregg's stackcollapse scripts,
 // inferno, async-profiler, austin and speedscope write them, also differential ones with two
 // counts per line and UTF-16. Sample counts become synthetic time: the stacks merged as a flame
-// graph merges them, one span per frame, 1 ms per sample from time 0.
+// graph merges them, one span per frame, 1 ms per sample from time 0; austin's numbers, which its
+// header says are microseconds of sampled time, become that much time.
 class FoldedStacksImporter : public QObject, public Importer
 {
     Q_OBJECT

@@ -44,7 +44,7 @@ QByteArray trimmed(QByteArray text)
 }
 
 // Splits "stack count" at the last blank; false when what follows it is no count.
-bool splitCount(const QByteArray& line, QByteArray& stack, qint64& ns)
+bool splitCount(const QByteArray& line, qint64 nsPerCount, QByteArray& stack, qint64& ns)
 {
     static const QRegularExpression number(QStringLiteral("^(\\d+\\.?\\d*|\\.\\d+)$"));
     const qsizetype blank = std::max(line.lastIndexOf(' '), line.lastIndexOf('\t'));
@@ -52,8 +52,27 @@ bool splitCount(const QByteArray& line, QByteArray& stack, qint64& ns)
     if (blank < 0 || !number.match(count).hasMatch())
         return false;
     stack = trimmed(line.left(blank));
-    ns = qRound64(count.toDouble() * NsPerSample);
+    ns = qRound64(count.toDouble() * double(nsPerCount));
     return true;
+}
+
+// What a count is worth: austin's numbers are microseconds where its header, the comments that
+// open the file, says "# austin:" and names no other mode than wall or cpu; else 1 ms a count.
+qint64 nsPerCountOf(const QByteArray& utf8)
+{
+    bool austin = false;
+    QByteArray mode;
+    for (const QByteArray& raw : utf8.split('\n')) {
+        const QByteArray line = trimmed(raw);
+        if (line.isEmpty())
+            continue;
+        if (!line.startsWith('#'))
+            break;
+        austin = austin || line.startsWith("# austin:");
+        if (line.startsWith("# mode:"))
+            mode = line.mid(7).trimmed();
+    }
+    return austin && (mode.isEmpty() || mode == "wall" || mode == "cpu") ? 1000 : NsPerSample;
 }
 
 Expected expectedOf(const QByteArray& content)
@@ -68,16 +87,18 @@ Expected expectedOf(const QByteArray& content)
     QList<Line> lines;
     Expected expected;
     int twoCounts = 0;
-    for (const QByteArray& raw : asUtf8(content).split('\n')) {
+    const QByteArray utf8 = asUtf8(content);
+    const qint64 nsPerCount = nsPerCountOf(utf8);
+    for (const QByteArray& raw : utf8.split('\n')) {
         const QByteArray text = trimmed(raw);
         if (text.isEmpty() || text.startsWith('#') || text.startsWith("//"))
             continue;
         Line line;
-        if (!splitCount(text, line.stack, line.ns)) {
+        if (!splitCount(text, nsPerCount, line.stack, line.ns)) {
             ++expected.skipped;
             continue;
         }
-        if (splitCount(line.stack, line.baselineStack, line.baselineNs))
+        if (splitCount(line.stack, nsPerCount, line.baselineStack, line.baselineNs))
             ++twoCounts;
         lines.append(line);
     }
@@ -168,6 +189,7 @@ class TestFoldedStacksImporter : public QObject
     void initTestCase();
     void stacks_data();
     void stacks();
+    void austinHeaderBecomesMetadata();
     void differentialBecomesTwoSources();
     void gzipIsReadTransparently();
     void detection_data();
@@ -272,10 +294,45 @@ void TestFoldedStacksImporter::stacks_data()
     QTest::newRow("UTF-8 with BOM") << QByteArray("\xEF\xBB\xBF") + unicode.toUtf8() << unicodeRendered
                                     << QString();
     QTest::newRow("comments and blank lines")
-        << QByteArray("# austin: 3.3.0\n# interval: 100\n\n  \t\n// note 12\na;b 1\n\n# duration: 23873\n")
+        << QByteArray("# a comment\n# interval: 100\n\n  \t\n// note 12\na;b 1\n\n# duration: 23873\n")
         << QStringLiteral("p.folded (thread)\n"
                           "  a [0 +1000000]\n"
                           "    b [0 +1000000]")
+        << QString();
+    // austin's numbers are the microseconds each sample stands for (its README: "the sampling
+    // time measured in microseconds"), whatever the interval it aimed at.
+    QTest::newRow("austin, wall mode: microseconds")
+        << QByteArray("# austin: 3.3.0\n# interval: 100\n# mode: wall\n\n"
+                      "P1;T1;main;run 105\nP1;T1;main;idle 186\nP1;T2;<module> 0.5\n\n# duration: 23873\n")
+        << QStringLiteral("p.folded (thread)\n"
+                          "  P1 [0 +291500]\n"
+                          "    T1 [0 +291000]\n"
+                          "      main [0 +291000]\n"
+                          "        idle [0 +186000]\n"
+                          "        run [186000 +105000]\n"
+                          "    T2 [291000 +500]\n"
+                          "      <module> [291000 +500]")
+        << QString();
+    QTest::newRow("austin, cpu mode, no interval")
+        << QByteArray("# austin: 3.7.0\r\n# mode: cpu\r\na;b 7\r\n")
+        << QStringLiteral("p.folded (thread)\n"
+                          "  a [0 +7000]\n"
+                          "    b [0 +7000]")
+        << QString();
+    QTest::newRow("austin, memory mode: no time")
+        << QByteArray("# austin: 3.3.0\n# interval: 100\n# mode: memory\na;b 3\n")
+        << QStringLiteral("p.folded (thread)\n"
+                          "  a [0 +3000000]\n"
+                          "    b [0 +3000000]")
+        << QStringLiteral("austin wrote this profile in its memory mode, whose numbers are no time: each is "
+                          "shown as 1 ms of synthetic time.");
+    QTest::newRow("an austin line after the first stack is a comment")
+        << QByteArray("a;x 1\n# austin: 3.3.0\n# mode: wall\nb;y 1\n")
+        << QStringLiteral("p.folded (thread)\n"
+                          "  a [0 +1000000]\n"
+                          "    x [0 +1000000]\n"
+                          "  b [1000000 +1000000]\n"
+                          "    y [1000000 +1000000]")
         << QString();
     QTest::newRow("empty frames are dropped")
         << QByteArray(";a;;b; 2\n")
@@ -329,6 +386,19 @@ void TestFoldedStacksImporter::stacks()
     const Figures figures = figuresOf(fixture.store());
     QCOMPARE(figures.rootNs, independent.totalNs);
     QCOMPARE(figures.spans, independent.spans);
+}
+
+void TestFoldedStacksImporter::austinHeaderBecomesMetadata()
+{
+    Fixture fixture;
+    fixture.import(QStringLiteral(LUNDI_CORPUS_DIR "/folded/inferno_austin_python_header_comments.folded"));
+    const Store store = fixture.store();
+    QCOMPARE(
+        store.sources().first().metadataJson,
+        QByteArray(R"({"austin":{"intervalUs":100,"mode":"wall","version":"3.3.0"},"nsPerSample":1000})"));
+    // Its two samples, 105 and 186 us: with a sample of 100 us each (the interval) they would
+    // take 29.1 ms, more than the 23873 us its "# duration:" line says the whole run took.
+    QCOMPARE(figuresOf(store).rootNs, QList<qint64>({291'000}));
 }
 
 void TestFoldedStacksImporter::differentialBecomesTwoSources()
