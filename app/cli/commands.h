@@ -15,6 +15,8 @@ int runFormats(const QStringList& arguments);
 // flamecommands.cpp: time by call stack.
 int runTop(const QStringList& arguments);
 int runFlame(const QStringList& arguments);
+// diffcommand.cpp: the incident against a baseline.
+int runDiff(const QStringList& arguments);
 // sqlcommand.cpp: read-only SQL on the incident.
 int runSql(const QStringList& arguments);
 // breakdowncommand.cpp: time by category, and latency.

@@ -25,6 +25,7 @@ commands:
   offset --db F [--set DURATION | --by DURATION] SOURCE
   top    --db F [--by self|total] [--category C] [--limit N] [--json]
   flame  --db F --folded [--by-track]
+  diff   --db F --baseline SOURCE|START..END --incident SOURCE|START..END [--json]
   sql    --db F [--csv] "SELECT ..."
   breakdown --db F [--range A..B] [--slo DURATION] [--json]
   correlate --db F [--range A..B] [--step DURATION] [--max-lag N] [--json]
@@ -51,6 +52,7 @@ int main(int argc, char* argv[])
     const QString name = arguments.takeAt(1);
     const std::pair<const char*, int (*)(const QStringList&)> commands[] = {
         {"import", runImport}, {"info", runInfo},       {"top", runTop},      {"flame", runFlame},
+        {"diff", runDiff},
         {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}, {"breakdown", runBreakdown},
         {"sql", runSql},
         {"correlate", runCorrelate},
