@@ -108,8 +108,23 @@ bool isTimeName(std::string_view header)
     static constexpr std::array<std::string_view, 7> Names{"timestamp", "time",  "ts",       "datetime",
                                                            "date_time", "epoch", "unix_time"};
     return std::find(Names.begin(), Names.end(), lower) != Names.end() ||
-           startsWithAny(lower, {"timestamp_", "time_"});
+           startsWithAny(lower, {"timestamp_", "time_", "ts_", "epoch_"});
 }
+
+namespace {
+
+// The unit a time column's name ends in ("time_ns", "timestamp_ms"), or none.
+std::string_view timeUnitSuffix(std::string_view lower)
+{
+    for (const std::string_view unit : {"s", "ms", "us", "ns"}) {
+        if (lower.size() > unit.size() + 1 && lower.ends_with(unit) &&
+            lower[lower.size() - unit.size() - 1] == '_')
+            return unit;
+    }
+    return {};
+}
+
+} // namespace
 
 bool isNvidiaSmiField(std::string_view header)
 {
@@ -128,7 +143,8 @@ ColumnSpec csvColumn(std::string_view header)
     const auto [name, unit] = splitUnit(header);
     const std::string lower = lowerCase(name);
     if (isTimeName(name))
-        return {ColumnRole::Time, std::string(name), std::string(unit)};
+        return {ColumnRole::Time, std::string(name),
+                std::string(unit.empty() ? timeUnitSuffix(lower) : unit)};
     if (const std::string_view key = lookUp(LabelFields, lower); !key.empty())
         return {ColumnRole::Label, std::string(key), {}};
     if (isIdentityField(lower))

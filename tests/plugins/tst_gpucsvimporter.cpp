@@ -404,9 +404,19 @@ power {"gpu":"0"} W
   2024-05-01T12:00:01.500Z 251)")
         << QStringList{QStringLiteral("The times of column \"time\" were read as seconds since 1970")};
     QTest::newRow("generic CSV: epoch milliseconds")
-        << QStringLiteral("metrics.csv") << QByteArray("timestamp_ms,value\n1714564800123,1\n")
+        << QStringLiteral("metrics.csv") << QByteArray("timestamp,value\n1714564800123,1\n")
         << QStringLiteral("value {}\n  2024-05-01T12:00:00.123Z 1")
         << QStringList{QStringLiteral("read as milliseconds since 1970")};
+    QTest::newRow("generic CSV: epoch nanoseconds")
+        << QStringLiteral("metrics.csv") << QByteArray("ts,value\n1714564800123456789,1\n")
+        << QStringLiteral("value {}\n  2024-05-01T12:00:00.123Z 1")
+        << QStringList{QStringLiteral("read as nanoseconds since 1970")};
+    QTest::newRow("generic CSV: the unit at the end of the time column's name decides")
+        << QStringLiteral("metrics.csv") << QByteArray("time_us,value\n1714564800,1\n")
+        << QStringLiteral("value {}\n  1970-01-01T00:28:34.564Z 1") << QStringList();
+    QTest::newRow("generic CSV: ts_ms")
+        << QStringLiteral("metrics.csv") << QByteArray("ts_ms,value\n1714564800123,1\n")
+        << QStringLiteral("value {}\n  2024-05-01T12:00:00.123Z 1") << QStringList();
     QTest::newRow("generic CSV: a unit in the time header decides")
         << QStringLiteral("metrics.csv") << QByteArray("time [ms],value\n1714564800,1\n")
         << QStringLiteral("value {}\n  1970-01-20T20:16:04.800Z 1") << QStringList();
