@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
+#include <unordered_map>
 
 namespace lundi {
 
@@ -29,6 +29,14 @@ DurationDistribution::Percentiles percentilesWithZeros(std::vector<qint64>& nonZ
             percentileWithZeros(nonZero, traces, 99)};
 }
 
+struct NodeNameHash
+{
+    size_t operator()(const std::pair<qint32, StringId>& key) const
+    {
+        return size_t(quint64(key.first) * 0x9E3779B97F4A7C15ull ^ quint64(key.second));
+    }
+};
+
 } // namespace
 
 CriticalPathSummary CriticalPathSummary::build(const std::vector<SpanRecord>& spans,
@@ -42,7 +50,7 @@ CriticalPathSummary CriticalPathSummary::build(const std::vector<SpanRecord>& sp
 
     const SpanRecordIndex index(spans);
     std::vector<qint32> nodeOfSpan(spans.size(), -1);
-    std::map<std::pair<qint32, StringId>, qint32> childOf; // (parent node, name) -> node
+    std::unordered_map<std::pair<qint32, StringId>, qint32, NodeNameHash> childOf; // (parent, name) -> node
     std::vector<qint32> chain;
     // The node of a span's call path: its kept ancestors' names from the top, made as needed.
     const auto nodeOf = [&](qint32 span) {
@@ -73,9 +81,11 @@ CriticalPathSummary CriticalPathSummary::build(const std::vector<SpanRecord>& sp
         return node;
     };
 
-    std::vector<std::vector<qint64>> perTrace; // by node: its non-zero time in each trace
-    std::vector<qint64> inTrace;               // by node: its time in the current trace
-    std::vector<qint32> touched;               // the nodes with time in the current trace
+    // (node, its time in one trace) for every trace with time on the node: one flat list, not a
+    // list per node, as random call trees can have a node per span.
+    std::vector<std::pair<qint32, qint64>> perTrace;
+    std::vector<qint64> inTrace; // by node: its time in the current trace
+    std::vector<qint32> touched; // the nodes with time in the current trace
     std::vector<std::vector<qint64>> byCategory(AllCategories.size());
     std::vector<qint64> durations;
     durations.reserve(traces.size());
@@ -90,10 +100,8 @@ CriticalPathSummary CriticalPathSummary::build(const std::vector<SpanRecord>& sp
             if (span < 0)
                 continue;
             const qint32 node = nodeOf(span);
-            if (size_t(node) >= inTrace.size()) {
+            if (size_t(node) >= inTrace.size())
                 inTrace.resize(nodes.size(), 0);
-                perTrace.resize(nodes.size());
-            }
             if (inTrace[size_t(node)] == 0)
                 touched.push_back(node);
             inTrace[size_t(node)] += section.endNs - section.startNs;
@@ -103,14 +111,25 @@ CriticalPathSummary CriticalPathSummary::build(const std::vector<SpanRecord>& sp
             FlameTree::Node& n = nodes[size_t(node)];
             n.selfNs += inTrace[size_t(node)];
             ++n.count;
-            perTrace[size_t(node)].push_back(inTrace[size_t(node)]);
+            perTrace.emplace_back(node, inTrace[size_t(node)]);
             inTrace[size_t(node)] = 0;
         }
         touched.clear();
         for (size_t c = 0; c < AllCategories.size(); ++c)
             byCategory[c].push_back(categoryNs[c]);
     }
-    perTrace.resize(nodes.size());
+    // Grouped by node in one counting pass.
+    std::vector<size_t> firstOf(nodes.size() + 1, 0);
+    for (const auto& [node, ns] : perTrace)
+        ++firstOf[size_t(node) + 1];
+    for (size_t i = 1; i < firstOf.size(); ++i)
+        firstOf[i] += firstOf[i - 1];
+    std::vector<qint64> timesByNode(perTrace.size());
+    {
+        std::vector<size_t> fill(firstOf.begin(), firstOf.end() - 1);
+        for (const auto& [node, ns] : perTrace)
+            timesByNode[fill[size_t(node)]++] = ns;
+    }
 
     // Nodes come after their parents: one backward pass sums each subtree.
     for (size_t i = nodes.size(); i-- > 0;) {
@@ -132,7 +151,9 @@ CriticalPathSummary CriticalPathSummary::build(const std::vector<SpanRecord>& sp
         row.criticalNs = nodes[i].selfNs;
         row.share = double(row.criticalNs) / total;
         row.traces = nodes[i].count;
-        row.perTrace = percentilesWithZeros(perTrace[i], summary.m_traceCount);
+        std::vector<qint64> times(timesByNode.begin() + qsizetype(firstOf[i]),
+                                  timesByNode.begin() + qsizetype(firstOf[i + 1]));
+        row.perTrace = percentilesWithZeros(times, summary.m_traceCount);
         summary.m_paths.push_back(row);
     }
     std::sort(summary.m_paths.begin(), summary.m_paths.end(), [](const PathRow& a, const PathRow& b) {
