@@ -640,7 +640,10 @@ void TraceEventReader::addCounter(const Event& event, qint64 timeNs)
             }
             writer.EndObject();
             SeriesSpec spec;
-            spec.name = QString::fromStdString(event.name);
+            // A counter without a name is named after its value's key, as Perfetto shows it.
+            spec.name = QString::fromStdString(!event.name.empty() ? event.name
+                                               : !key.empty()      ? key
+                                                                   : std::string("counter"));
             spec.labelsJson = QByteArray(labels.GetString(), qsizetype(labels.GetSize()));
             it->second = m_sink.addSeries(spec);
         }

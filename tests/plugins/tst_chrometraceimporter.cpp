@@ -24,6 +24,8 @@ class TestChromeTraceImporter : public QObject
     void events();
     void argsBecomeAttributes();
     void countersBecomeSeries();
+    void unnamedCountersAreNamed_data();
+    void unnamedCountersAreNamed();
     void flowsV1BindToSlices();
     void flowsV2BindIds();
     void objectFormKeepsMetadata();
@@ -321,6 +323,33 @@ void TestChromeTraceImporter::countersBecomeSeries()
     QCOMPARE(store.samples(series[1].id).front().value, 20.5);
     QCOMPARE(QJsonDocument::fromJson(series[2].labelsJson).object().value(QLatin1String("id")).toString(),
              QStringLiteral("7"));
+}
+
+void TestChromeTraceImporter::unnamedCountersAreNamed_data()
+{
+    QTest::addColumn<QByteArray>("counter");
+    QTest::addColumn<QString>("series");
+    QTest::newRow("no name: its key")
+        << QByteArray(R"({"ph":"C","ts":0,"pid":1,"args":{"heap":10}})") << QStringLiteral("heap");
+    QTest::newRow("empty name: its key")
+        << QByteArray(R"({"ph":"C","name":"","ts":0,"pid":1,"args":{"rss":10}})") << QStringLiteral("rss");
+    QTest::newRow("no name, empty key")
+        << QByteArray(R"({"ph":"C","ts":0,"pid":1,"args":{"":10}})") << QStringLiteral("counter");
+    QTest::newRow("a name stays") << QByteArray(
+                                         R"({"ph":"C","name":"memory","ts":0,"pid":1,"args":{"heap":10}})")
+                                  << QStringLiteral("memory");
+}
+
+void TestChromeTraceImporter::unnamedCountersAreNamed()
+{
+    QFETCH(QByteArray, counter);
+    QFETCH(QString, series);
+    Fixture fixture;
+    const ImportSummary summary = fixture.importJson("[" + counter + "]");
+    QCOMPARE(summary.counts.samples, 1);
+    const QList<Series> stored = fixture.store().series();
+    QCOMPARE(stored.size(), 1);
+    QCOMPARE(stored[0].name, series);
 }
 
 void TestChromeTraceImporter::flowsV1BindToSlices()
