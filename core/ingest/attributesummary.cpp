@@ -33,11 +33,19 @@ class JsonCursor
         if (m_at >= m_text.size() || m_text[m_at] != '"')
             return std::nullopt;
         const size_t begin = ++m_at;
-        while (m_at < m_text.size() && m_text[m_at] != '"')
-            m_at += m_text[m_at] == '\\' ? 2 : 1;
-        if (m_at >= m_text.size())
-            return std::nullopt;
-        return m_text.substr(begin, m_at++ - begin);
+        // memchr to each quote (most of a span's attribute bytes are inside strings); a quote
+        // after an odd run of backslashes is escaped.
+        for (;;) {
+            const size_t quote = m_text.find('"', m_at);
+            if (quote == std::string_view::npos)
+                return std::nullopt;
+            size_t backslashes = 0;
+            while (quote - backslashes > begin && m_text[quote - backslashes - 1] == '\\')
+                ++backslashes;
+            m_at = quote + 1;
+            if (backslashes % 2 == 0)
+                return m_text.substr(begin, quote - begin);
+        }
     }
     // Any value's raw text.
     std::optional<std::string_view> value()

@@ -47,6 +47,16 @@ class TestAttributeSummary : public QObject
                                                       "503\x1e"));
     }
 
+    void escapedBackslashesEndStrings()
+    {
+        // "a\\" ends at its quote, whose backslash is escaped; in "b\\\",\\" the first quote is.
+        const auto summary = AttributeSummary::of(
+            "{\"s\":\"a\\\\\",\"t\":\"b\\\\\\\",\\\\\",\"http.method\":\"GET\"}", httpOrKind);
+        QVERIFY(summary);
+        QCOMPARE(summary->decisiveValues, std::string("http.method\x1f\"GET\"\x1e"));
+        QVERIFY(!AttributeSummary::of("{\"s\":\"a\\\\\\\"}", httpOrKind)); // the quote is escaped: cut
+    }
+
     void emptyObject()
     {
         const auto summary = AttributeSummary::of(" {} ", httpOrKind);
