@@ -35,6 +35,11 @@ std::pair<std::string, Dialect> givenHeader(const QStringList& columns, Dialect 
                 .arg(QLatin1String(dialectName(fileDialect))),
             0);
     }
+    if (columns.size() < 2) {
+        throw ImportError(QStringLiteral("The column list names one column; a GPU dump has at least two (add "
+                                         "timestamp or index to the query and the list)."),
+                          0);
+    }
     std::string header = columns.join(QStringLiteral(", ")).toStdString();
     const Dialect dialect = sniffDialect(header, Sniff::Import);
     if (dialect != Dialect::SmiQueryCsv && dialect != Dialect::GenericCsv) {

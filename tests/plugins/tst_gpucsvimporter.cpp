@@ -638,6 +638,8 @@ memory.used {"gpu":"0"} MiB
         << QStringLiteral("timestamp,index,utilization.gpu,memory.used,power.draw")
         << QStringLiteral("line 3, column 1 (byte 2): This row has 4 cells, but the column list names 5")
         << QString();
+    QTest::newRow("one column") << QByteArray("35 %\n36 %\n") << QStringLiteral("utilization.gpu")
+                                << QStringLiteral("The column list names one column") << QString();
     QTest::newRow("names of nothing known")
         << rows << QStringLiteral("a,b,c,d")
         << QStringLiteral("names neither an nvidia-smi --query-gpu field") << QString();
