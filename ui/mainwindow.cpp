@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 #include "plaintooltip.h"
 
+#include "breakdownview.h"
 #include "categorylegend.h"
 #include "detailspanel.h"
 #include "diffview.h"
@@ -122,6 +123,8 @@ void MainWindow::createViews()
     m_views->addTab(m_topTable, tr("&Top"));
     m_diffView = new DiffView(m_workbench, m_views);
     m_views->addTab(m_diffView, tr("&Diff"));
+    m_breakdown = new BreakdownView(m_workbench, m_views);
+    m_views->addTab(m_breakdown, tr("&Breakdown"));
     connect(m_views, &QTabWidget::currentChanged, this, &MainWindow::selectTopFrameForSandwich);
     setCentralWidget(m_views);
 }
@@ -158,7 +161,8 @@ void MainWindow::createActions()
     updateRecentMenu();
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
-    const std::array views{View::FlameGraph, View::FlameChart, View::Sandwich, View::Top, View::Diff};
+    const std::array views{View::FlameGraph, View::FlameChart, View::Sandwich,
+                           View::Top,        View::Diff,       View::Breakdown};
     for (size_t i = 0; i < views.size(); ++i) {
         viewMenu->addAction(m_views->tabText(int(i)).remove(QLatin1Char('&')),
                             QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(i))), this,
@@ -332,6 +336,7 @@ void MainWindow::connectState()
     connect(workbench, &Workbench::loadFailed, this, &MainWindow::showError);
     connect(workbench, &Workbench::busyChanged, this, &MainWindow::checkSettled);
     connect(m_diffView, &DiffView::busyChanged, this, &MainWindow::checkSettled);
+    connect(m_breakdown, &BreakdownView::busyChanged, this, &MainWindow::checkSettled);
 
     connect(m_imports, &ImportQueue::started, this, [this](const QString& label, int waiting) {
         m_importLabel->setText(waiting > 0 ? tr("Importing %1 (%2 more waiting)").arg(label).arg(waiting)
@@ -444,14 +449,16 @@ std::optional<MainWindow::View> MainWindow::viewFromName(const QString& name)
                                             {QStringLiteral("flamechart"), View::FlameChart},
                                             {QStringLiteral("sandwich"), View::Sandwich},
                                             {QStringLiteral("top"), View::Top},
-                                            {QStringLiteral("diff"), View::Diff}};
+                                            {QStringLiteral("diff"), View::Diff},
+                                            {QStringLiteral("breakdown"), View::Breakdown}};
     const auto it = views.find(name);
     return it != views.end() ? std::optional(*it) : std::nullopt;
 }
 
 bool MainWindow::isSettled() const
 {
-    return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle() && !m_diffView->busy();
+    return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle() && !m_diffView->busy() &&
+           !m_breakdown->busy();
 }
 
 void MainWindow::checkSettled()

@@ -11,6 +11,7 @@ class QToolButton;
 
 namespace lundi {
 
+class BreakdownView;
 class CategoryLegend;
 class DetailsPanel;
 class DiffView;
@@ -29,7 +30,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
   public:
-    enum class View { FlameGraph, FlameChart, Sandwich, Top, Diff };
+    enum class View { FlameGraph, FlameChart, Sandwich, Top, Diff, Breakdown };
 
     // Session::Remembered restores the docks, sizes and view of the last session, saves them on
     // close and keeps the recent incidents; Session::Fresh starts from the built-in layout and
@@ -58,11 +59,12 @@ class MainWindow : public QMainWindow
     SandwichView* sandwich() const { return m_sandwich; }
     TopTableView* topTable() const { return m_topTable; }
     DiffView* diffView() const { return m_diffView; }
+    BreakdownView* breakdown() const { return m_breakdown; }
     SourcesPanel* sources() const { return m_sources; }
     DetailsPanel* details() const { return m_details; }
     QLineEdit* searchField() const { return m_search; }
 
-    // For the views' names on the command line: flamegraph, flamechart, sandwich, top, diff.
+    // For the views' names on the command line: flamegraph, flamechart, sandwich, top, diff, breakdown.
     static std::optional<View> viewFromName(const QString& name);
 
   Q_SIGNALS:
@@ -101,6 +103,7 @@ class MainWindow : public QMainWindow
     SandwichView* m_sandwich = nullptr;
     TopTableView* m_topTable = nullptr;
     DiffView* m_diffView = nullptr;
+    BreakdownView* m_breakdown = nullptr;
     SourcesPanel* m_sources = nullptr;
     DetailsPanel* m_details = nullptr;
     CategoryLegend* m_legend = nullptr;

@@ -41,7 +41,8 @@ int main(int argc, char* argv[])
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Render the window into OUT.png and exit."), QStringLiteral("OUT.png")});
     parser.addOption({QStringLiteral("view"),
-                      QStringLiteral("The view to show: flamegraph, flamechart, sandwich, top or diff."),
+                      QStringLiteral("The view to show: flamegraph, flamechart, sandwich, top, diff or "
+                                     "breakdown."),
                       QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("search"),
                       QStringLiteral("Search span names with this regular expression, as Ctrl+F does."),
@@ -60,7 +61,7 @@ int main(int argc, char* argv[])
     if (parser.isSet(QStringLiteral("view"))) {
         view = MainWindow::viewFromName(parser.value(QStringLiteral("view")));
         if (!view) {
-            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich, top or diff"));
+            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich, top, diff or breakdown"));
             return 2;
         }
     }

@@ -174,6 +174,26 @@ std::vector<Breakdown::Bucket> Breakdown::buckets(const std::vector<Request>& re
     return buckets;
 }
 
+Breakdown::Overview Breakdown::overview(const std::vector<SpanRecord>& spans, const SpanFilter& filter,
+                                        int maxBuckets, double slowestShare)
+{
+    Overview overview;
+    const std::vector<Request> requests = Breakdown::requests(spans, filter);
+    overview.summary = summarise(requests);
+    overview.scope = filter.range;
+    if (!filter.clips() && !requests.empty())
+        overview.scope = {requests.front().startNs, requests.back().startNs + 1};
+    if (overview.scope.isEmpty())
+        return overview;
+    overview.stepNs = niceStep(overview.scope.endNs - overview.scope.startNs, maxBuckets);
+    // Floor division: times before 1970 round down too.
+    const qint64 start = overview.scope.startNs;
+    const qint64 aligned =
+        start / overview.stepNs * overview.stepNs - (start % overview.stepNs < 0 ? overview.stepNs : 0);
+    overview.buckets = buckets(requests, {aligned, overview.scope.endNs}, overview.stepNs, slowestShare);
+    return overview;
+}
+
 qint64 Breakdown::niceStep(qint64 rangeNs, int maxBuckets)
 {
     constexpr qint64 Second = 1'000'000'000;

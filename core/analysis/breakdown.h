@@ -73,10 +73,23 @@ class Breakdown
         std::array<double, AllCategories.size()> slowCriticalMeanNs{};
     };
 
+    // What the breakdown view shows: the requests that start in the filter's range (the scope;
+    // empty: from the first request's start to the last's), their summary, and buckets of a round
+    // width (niceStep) aligned to multiples of it in Unix time, so that they start on the minute.
+    struct Overview
+    {
+        TimeRange scope;
+        qint64 stepNs = 0;
+        Summary summary;
+        std::vector<Bucket> buckets;
+    };
+
     // The requests among spans (in id order, parents first, as Store::spanRecords() gives them),
     // in start order.
     static std::vector<Request> requests(const std::vector<SpanRecord>& spans, const SpanFilter& filter = {});
     static Summary summarise(const std::vector<Request>& requests);
+    static Overview overview(const std::vector<SpanRecord>& spans, const SpanFilter& filter, int maxBuckets,
+                             double slowestShare = 0.05);
     // Buckets of stepNs from range.startNs to range.endNs (the last one may be cut short);
     // requests must be in start order, and those outside the range are left out.
     static std::vector<Bucket> buckets(const std::vector<Request>& requests, TimeRange range, qint64 stepNs,
