@@ -88,6 +88,15 @@ Classifier Classifier::standard()
     return fromJson(file.readAll(), path);
 }
 
+QString Classifier::userRulesPath()
+{
+    const QString path = qEnvironmentVariable("LUNDI_RULES");
+    if (!path.isEmpty())
+        return path;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+           QStringLiteral("/lundi/classification-rules.json");
+}
+
 std::optional<Category> Classifier::classifyWithoutAttributes(std::string_view name,
                                                               std::string_view cat) const
 {

@@ -34,6 +34,8 @@ class Classifier
     static Classifier fromJson(const QByteArray& json, const QString& origin);
     // The user's rules file if there is one (LUNDI_RULES, else the config folder), else the built-in.
     static Classifier standard();
+    // Where the rules editor saves the user's rules: LUNDI_RULES, else the config folder.
+    static QString userRulesPath();
     static QByteArray builtInJson();
 
     // The category where name and cat decide alone; nullopt where an attribute rule might.

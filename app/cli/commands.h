@@ -19,6 +19,8 @@ int runFlame(const QStringList& arguments);
 int runDiff(const QStringList& arguments);
 // sqlcommand.cpp: read-only SQL on the incident.
 int runSql(const QStringList& arguments);
+// classifycommand.cpp: new classification rules without a re-import.
+int runClassify(const QStringList& arguments);
 // breakdowncommand.cpp: time by category, and latency.
 int runBreakdown(const QStringList& arguments);
 // correlatecommand.cpp: metric series against root-span latency.

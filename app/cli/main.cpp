@@ -27,6 +27,7 @@ commands:
   flame  --db F --folded [--by-track]
   diff   --db F --baseline SOURCE|START..END --incident SOURCE|START..END [--json]
   sql    --db F [--csv] "SELECT ..."
+  classify --db F [--rules FILE]
   breakdown --db F [--range A..B] [--slo DURATION] [--json]
   correlate --db F [--range A..B] [--step DURATION] [--max-lag N] [--json]
   critical-path --db F [--trace ID] [--range A..B] [--slowest PERCENT] [--crisp] [--limit N] [--json]
@@ -54,7 +55,7 @@ int main(int argc, char* argv[])
         {"import", runImport}, {"info", runInfo},       {"top", runTop},      {"flame", runFlame},
         {"diff", runDiff},
         {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}, {"breakdown", runBreakdown},
-        {"sql", runSql},
+        {"sql", runSql}, {"classify", runClassify},
         {"correlate", runCorrelate},
         {"critical-path", runCriticalPath}};
     try {

@@ -1,6 +1,4 @@
 #include "storesink.h"
-#include "attributesummary.h"
-#include "classifier.h"
 #include "store/bulkwriter.h"
 
 #include <limits>
@@ -55,59 +53,17 @@ TrackId StoreSink::addTrack(const TrackSpec& track)
     return m_writer.addTrack(source(), track);
 }
 
-bool StoreSink::isDecisive(std::string_view key)
-{
-    auto it = m_decisiveKeys.find(key);
-    if (it == m_decisiveKeys.end())
-        it = m_decisiveKeys.emplace(std::string(key), m_classifier.readsValueOf(key)).first;
-    return it->second;
-}
-
-Category StoreSink::classify(const SpanSpec& span)
-{
-    // Name, cat and attribute keys repeat across thousands of spans: judge each combination
-    // once, and where a rule reads attribute values, once per combination of those values.
-    const std::string_view attributes = span.attributesJson;
-    std::optional<AttributeSummary> summary;
-    quint64 keys = 0;
-    if (!attributes.empty()) {
-        keys = span.attributeKeys;
-        if (!keys) {
-            summary =
-                AttributeSummary::of(attributes, [this](std::string_view key) { return isDecisive(key); });
-            if (!summary)
-                return m_classifier.classify(text(span.name), text(span.cat), attributes);
-            keys = std::max<quint64>(summary->keysHash, 1);
-        }
-    }
-    auto [it, inserted] = m_verdicts.try_emplace(VerdictKey{span.name, span.cat, keys, {}}, qint8(-1));
-    if (inserted) {
-        bool valuesMatter = false;
-        const Category category =
-            m_classifier.classify(text(span.name), text(span.cat), attributes, &valuesMatter);
-        if (!valuesMatter)
-            it->second = qint8(category);
-    }
-    if (it->second >= 0)
-        return Category(it->second);
-    if (!summary)
-        summary = AttributeSummary::of(attributes, [this](std::string_view key) { return isDecisive(key); });
-    if (!summary)
-        return m_classifier.classify(text(span.name), text(span.cat), attributes);
-    auto [byValue, judged] = m_verdictsByValue.try_emplace(
-        VerdictKey{span.name, span.cat, keys, std::move(summary->decisiveValues)});
-    if (judged)
-        byValue->second = m_classifier.classify(text(span.name), text(span.cat), attributes);
-    return byValue->second;
-}
-
 SpanId StoreSink::addSpan(const SpanSpec& span)
 {
     int depth = 0;
     if (span.parent >= m_firstSpan && m_firstSpan && span.parent - m_firstSpan < SpanId(m_depths.size()))
         depth = std::min<int>(m_depths[size_t(span.parent - m_firstSpan)] + 1,
                               std::numeric_limits<quint16>::max());
-    const SpanId id = m_writer.addSpan(span, classify(span), depth);
+    const SpanId id = m_writer.addSpan(
+        span,
+        m_classifier.classify(span.name, text(span.name), span.cat, text(span.cat), span.attributesJson,
+                              span.attributeKeys),
+        depth);
     if (!m_firstSpan)
         m_firstSpan = id;
     m_depths.push_back(quint16(depth));

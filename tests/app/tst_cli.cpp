@@ -69,6 +69,7 @@ class TestCli : public QObject
     void offsetPlacesASource();
     void sqlPrintsTableAndCsv();
     void sqlRefusesWrites();
+    void classifyAppliesRules();
     void breakdownJson();
     void breakdownText();
     void breakdownRefuses_data();
@@ -547,6 +548,29 @@ void TestCli::sqlRefusesWrites()
         cli({QStringLiteral("sql"), QStringLiteral("--db"), path("none.lundi"), QStringLiteral("SELECT 1")});
     QCOMPARE(missing.status, 1);
     QVERIFY(!QFile::exists(path("none.lundi")));
+}
+
+// classify applies other rules to what the incident holds, without a re-import.
+void TestCli::classifyAppliesRules()
+{
+    importSmall();
+    const QString rules =
+        writeTrace("rules.json", R"({"rules": [{"category": "network", "name": "^auth"}]})");
+    const Run run =
+        cli({QStringLiteral("classify"), QStringLiteral("--db"), m_db, QStringLiteral("--rules"), rules});
+    QVERIFY2(run.status == 0, run.err.constData());
+    QCOMPARE(run.out, QByteArray("5 spans classified; 5 changed category.\n"));
+    const Run categories =
+        cli({QStringLiteral("sql"), QStringLiteral("--db"), m_db, QStringLiteral("--csv"),
+             QStringLiteral("SELECT n.text, s.category FROM spans s JOIN strings n ON n.id = s.name_id "
+                            "ORDER BY s.start_ns")});
+    QCOMPARE(categories.out, QByteArray("text,category\r\nhandler,7\r\nauth_check,1\r\ndb_query,7\r\n"
+                                        "handler,7\r\ndb_query,7\r\n"));
+    const Run broken =
+        cli({QStringLiteral("classify"), QStringLiteral("--db"), m_db, QStringLiteral("--rules"),
+             writeTrace("broken.json", R"({"rules": [{"category": "nowhere"}]})")});
+    QCOMPARE(broken.status, 1);
+    QVERIFY2(broken.err.contains("unknown category \"nowhere\""), broken.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
