@@ -102,6 +102,17 @@ struct ExponentialBuckets
     std::vector<double> counts;
 };
 
+// A measurement that a data point was sampled from, with the span it was taken in.
+struct ExemplarDraft
+{
+    qint64 timeNs = 0;
+    bool hasTime = false;
+    double value = 0;
+    bool hasValue = false;
+    std::string traceId; // normalised: lower-case hex
+    std::string spanId;
+};
+
 // One data point of any metric type; the fields its type does not have stay empty.
 struct PointDraft
 {
@@ -119,6 +130,7 @@ struct PointDraft
     qint64 scale = 0; // exponential histogram
     ExponentialBuckets positive, negative;
     std::vector<std::pair<double, double>> quantiles; // summary: quantile, value
+    std::vector<ExemplarDraft> exemplars;
     qint64 flags = 0;
 
     void clear()
@@ -134,6 +146,7 @@ struct PointDraft
         positive.counts.clear();
         negative.counts.clear();
         quantiles.clear();
+        exemplars.clear();
         flags = 0;
     }
 };

@@ -256,6 +256,30 @@ void MetricWriter::write(const MetricDraft& metric, const ResourceDraft& resourc
         case MetricType::None:
             break;
         }
+        writeExemplars(metric, point);
+    }
+}
+
+void MetricWriter::writeExemplars(const MetricDraft& metric, const PointDraft& point)
+{
+    for (const ExemplarDraft& exemplar : point.exemplars) {
+        if (!exemplar.hasValue) {
+            ++m_exemplarsWithoutValue;
+            continue;
+        }
+        // As the Prometheus importer keeps exemplars: a series "NAME:exemplar" of the point's
+        // labels and the exemplar's trace_id and span_id, so that a sample leads to its trace.
+        const qint64 timeNs = exemplar.hasTime && exemplar.timeNs ? exemplar.timeNs : point.timeNs;
+        const std::string traceId = '"' + exemplar.traceId + '"';
+        const std::string spanId = '"' + exemplar.spanId + '"';
+        if (exemplar.traceId.empty())
+            sample(metric.name, ":exemplar", {}, metric.unit, timeNs, exemplar.value);
+        else if (exemplar.spanId.empty())
+            sample(metric.name, ":exemplar", {{"\"trace_id\"", traceId}}, metric.unit, timeNs,
+                   exemplar.value);
+        else
+            sample(metric.name, ":exemplar", {{"\"span_id\"", spanId}, {"\"trace_id\"", traceId}},
+                   metric.unit, timeNs, exemplar.value);
     }
 }
 
@@ -272,6 +296,8 @@ void MetricWriter::finish()
          "%1 data points had no \"timeUnixNano\"; they were left out.");
     warn(m_withoutValue, "1 data point had no recorded value; it was left out.",
          "%1 data points had no recorded value; they were left out.");
+    warn(m_exemplarsWithoutValue, "1 exemplar had no \"asDouble\" or \"asInt\"; it was left out.",
+         "%1 exemplars had no \"asDouble\" or \"asInt\"; they were left out.");
     warn(
         m_mismatchedBuckets,
         "1 histogram data point had a number of \"bucketCounts\" other than \"explicitBounds\" plus one; its "

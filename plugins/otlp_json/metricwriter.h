@@ -42,6 +42,8 @@ class MetricWriter
     void writeAggregates(const MetricDraft& metric, const PointDraft& point);
     void writeHistogram(const MetricDraft& metric, const PointDraft& point);
     void writeExponentialHistogram(const MetricDraft& metric, const PointDraft& point);
+    // Each exemplar with a value as a sample of its own series (see the Prometheus importer).
+    void writeExemplars(const MetricDraft& metric, const PointDraft& point);
     void writeSummary(const MetricDraft& metric, const PointDraft& point);
 
     // The last point of a cumulative monotonic sum, for its rate.
@@ -66,6 +68,7 @@ class MetricWriter
     std::string m_key; // scratch
     qint64 m_withoutTime = 0;
     qint64 m_withoutValue = 0;
+    qint64 m_exemplarsWithoutValue = 0;
     qint64 m_mismatchedBuckets = 0;
     qint64 m_unorderedCounters = 0;
     qint64 m_withoutData = 0;

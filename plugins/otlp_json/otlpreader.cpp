@@ -458,6 +458,9 @@ void OtlpReader::start(ValueType type)
         m_hasQuantile = false;
         m_quantile = m_quantileValue = 0;
         break;
+    case Frame::Exemplar:
+        m_point->exemplars.emplace_back();
+        break;
     default:
         break;
     }
@@ -699,6 +702,29 @@ void OtlpReader::memberScalar(Level& level, ValueType type, std::string_view tex
         (level.member == Field::Quantile ? m_quantile : m_quantileValue) = needDouble(level, type, text);
         m_hasQuantile = m_hasQuantile || level.member == Field::Quantile;
         break;
+    case Frame::Exemplar: {
+        ExemplarDraft& exemplar = m_point->exemplars.back();
+        switch (level.member) {
+        case Field::TimeUnixNano:
+            exemplar.timeNs = needUnixNano(level, type, text);
+            exemplar.hasTime = true;
+            break;
+        case Field::AsDouble:
+            exemplar.value = needDouble(level, type, text);
+            exemplar.hasValue = true;
+            break;
+        case Field::AsInt:
+            exemplar.value = double(needInteger(level, text));
+            exemplar.hasValue = true;
+            break;
+        case Field::TraceId:
+            needId(level, type, text, 16, exemplar.traceId);
+            break;
+        default:
+            needId(level, type, text, 8, exemplar.spanId);
+        }
+        break;
+    }
     default:
         break;
     }

@@ -74,6 +74,7 @@ constexpr std::pair<std::string_view, Field> Names[] = {
     {"quantileValues", Field::QuantileValues},
     {"quantile", Field::Quantile},
     {"flags", Field::Flags},
+    {"exemplars", Field::Exemplars},
 };
 
 // The names by length, so that a key is compared with a handful of names: this runs for every key.
@@ -285,6 +286,8 @@ Expectation expectation(Frame frame, Field field)
             return object(Frame::Buckets);
         case Field::QuantileValues:
             return array(Frame::QuantileList);
+        case Field::Exemplars:
+            return array(Frame::ExemplarList);
         case Field::StartTimeUnixNano:
         case Field::TimeUnixNano:
         case Field::AsDouble:
@@ -306,6 +309,18 @@ Expectation expectation(Frame frame, Field field)
         return field == Field::Offset ? Number : Expectation{};
     case Frame::Quantile:
         return field == Field::Quantile || field == Field::Value ? Number : Expectation{};
+    case Frame::Exemplar:
+        switch (field) {
+        case Field::TimeUnixNano:
+        case Field::AsDouble:
+        case Field::AsInt:
+            return Number;
+        case Field::TraceId:
+        case Field::SpanId:
+            return Text;
+        default:
+            return {}; // filteredAttributes are not read
+        }
     default:
         return {};
     }
@@ -339,6 +354,8 @@ Frame itemOf(Frame list)
         return Frame::Point;
     case Frame::QuantileList:
         return Frame::Quantile;
+    case Frame::ExemplarList:
+        return Frame::Exemplar;
     default:
         return Frame::Skipped;
     }

@@ -74,7 +74,8 @@ enum class Field : quint8 {
     Offset,
     QuantileValues,
     Quantile,
-    Flags
+    Flags,
+    Exemplars
 };
 
 // What an open JSON object or array is: which message of the schema, or which list of them.
@@ -113,7 +114,9 @@ enum class Frame : quint8 {
     NumberList,
     Buckets,
     QuantileList,
-    Quantile
+    Quantile,
+    ExemplarList,
+    Exemplar
 };
 
 // What OTLP/JSON has as the value of a member of an object: the JSON type (Number also takes

@@ -154,6 +154,7 @@ class TestOtlpJsonImporter : public QObject
     void linksBecomeFlows();
     void categoriesOfARealTrace();
     void metrics();
+    void exemplarsKeepTheirTrace();
     void ratesOfMonotonicSums();
     void labelsMerge();
     void hugeNumbersStayNumbers();
@@ -523,6 +524,32 @@ void TestOtlpJsonImporter::metrics()
             QStringLiteral(R"(rpc.duration_sum{%1} ms: 5000000000=123.5)").arg(labels),
         }));
     QCOMPARE(summary.counts.samples, 19);
+}
+
+void TestOtlpJsonImporter::exemplarsKeepTheirTrace()
+{
+    // Exemplars of a histogram point: ids in hex (upper case too) and base64, a time of their own
+    // or the point's, an int value, one without a trace, one without a value.
+    Fixture fixture;
+    const ImportSummary summary = fixture.importJson(R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+        {"name":"latency","unit":"s","histogram":{"aggregationTemporality":2,"dataPoints":[
+            {"timeUnixNano":"3000000000","count":"2","attributes":[{"key":"route","value":{"stringValue":"/a"}}],
+             "exemplars":[
+                {"timeUnixNano":"2500000000","asDouble":0.75,"traceId":"5B8EFFF798038103D269B633813FC60C",
+                 "spanId":"eee19b7ec3c1b174","filteredAttributes":[{"key":"user","value":{"stringValue":"x"}}]},
+                {"asInt":"2","traceId":"W47/95gDgQPSabYzgT/GDA==","spanId":"7uGbfsPBsXQ="},
+                {"timeUnixNano":"2600000000","asDouble":0.5},
+                {"timeUnixNano":"2700000000","traceId":"5b8efff798038103d269b633813fc60c"}]}]}}]}]}]})");
+    const QString trace =
+        QStringLiteral(R"("span_id":"eee19b7ec3c1b174","trace_id":"5b8efff798038103d269b633813fc60c")");
+    QCOMPARE(
+        renderSeries(fixture.store()),
+        QStringList({QStringLiteral(R"(latency_count{"route":"/a"} 1: 3000000000=2)"),
+                     QStringLiteral(R"(latency:exemplar{"route":"/a",%1} s: 2500000000=0.75 3000000000=2)")
+                         .arg(trace),
+                     QStringLiteral(R"(latency:exemplar{"route":"/a"} s: 2600000000=0.5)")}));
+    QVERIFY2(anyWarningContains(summary, "1 exemplar had no \"asDouble\" or \"asInt\"; it was left out."),
+             qPrintable(summary.warnings.join(QLatin1Char('\n'))));
 }
 
 void TestOtlpJsonImporter::ratesOfMonotonicSums()
