@@ -206,6 +206,12 @@ void FoldedStacksImporter::import(const InputFile& input, Sink& sink, ImportCont
     const double inputPerTextByte = text.empty() ? 0 : double(inputSize) / double(text.size());
     const auto readProgress = [&](qint64 done) { control.progress(qint64(double(done) * inputPerTextByte)); };
     const folded::AustinHeader austin = folded::AustinHeader::read(text);
+    if (austin.mode == "full") {
+        throw ImportError(
+            QStringLiteral("austin wrote this profile in its full mode, three numbers a sample (time, idle, "
+                           "memory), which is no folded stack: profile again in austin's wall or cpu mode."),
+            offset);
+    }
     const qint64 nsPerCount = austin.timed() ? 1000 : folded::NsPerSample;
     std::optional<FoldedReader> reader;
     reader.emplace(text, offset, FoldedReader::Counts::Undecided, nsPerCount);

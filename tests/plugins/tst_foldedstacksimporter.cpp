@@ -614,6 +614,9 @@ void TestFoldedStacksImporter::refused_data()
     QTest::newRow("empty") << QByteArray() << notFolded + QStringLiteral("; the file is empty");
     QTest::newRow("only comments") << QByteArray("# austin: 3.3.0\n\n# duration: 1\n")
                                    << notFolded + QStringLiteral("; there are only comments");
+    QTest::newRow("austin's full mode")
+        << QByteArray("# austin: 3.3.0\n# mode: full\nP1;T1;main 105,0,-1024\n")
+        << QStringLiteral("p.folded: line 1, column 1 (byte 0): austin wrote this profile in its full mode");
     QTest::newRow("only bad lines")
         << QByteArray("# header\nhello world\nfoo\n")
         << QStringLiteral("p.folded: line 2, column 1 (byte 9): ") + notFolded +
