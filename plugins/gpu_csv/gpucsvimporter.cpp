@@ -45,7 +45,7 @@ std::pair<std::string, Dialect> givenHeader(const QStringList& columns, Dialect 
     if (dialect != Dialect::SmiQueryCsv && dialect != Dialect::GenericCsv) {
         throw ImportError(
             QStringLiteral("The column list \"%1\" names neither an nvidia-smi --query-gpu field nor a "
-                           "time column (timestamp, time, date): give the field list of the query, such "
+                           "time column (timestamp, time, ts): give the field list of the query, such "
                            "as timestamp,index,utilization.gpu,memory.used.")
                 .arg(columns.join(QLatin1Char(','))),
             0);
