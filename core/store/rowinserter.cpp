@@ -14,6 +14,10 @@ constexpr size_t SampleBatchSize = 65536;
 // Samples in blocks not yet full, over all series: beyond this (16 MiB) every open block is
 // written, so that an import of very many series stays within its memory.
 constexpr size_t MaxOpenSamples = size_t(1) << 20;
+// Every so many samples, the blocks of series that had none since the last look are written: a
+// dump that gives one series after another (a TSDB dump) has its blocks written as it goes, on
+// the writing thread, not all at the end.
+constexpr size_t StaleCheckInterval = 65536;
 constexpr int RowsPerInsert = 64; // 14 parameters a row, well under SQLite's limit
 constexpr int Columns = 14;
 
@@ -88,15 +92,18 @@ void RowInserter::addSample(SeriesId series, qint64 timeNs, double value)
     // Series ids are dense and count from 1, so that a vector finds the block for each sample.
     if (size_t(series) >= m_open.size())
         m_open.resize(size_t(series) + 1);
-    std::vector<Sample>& block = m_open[size_t(series)];
-    if (block.empty())
+    OpenBlock& block = m_open[size_t(series)];
+    if (block.samples.empty())
         m_openSeries.push_back(series);
-    block.push_back({timeNs, value});
+    block.samples.push_back({timeNs, value});
+    block.check = m_check;
     ++m_openSamples;
-    if (block.size() >= SampleBlock::MaxSamples)
+    if (block.samples.size() >= SampleBlock::MaxSamples)
         closeBlock(series);
     else if (m_openSamples >= MaxOpenSamples)
         closeBlocks();
+    else if (++m_samplesSinceCheck >= StaleCheckInterval)
+        closeStaleBlocks();
 }
 
 void RowInserter::addSeries(SeriesId id, SourceId source, const SeriesSpec& series)
@@ -116,7 +123,7 @@ void RowInserter::addFlow(SourceId source, SpanId from, SpanId to, StringId name
 
 void RowInserter::closeBlock(SeriesId series)
 {
-    std::vector<Sample>& block = m_open[size_t(series)];
+    std::vector<Sample>& block = m_open[size_t(series)].samples;
     if (block.empty())
         return;
     m_openSamples -= block.size();
@@ -132,6 +139,19 @@ void RowInserter::closeBlocks()
     for (const SeriesId series : m_openSeries)
         closeBlock(series);
     m_openSeries.clear();
+}
+
+void RowInserter::closeStaleBlocks()
+{
+    std::erase_if(m_openSeries, [this](SeriesId series) {
+        const OpenBlock& block = m_open[size_t(series)];
+        if (!block.samples.empty() && block.check == m_check)
+            return false;
+        closeBlock(series);
+        return true;
+    });
+    ++m_check;
+    m_samplesSinceCheck = 0;
 }
 
 void RowInserter::handOver()

@@ -91,6 +91,7 @@ class RowInserter
 
     void closeBlock(SeriesId series);
     void closeBlocks();
+    void closeStaleBlocks();
     void handOver();
     void write(Batch& batch);
     static void bind(Statement& insert, int first, const Row& row, std::string_view& text);
@@ -101,9 +102,16 @@ class RowInserter
     Statement m_insertBlock;
     Statement m_insertSeries;
     Statement m_insertFlow;
-    std::vector<std::vector<Sample>> m_open; // each series' block being filled, by SeriesId
-    std::vector<SeriesId> m_openSeries;      // those with samples, and some whose block was closed since
+    struct OpenBlock
+    {
+        std::vector<Sample> samples;
+        quint32 check = 0; // the last stale check before its latest sample
+    };
+    std::vector<OpenBlock> m_open;      // each series' block being filled, by SeriesId
+    std::vector<SeriesId> m_openSeries; // those with samples, and some whose block was closed since
     size_t m_openSamples = 0;
+    size_t m_samplesSinceCheck = 0;
+    quint32 m_check = 0;
     std::string m_times; // a block's packed times and values, reused by the writing thread
     std::string m_values;
     Batch m_filling;
