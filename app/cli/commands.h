@@ -23,6 +23,8 @@ int runSql(const QStringList& arguments);
 int runClassify(const QStringList& arguments);
 // breakdowncommand.cpp: time by category, and latency.
 int runBreakdown(const QStringList& arguments);
+// suspectscommand.cpp: the bottlenecks, ranked, with their evidence.
+int runSuspects(const QStringList& arguments);
 // correlatecommand.cpp: metric series against root-span latency.
 int runCorrelate(const QStringList& arguments);
 

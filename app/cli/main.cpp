@@ -30,6 +30,7 @@ commands:
   classify --db F [--rules FILE]
   breakdown --db F [--range A..B] [--slo DURATION] [--json]
   correlate --db F [--range A..B] [--step DURATION] [--max-lag N] [--json]
+  suspects --db F [--baseline SOURCE|RANGE] [--incident SOURCE|RANGE] [--json]
   critical-path --db F [--trace ID] [--range A..B] [--slowest PERCENT] [--crisp] [--limit N] [--json]
   demo   --db F
   formats
@@ -57,7 +58,8 @@ int main(int argc, char* argv[])
         {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}, {"breakdown", runBreakdown},
         {"sql", runSql}, {"classify", runClassify},
         {"correlate", runCorrelate},
-        {"critical-path", runCriticalPath}};
+        {"critical-path", runCriticalPath},
+        {"suspects", runSuspects}};
     try {
         for (const auto& [commandName, run] : commands) {
             if (name == QLatin1String(commandName))
