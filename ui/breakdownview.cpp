@@ -113,7 +113,8 @@ void setTimeAxis(QCustomPlot* plot, TimeRange range)
                               : width > 600e9     ? QStringLiteral("HH:mm")
                               : width > 10e9      ? QStringLiteral("HH:mm:ss")
                                                   : QStringLiteral("HH:mm:ss.zzz"));
-    ticker->setTickCount(8);
+    // A label every 110 pixels or so: "08:15:30" takes about 60.
+    ticker->setTickCount(std::max(2, plot->width() / 110));
     plot->xAxis->setTicker(ticker);
     plot->xAxis->setLabel(BreakdownView::tr("request start time (UTC)"));
     plot->xAxis->setRange(seconds(range.startNs), seconds(range.endNs));
@@ -142,8 +143,8 @@ BreakdownView::BreakdownView(Workbench* workbench, QWidget* parent)
     m_sloEdit->setToolTip(tr("The latency objective: a duration such as 2s, 500ms or 1.5min"));
 
     m_table->setColumnCount(6);
-    m_table->setHorizontalHeaderLabels({tr("Category"), tr("Critical path"), tr("Share"),
-                                        tr("p95 per request"), tr("Self time"), tr("Share")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("Category"), tr("Critical path"), tr("Share"), tr("p95/request"), tr("Self time"), tr("Share")});
     m_table->horizontalHeaderItem(1)->setToolTip(
         tr("What the requests waited for: time on their critical paths; sums to their latency"));
     m_table->horizontalHeaderItem(4)->setToolTip(
@@ -291,7 +292,7 @@ void BreakdownView::showSlowest()
     QCustomPlot* plot = m_slowest;
     clear(plot);
     const Breakdown::Overview& overview = *m_overview;
-    setTitle(plot, tr("Slowest %1 % of requests per %2: mean critical-path time by category")
+    setTitle(plot, tr("Slowest %1 % of requests per %2:\nmean critical-path time by category")
                        .arg(100 * SlowestShare)
                        .arg(roundDuration(overview.stepNs)));
     double tallest = 0;
@@ -415,15 +416,19 @@ void BreakdownView::showHistogram(std::optional<qint64> slo)
         missed->moveAbove(met);
     }
 
-    // Bins are equal steps on a log scale; ticks at their edges, every one when few, else the
-    // decades (1 ms, 10 ms, 100 ms ...) so that labels never run into each other.
+    // Bins are equal steps on a log scale; ticks at their edges, every one when there is room
+    // (a label takes about 60 pixels), else the decades (1 ms, 10 ms, 100 ms ...), or every
+    // second or third decade, so that labels never run into each other.
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    const int labels = std::max(2, (plot->width() - 80) / 60);
+    const int decadeStride = std::max(1, int(std::ceil(double(bins.size()) / 3 / labels)));
     for (size_t b = 0; b <= bins.size(); ++b) {
         const qint64 edge = b < bins.size() ? bins[b].lowNs : bins.back().highNs;
         qint64 mantissa = edge;
-        while (mantissa >= 10 && mantissa % 10 == 0)
+        int decade = 0;
+        for (; mantissa >= 10 && mantissa % 10 == 0; ++decade)
             mantissa /= 10;
-        if (bins.size() <= 9 || mantissa == 1)
+        if (int(bins.size()) + 1 <= labels || (mantissa == 1 && decade % decadeStride == 0))
             ticker->addTick(double(b) - 0.5, roundDuration(edge));
     }
     plot->xAxis->setTicker(ticker);

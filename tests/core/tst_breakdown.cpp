@@ -301,6 +301,43 @@ class TestBreakdown : public QObject
         QVERIFY(Breakdown::buckets(requests, {0, 10}, 0).empty());
     }
 
+    void overview()
+    {
+        // Requests at 61 s, 90 s and 185 s of a minute-aligned clock: with a range of 61..200 s
+        // and at most 3 buckets, the width is 1 min and the buckets start on the minute (60, 120,
+        // 180 s), the first before the range's start.
+        constexpr qint64 S = 1'000'000'000;
+        const Spans spans{spanOf(1, 0, Api, 61 * S, 2 * S), spanOf(2, 1, Compliance, 61 * S, S),
+                          spanOf(3, 0, Api, 90 * S, S), spanOf(4, 0, Gpu, 185 * S, 4 * S),
+                          spanOf(5, 0, Api, 30 * S, S)};
+        const Breakdown::Overview overview = Breakdown::overview(spans, filtered({61 * S, 200 * S}), 3, 0.05);
+        QCOMPARE(overview.scope.startNs, 61 * S);
+        QCOMPARE(overview.scope.endNs, 200 * S);
+        QCOMPARE(overview.stepNs, 60 * S);
+        QCOMPARE(overview.summary.requests, 3);
+        QCOMPARE(overview.buckets.size(), size_t(3));
+        QCOMPARE(overview.buckets[0].startNs, 60 * S);
+        QCOMPARE(overview.buckets[0].requests, 2);
+        // The slowest of the first minute is the 2 s request, half of it in compliance.
+        QCOMPARE(overview.buckets[0].slowCriticalMeanNs[size_t(Compliance)], double(S));
+        QCOMPARE(overview.buckets[0].slowCriticalMeanNs[size_t(Api)], double(S));
+        QCOMPARE(overview.buckets[1].requests, 0);
+        QCOMPARE(overview.buckets[2].startNs, 180 * S);
+        QCOMPARE(overview.buckets[2].latency.p50, 4 * S);
+
+        // No range: from the first request's start to the last one's.
+        const Breakdown::Overview all = Breakdown::overview(spans, {}, 3);
+        QCOMPARE(all.summary.requests, 4);
+        QCOMPARE(all.scope.startNs, 30 * S);
+        QCOMPARE(all.scope.endNs, 185 * S + 1);
+        QCOMPARE(all.buckets.front().startNs, 0);
+
+        // Nothing at all: an empty scope and no buckets.
+        const Breakdown::Overview none = Breakdown::overview({}, {}, 3);
+        QCOMPARE(none.summary.requests, 0);
+        QVERIFY(none.buckets.empty());
+    }
+
     void niceStep_data()
     {
         QTest::addColumn<qint64>("range");

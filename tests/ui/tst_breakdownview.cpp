@@ -1,0 +1,210 @@
+// The Breakdown view on an incident written here with known answers: ten requests of 100 ms to
+// 1 s, each 70 % in a PII scan, and two slow ones on a second service: what it shows, what the
+// SLO it is given says, and how it follows the selected range and the hidden tracks.
+
+#include "breakdownview.h"
+#include "classifier.h"
+#include "customplot.h"
+#include "ingest/importerregistry.h"
+#include "ingest/ingestor.h"
+#include "store/store.h"
+#include "workbench.h"
+
+#include <QLabel>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lundi;
+
+namespace {
+
+constexpr qint64 T0 = 1'763'280'000'000'000'000; // 2025-11-16 08:00 UTC
+constexpr qint64 Ms = 1'000'000;
+constexpr qint64 S = 1000 * Ms;
+
+// Track 1, "gateway": request i (0..9) starts at T0 + i s and lasts (i + 1) * 100 ms, its first
+// 70 % a pii_scan child. Track 2, "batch": two requests of 20 s at T0 + 5.5 s and T0 + 6.5 s.
+void writeIncident(Store& store)
+{
+    const ImporterRegistry registry{QStringList{}};
+    const Classifier classifier = Classifier::standard();
+    Ingestor(store, registry, classifier)
+        .importGenerated(
+            QStringLiteral("test"), QStringLiteral("breakdown"), "breakdown", {}, [](Sink& sink) {
+                const TrackId gateway =
+                    sink.addTrack({TrackKind::Service, QStringLiteral("gateway"), {}, {}, 0});
+                const TrackId batch = sink.addTrack({TrackKind::Service, QStringLiteral("batch"), {}, {}, 1});
+                const StringId request = sink.intern("POST /v1/ask");
+                const StringId scan = sink.intern("pii_scan");
+                const StringId query = sink.intern("SELECT stock");
+                for (qint64 i = 0; i < 10; ++i) {
+                    SpanSpec root;
+                    root.track = gateway;
+                    root.name = request;
+                    root.startNs = T0 + i * S;
+                    root.durNs = (i + 1) * 100 * Ms;
+                    SpanSpec child = root;
+                    child.parent = sink.addSpan(root);
+                    child.name = scan;
+                    child.durNs = root.durNs * 7 / 10;
+                    sink.addSpan(child);
+                }
+                for (qint64 i = 0; i < 2; ++i) {
+                    SpanSpec root;
+                    root.track = batch;
+                    root.name = query;
+                    root.startNs = T0 + 5500 * Ms + i * S;
+                    root.durNs = 20 * S;
+                    sink.addSpan(root);
+                }
+            });
+}
+
+QStringList row(const QTableWidget& table, int r)
+{
+    QStringList cells;
+    for (int c = 0; c < table.columnCount(); ++c)
+        cells.append(table.item(r, c) ? table.item(r, c)->text() : QString());
+    return cells;
+}
+
+} // namespace
+
+class TestBreakdownView : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_path = m_dir.filePath(QStringLiteral("breakdown.lundi"));
+        Store store(m_path);
+        writeIncident(store);
+    }
+
+    void init()
+    {
+        m_workbench = std::make_unique<Workbench>();
+        m_view = std::make_unique<BreakdownView>(m_workbench.get());
+        m_view->resize(1200, 800);
+        m_view->show();
+        m_workbench->open(m_path);
+        QVERIFY(settle());
+    }
+
+    void cleanup()
+    {
+        m_view.reset();
+        m_workbench.reset();
+    }
+
+    void showsTheRequests()
+    {
+        const auto overview = m_view->overview();
+        QVERIFY(overview);
+        QCOMPARE(overview->summary.requests, 12);
+        // p50 of 100..1000 ms and 20 s twice: the 6th of 12 is 600 ms; p95 the 12th.
+        QVERIFY2(m_view->summary()->text().startsWith(QStringLiteral("12 requests started")),
+                 qPrintable(m_view->summary()->text()));
+        QVERIFY2(m_view->summary()->text().contains(QStringLiteral("Latency p50 600.000 ms, p95 20.000 s")),
+                 qPrintable(m_view->summary()->text()));
+
+        // Storage first: 40 s of the 45.5 s of critical path; compliance 70 % of the 5.5 s left.
+        const QTableWidget& table = *m_view->table();
+        QCOMPARE(table.rowCount(), 3);
+        QCOMPARE(row(table, 0).mid(0, 3), (QStringList{QStringLiteral("storage"), QStringLiteral("40.000 s"),
+                                                       QStringLiteral("87.9 %")}));
+        QCOMPARE(row(table, 1).mid(0, 2),
+                 (QStringList{QStringLiteral("compliance"), QStringLiteral("3.850 s")}));
+        QCOMPARE(row(table, 2).mid(0, 2), (QStringList{QStringLiteral("api"), QStringLiteral("1.650 s")}));
+
+        // Stacked bars of the categories with time, p50/p95/p99 and the SLO, the histogram split
+        // at the SLO.
+        QCOMPARE(m_view->slowestPlot()->plottableCount(), 3);
+        QCOMPARE(m_view->percentilePlot()->graphCount(), 4);
+        QCOMPARE(m_view->histogramPlot()->plottableCount(), 2);
+    }
+
+    void sloShare_data()
+    {
+        QTest::addColumn<QString>("slo");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<int>("histogramBars");
+        // Over is strictly longer: 500 ms leaves 600 ms .. 1 s and the two 20 s requests.
+        QTest::newRow("500ms") << QStringLiteral("500ms")
+                               << QStringLiteral("58.3 % of the requests (7) took longer") << 2;
+        QTest::newRow("at a request's latency")
+            << QStringLiteral("1s") << QStringLiteral("16.7 % of the requests (2) took longer") << 2;
+        QTest::newRow("above all") << QStringLiteral("1min")
+                                   << QStringLiteral("0.0 % of the requests (0) took longer") << 2;
+        QTest::newRow("not a duration")
+            << QStringLiteral("soon") << QStringLiteral("not a duration: type 2s, 500ms or 1.5min") << 1;
+        QTest::newRow("none") << QString() << QStringLiteral("none") << 1;
+    }
+
+    void sloShare()
+    {
+        QFETCH(QString, slo);
+        QFETCH(QString, expected);
+        QFETCH(int, histogramBars);
+        m_view->setSlo(slo);
+        QCOMPARE(m_view->sloSummary()->text(), expected);
+        QCOMPARE(m_view->histogramPlot()->plottableCount(), histogramBars);
+        QCOMPARE(m_view->percentilePlot()->graphCount(), 3 + (histogramBars - 1));
+    }
+
+    void followsTheRange()
+    {
+        // The first five gateway requests: 100..500 ms, all api and compliance.
+        m_workbench->state()->setTimeRange({T0, T0 + 5 * S});
+        QVERIFY(settle());
+        QCOMPARE(m_view->overview()->summary.requests, 5);
+        QCOMPARE(m_view->table()->rowCount(), 2);
+        QCOMPARE(
+            row(*m_view->table(), 0).mid(0, 3),
+            (QStringList{QStringLiteral("compliance"), QStringLiteral("1.050 s"), QStringLiteral("70.0 %")}));
+        // Buckets of 100 ms: at most 60 over 5 s.
+        QCOMPARE(m_view->overview()->stepNs, 100 * Ms);
+    }
+
+    void followsHiddenTracks()
+    {
+        const auto snapshot = m_workbench->snapshot();
+        TrackId gateway = 0;
+        for (const Track& track : snapshot->tracks) {
+            if (track.name == QLatin1String("gateway"))
+                gateway = track.id;
+        }
+        QVERIFY(gateway);
+        m_workbench->state()->setHiddenTracks({gateway});
+        QVERIFY(settle());
+        QCOMPARE(m_view->overview()->summary.requests, 2);
+        QCOMPARE(m_view->table()->rowCount(), 1);
+
+        // A range with no request left: said in one sentence, and nothing drawn.
+        m_workbench->state()->setTimeRange({T0, T0 + 5 * S});
+        QVERIFY(settle());
+        QVERIFY2(m_view->summary()->text().startsWith(QStringLiteral("No request (root span) starts in")),
+                 qPrintable(m_view->summary()->text()));
+        QCOMPARE(m_view->table()->rowCount(), 0);
+        QCOMPARE(m_view->slowestPlot()->plottableCount(), 0);
+        QCOMPARE(m_view->histogramPlot()->plottableCount(), 0);
+    }
+
+  private:
+    bool settle()
+    {
+        return QTest::qWaitFor(
+            [this] { return m_workbench->snapshot() && !m_workbench->busy() && !m_view->busy(); }, 30000);
+    }
+
+    QTemporaryDir m_dir;
+    QString m_path;
+    std::unique_ptr<Workbench> m_workbench;
+    std::unique_ptr<BreakdownView> m_view;
+};
+
+QTEST_MAIN(TestBreakdownView)
+#include "tst_breakdownview.moc"
