@@ -2,6 +2,7 @@
 #include "plaintooltip.h"
 
 #include "breakdownview.h"
+#include "criticalpathview.h"
 #include "categorylegend.h"
 #include "detailspanel.h"
 #include "diffview.h"
@@ -125,6 +126,8 @@ void MainWindow::createViews()
     m_views->addTab(m_diffView, tr("&Diff"));
     m_breakdown = new BreakdownView(m_workbench, m_views);
     m_views->addTab(m_breakdown, tr("&Breakdown"));
+    m_criticalPath = new CriticalPathView(m_workbench, m_views);
+    m_views->addTab(m_criticalPath, tr("C&ritical path"));
     connect(m_views, &QTabWidget::currentChanged, this, &MainWindow::selectTopFrameForSandwich);
     setCentralWidget(m_views);
 }
@@ -162,7 +165,7 @@ void MainWindow::createActions()
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
     const std::array views{View::FlameGraph, View::FlameChart, View::Sandwich,
-                           View::Top,        View::Diff,       View::Breakdown};
+                           View::Top,        View::Diff,       View::Breakdown, View::CriticalPath};
     for (size_t i = 0; i < views.size(); ++i) {
         viewMenu->addAction(m_views->tabText(int(i)).remove(QLatin1Char('&')),
                             QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(i))), this,
@@ -261,6 +264,7 @@ void MainWindow::connectState()
     connect(m_flameGraph, &FlameGraphView::frameSelected, state, &ViewState::setSelectedFrame);
     connect(m_sandwich, &SandwichView::frameSelected, state, &ViewState::setSelectedFrame);
     connect(m_topTable, &TopTableView::frameSelected, state, &ViewState::setSelectedFrame);
+    connect(m_criticalPath, &CriticalPathView::frameSelected, state, &ViewState::setSelectedFrame);
     connect(m_flameChart, &FlameChartView::rangeSelected, state, &ViewState::setTimeRange);
     connect(m_flameChart, &FlameChartView::spanSelected, this, [this, state](SpanId id) {
         state->setSelectedSpan(id);
@@ -337,6 +341,7 @@ void MainWindow::connectState()
     connect(workbench, &Workbench::busyChanged, this, &MainWindow::checkSettled);
     connect(m_diffView, &DiffView::busyChanged, this, &MainWindow::checkSettled);
     connect(m_breakdown, &BreakdownView::busyChanged, this, &MainWindow::checkSettled);
+    connect(m_criticalPath, &CriticalPathView::busyChanged, this, &MainWindow::checkSettled);
 
     connect(m_imports, &ImportQueue::started, this, [this](const QString& label, int waiting) {
         m_importLabel->setText(waiting > 0 ? tr("Importing %1 (%2 more waiting)").arg(label).arg(waiting)
@@ -450,7 +455,8 @@ std::optional<MainWindow::View> MainWindow::viewFromName(const QString& name)
                                             {QStringLiteral("sandwich"), View::Sandwich},
                                             {QStringLiteral("top"), View::Top},
                                             {QStringLiteral("diff"), View::Diff},
-                                            {QStringLiteral("breakdown"), View::Breakdown}};
+                                            {QStringLiteral("breakdown"), View::Breakdown},
+                                            {QStringLiteral("criticalpath"), View::CriticalPath}};
     const auto it = views.find(name);
     return it != views.end() ? std::optional(*it) : std::nullopt;
 }
@@ -458,7 +464,7 @@ std::optional<MainWindow::View> MainWindow::viewFromName(const QString& name)
 bool MainWindow::isSettled() const
 {
     return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle() && !m_diffView->busy() &&
-           !m_breakdown->busy();
+           !m_breakdown->busy() && !m_criticalPath->busy();
 }
 
 void MainWindow::checkSettled()

@@ -13,6 +13,7 @@ namespace lundi {
 
 class BreakdownView;
 class CategoryLegend;
+class CriticalPathView;
 class DetailsPanel;
 class DiffView;
 class FlameChartView;
@@ -30,7 +31,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
   public:
-    enum class View { FlameGraph, FlameChart, Sandwich, Top, Diff, Breakdown };
+    enum class View { FlameGraph, FlameChart, Sandwich, Top, Diff, Breakdown, CriticalPath };
 
     // Session::Remembered restores the docks, sizes and view of the last session, saves them on
     // close and keeps the recent incidents; Session::Fresh starts from the built-in layout and
@@ -60,11 +61,13 @@ class MainWindow : public QMainWindow
     TopTableView* topTable() const { return m_topTable; }
     DiffView* diffView() const { return m_diffView; }
     BreakdownView* breakdown() const { return m_breakdown; }
+    CriticalPathView* criticalPath() const { return m_criticalPath; }
     SourcesPanel* sources() const { return m_sources; }
     DetailsPanel* details() const { return m_details; }
     QLineEdit* searchField() const { return m_search; }
 
-    // For the views' names on the command line: flamegraph, flamechart, sandwich, top, diff, breakdown.
+    // For the views' names on the command line: flamegraph, flamechart, sandwich, top, diff, breakdown,
+    // criticalpath.
     static std::optional<View> viewFromName(const QString& name);
 
   Q_SIGNALS:
@@ -104,6 +107,7 @@ class MainWindow : public QMainWindow
     TopTableView* m_topTable = nullptr;
     DiffView* m_diffView = nullptr;
     BreakdownView* m_breakdown = nullptr;
+    CriticalPathView* m_criticalPath = nullptr;
     SourcesPanel* m_sources = nullptr;
     DetailsPanel* m_details = nullptr;
     CategoryLegend* m_legend = nullptr;

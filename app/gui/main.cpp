@@ -41,8 +41,8 @@ int main(int argc, char* argv[])
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Render the window into OUT.png and exit."), QStringLiteral("OUT.png")});
     parser.addOption({QStringLiteral("view"),
-                      QStringLiteral("The view to show: flamegraph, flamechart, sandwich, top, diff or "
-                                     "breakdown."),
+                      QStringLiteral("The view to show: flamegraph, flamechart, sandwich, top, diff, "
+                                     "breakdown or criticalpath."),
                       QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("search"),
                       QStringLiteral("Search span names with this regular expression, as Ctrl+F does."),
@@ -61,7 +61,8 @@ int main(int argc, char* argv[])
     if (parser.isSet(QStringLiteral("view"))) {
         view = MainWindow::viewFromName(parser.value(QStringLiteral("view")));
         if (!view) {
-            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich, top, diff or breakdown"));
+            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich, top, diff, breakdown or "
+                                 "criticalpath"));
             return 2;
         }
     }
