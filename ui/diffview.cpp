@@ -1,6 +1,7 @@
 #include "diffview.h"
 
 #include "changelegend.h"
+#include "contributorsmodel.h"
 #include "flamegraphview.h"
 #include "timeformat.h"
 #include "workbench.h"
@@ -9,10 +10,13 @@
 #include <QComboBox>
 #include <QFileInfo>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
 #include <QScopeGuard>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -40,15 +44,21 @@ QString points(double change)
 DiffView::DiffView(Workbench* workbench, QWidget* parent)
     : QWidget(parent), m_workbench(workbench), m_baselineChoice(new QComboBox(this)),
       m_incidentChoice(new QComboBox(this)), m_baselineWidths(new QCheckBox(tr("Baseline widths"), this)),
-      m_legend(new ChangeLegend(this)), m_summary(new QLabel(this)), m_graph(new FlameGraphView(this))
+      m_legend(new ChangeLegend(this)), m_summary(new QLabel(this)), m_graph(new FlameGraphView(this)),
+      m_model(new ContributorsModel(this)), m_proxy(new QSortFilterProxyModel(this)),
+      m_table(new QTableView(this))
 {
-    m_baselineChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_incidentChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    // Source names can be long: the choices must not widen the window (the popup shows them whole).
+    for (QComboBox* choice : {m_baselineChoice, m_incidentChoice}) {
+        choice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        choice->setMinimumContentsLength(18);
+    }
     m_baselineChoice->setToolTip(tr("What the incident is compared with"));
     m_incidentChoice->setToolTip(tr("What went wrong"));
     m_baselineWidths->setToolTip(
         tr("Draw each frame as wide as it was in the baseline, so that stacks that vanished show"));
     m_summary->setTextFormat(Qt::PlainText);
+    m_summary->setWordWrap(true);
     m_graph->setEmptyText(tr("Nothing to compare: pick a baseline and an incident that hold spans."));
     m_graph->setToolTipNote([this](qint32 node) { return noteFor(node); });
 
@@ -61,13 +71,37 @@ DiffView::DiffView(Workbench* workbench, QWidget* parent)
     choices->addSpacing(12);
     choices->addWidget(m_baselineWidths);
     choices->addStretch(1);
-    choices->addWidget(m_legend);
+    auto* scale = new QHBoxLayout;
+    scale->addWidget(m_legend);
+    scale->addSpacing(12);
+    scale->addWidget(m_summary, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 0);
     layout->addLayout(choices);
-    layout->addWidget(m_summary);
-    layout->addWidget(m_graph, 1);
+    layout->addLayout(scale);
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_graph);
+    splitter->addWidget(m_table);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    layout->addWidget(splitter, 1);
+
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(Qt::UserRole);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    // The model's order (the largest growth first) until the user sorts by a column.
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // The path is what a row is about: room for it even when the figures need a scroll bar.
+    m_table->horizontalHeader()->setSectionResizeMode(ContributorsModel::What, QHeaderView::Interactive);
+    m_table->horizontalHeader()->resizeSection(ContributorsModel::What, 300);
+    connect(m_table, &QTableView::clicked, this, &DiffView::showContributor);
 
     connect(m_baselineChoice, &QComboBox::currentIndexChanged, this, &DiffView::compareLater);
     connect(m_incidentChoice, &QComboBox::currentIndexChanged, this, &DiffView::compareLater);
@@ -158,6 +192,7 @@ void DiffView::compare()
         size_t(incident) >= m_choices.size()) {
         ++m_request;
         m_diff.reset();
+        m_model->setDiff(nullptr, nullptr);
         showDiff();
         return;
     }
@@ -177,6 +212,7 @@ void DiffView::compare()
         if (request != m_request)
             return;
         m_diff = diff;
+        m_model->setDiff(diff, m_workbench->names());
         showDiff();
     });
 }
@@ -200,12 +236,39 @@ void DiffView::showDiff()
     m_graph->setChanges(std::move(changes), flame.largestChange());
     m_graph->setTree(std::shared_ptr<const FlameTree>(m_diff, &flame.tree(widths)), m_workbench->names());
     m_legend->setScale(flame.largestChange());
-    const qint64 baselineNs = flame.tree(FlameDiff::Widths::Baseline).root().totalNs;
-    const qint64 incidentNs = flame.tree(FlameDiff::Widths::Incident).root().totalNs;
-    m_summary->setText(tr("Span time: %1 in the baseline, %2 in the incident. Widths are the %3's; colours "
-                          "are the change in each frame's share of its side's time.")
-                           .arg(TimeFormat::duration(baselineNs), TimeFormat::duration(incidentNs),
-                                m_baselineWidths->isChecked() ? tr("baseline") : tr("incident")));
+    const QLocale locale;
+    QString text =
+        tr("Mean latency %1 → %2 over %3 → %4 traces. Widths: the %5's span time; colours: the "
+           "change of each frame's share of its side's time.")
+            .arg(TimeFormat::duration(m_diff->baseline.meanNs), TimeFormat::duration(m_diff->incident.meanNs),
+                 locale.toString(m_diff->baseline.traces), locale.toString(m_diff->incident.traces),
+                 m_baselineWidths->isChecked() ? tr("baseline") : tr("incident"));
+    if (m_diff->paths.empty() && m_diff->categories.empty())
+        text += QLatin1Char(' ') + tr("No call path or category changed its critical-path time per trace by "
+                                      "%1% of the mean latency or more.")
+                                       .arg(100 * BaselineDiff::MinimumShare);
+    m_summary->setText(text);
+}
+
+void DiffView::showContributor(const QModelIndex& index)
+{
+    if (!m_diff || !index.isValid())
+        return;
+    const BaselineDiff::Contributor& row = m_model->contributor(m_proxy->mapToSource(index).row());
+    if (row.path.empty())
+        return;
+    // Both widths have the same nodes: find the path's node by its frames.
+    const std::vector<FlameTree::Node>& nodes = m_graph->tree()->nodes();
+    qint32 node = 0;
+    for (const StringId frame : row.path) {
+        const auto& children = nodes[size_t(node)].children;
+        const auto it = std::find_if(children.begin(), children.end(),
+                                     [&](qint32 c) { return nodes[size_t(c)].frame == frame; });
+        if (it == children.end())
+            return;
+        node = *it;
+    }
+    m_graph->zoomTo(node);
 }
 
 QString DiffView::noteFor(qint32 node) const

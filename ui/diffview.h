@@ -10,19 +10,23 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QSortFilterProxyModel;
 class QSplitter;
+class QTableView;
 
 namespace lundi {
 
 class ChangeLegend;
+class ContributorsModel;
 class FlameGraphView;
 class Workbench;
 
 // The incident against a baseline: two choices (a source of the incident, the latest stretch of
 // activity or what came before it, the selected time range), the differential flame graph of
 // the two (the incident's widths, or the baseline's so that vanished stacks show; coloured by
-// the change in share of time) with the legend of its scale. It compares off the GUI thread,
-// and only while it is shown.
+// the change in share of time) with the legend of its scale, and under it the table of the call
+// paths and categories that explain the change of critical-path time; a click on a path zooms
+// the graph into it. It compares off the GUI thread, and only while it is shown.
 class DiffView : public QWidget
 {
     Q_OBJECT
@@ -41,6 +45,8 @@ class DiffView : public QWidget
     QCheckBox* baselineWidths() const { return m_baselineWidths; }
     FlameGraphView* graph() const { return m_graph; }
     ChangeLegend* legend() const { return m_legend; }
+    QTableView* table() const { return m_table; }
+    ContributorsModel* contributors() const { return m_model; }
 
   Q_SIGNALS:
     void busyChanged(bool busy);
@@ -61,6 +67,8 @@ class DiffView : public QWidget
     void compare();
     void showDiff();
     QString noteFor(qint32 node) const;
+    // Zooms the graph into the call path of a table row, if it is one.
+    void showContributor(const QModelIndex& index);
 
     Workbench* m_workbench;
     std::vector<Choice> m_choices;
@@ -71,6 +79,9 @@ class DiffView : public QWidget
     ChangeLegend* m_legend;
     QLabel* m_summary;
     FlameGraphView* m_graph;
+    ContributorsModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTableView* m_table;
     bool m_stale = true; // the choices changed since the last comparison
     quint64 m_request = 0;
     int m_pending = 0;

@@ -4,6 +4,7 @@
 
 #include "changelegend.h"
 #include "changepalette.h"
+#include "contributorsmodel.h"
 #include "demofile.h"
 #include "diffview.h"
 #include "flamegraphprobe.h"
@@ -15,6 +16,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -104,6 +106,33 @@ class TestDiffView : public QObject
         QVERIFY2(last - first > m_view->graph()->width() / 2, qPrintable(QString::number(last - first)));
     }
 
+    // The table: the culprit first, new, in its category; a click on it zooms the graph into it.
+    void contributorsTable()
+    {
+        const auto diff = m_view->diff();
+        QVERIFY(diff);
+        QTableView* table = m_view->table();
+        QCOMPARE(table->model()->rowCount(), int(diff->paths.size() + diff->categories.size()));
+        QVERIFY(table->model()->rowCount() >= 2);
+        const auto cell = [&](int row, int column) {
+            return table->model()->index(row, column).data().toString();
+        };
+        QVERIFY2(
+            cell(0, ContributorsModel::What).startsWith(Culprit + QStringLiteral(" ‹ pii_scan.documents")),
+            qPrintable(cell(0, ContributorsModel::What)));
+        QCOMPARE(cell(0, ContributorsModel::Status), QStringLiteral("new"));
+        QCOMPARE(cell(0, ContributorsModel::CategoryColumn), QStringLiteral("compliance"));
+        QCOMPARE(cell(int(diff->paths.size()), ContributorsModel::What),
+                 QStringLiteral("all compliance time"));
+
+        const QModelIndex first = table->model()->index(0, ContributorsModel::What);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(first).center());
+        const qint32 zoomed = m_view->graph()->zoomedNode();
+        QVERIFY(zoomed > 0);
+        const auto names = m_workbench->names();
+        QCOMPARE((*names)[size_t(m_view->graph()->tree()->nodes()[size_t(zoomed)].frame)], Culprit);
+    }
+
     // Baseline widths: the tree of the baseline's time, where the culprit has no width and a
     // frame that the incident lacks still has its own.
     void baselineWidths()
@@ -135,6 +164,7 @@ class TestDiffView : public QObject
         const auto diff = m_view->diff();
         QVERIFY(diff);
         QCOMPARE(diff->flame.largestChange(), 0.0);
+        QCOMPARE(m_view->table()->model()->rowCount(), 0);
         const QImage image = m_view->graph()->grab().toImage();
         for (int y = 0; y < image.height(); y += 3) {
             for (int x = 0; x < image.width(); x += 3) {
