@@ -10,7 +10,9 @@
 #include "flamegraphview.h"
 #include "importqueue.h"
 #include "sandwichview.h"
+#include "rulesdialog.h"
 #include "sourcespanel.h"
+#include "sqlconsole.h"
 #include "store/store.h"
 #include "store/storeerror.h"
 #include "timeformat.h"
@@ -128,6 +130,8 @@ void MainWindow::createViews()
     m_views->addTab(m_breakdown, tr("&Breakdown"));
     m_criticalPath = new CriticalPathView(m_workbench, m_views);
     m_views->addTab(m_criticalPath, tr("C&ritical path"));
+    m_sqlConsole = new SqlConsole(m_workbench, m_views);
+    m_views->addTab(m_sqlConsole, tr("S&QL"));
     connect(m_views, &QTabWidget::currentChanged, this, &MainWindow::selectTopFrameForSandwich);
     setCentralWidget(m_views);
 }
@@ -159,6 +163,7 @@ void MainWindow::createActions()
     file->addAction(tr("Open the &demo incident"), this, &MainWindow::openDemo);
     file->addSeparator();
     file->addAction(tr("Save a &copy as…"), QKeySequence::SaveAs, this, &MainWindow::saveCopy);
+    file->addAction(tr("Classification &rules…"), this, &MainWindow::editRules);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     updateRecentMenu();
@@ -339,6 +344,7 @@ void MainWindow::connectState()
     });
     connect(workbench, &Workbench::loadFailed, this, &MainWindow::showError);
     connect(workbench, &Workbench::busyChanged, this, &MainWindow::checkSettled);
+    connect(m_sqlConsole, &SqlConsole::busyChanged, this, &MainWindow::checkSettled);
     connect(m_diffView, &DiffView::busyChanged, this, &MainWindow::checkSettled);
     connect(m_breakdown, &BreakdownView::busyChanged, this, &MainWindow::checkSettled);
     connect(m_criticalPath, &CriticalPathView::busyChanged, this, &MainWindow::checkSettled);
@@ -432,6 +438,13 @@ void MainWindow::showView(View view)
     m_views->setCurrentIndex(int(view));
 }
 
+void MainWindow::editRules()
+{
+    auto* dialog = new RulesDialog(m_workbench, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
 void MainWindow::search(const QString& pattern)
 {
     m_search->setText(pattern);
@@ -456,13 +469,16 @@ std::optional<MainWindow::View> MainWindow::viewFromName(const QString& name)
                                             {QStringLiteral("top"), View::Top},
                                             {QStringLiteral("diff"), View::Diff},
                                             {QStringLiteral("breakdown"), View::Breakdown},
-                                            {QStringLiteral("criticalpath"), View::CriticalPath}};
+                                            {QStringLiteral("criticalpath"), View::CriticalPath},
+                                            {QStringLiteral("sql"), View::Sql}};
     const auto it = views.find(name);
     return it != views.end() ? std::optional(*it) : std::nullopt;
 }
 
 bool MainWindow::isSettled() const
 {
+    if (m_sqlConsole->busy())
+        return false;
     return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle() && !m_diffView->busy() &&
            !m_breakdown->busy() && !m_criticalPath->busy();
 }

@@ -21,6 +21,7 @@ class FlameGraphView;
 class ImportQueue;
 class SandwichView;
 class SourcesPanel;
+class SqlConsole;
 class TopTableView;
 class Workbench;
 
@@ -31,7 +32,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
   public:
-    enum class View { FlameGraph, FlameChart, Sandwich, Top, Diff, Breakdown, CriticalPath };
+    enum class View { FlameGraph, FlameChart, Sandwich, Top, Diff, Breakdown, CriticalPath, Sql };
 
     // Session::Remembered restores the docks, sizes and view of the last session, saves them on
     // close and keeps the recent incidents; Session::Fresh starts from the built-in layout and
@@ -59,6 +60,7 @@ class MainWindow : public QMainWindow
     FlameChartView* flameChart() const { return m_flameChart; }
     SandwichView* sandwich() const { return m_sandwich; }
     TopTableView* topTable() const { return m_topTable; }
+    SqlConsole* sqlConsole() const { return m_sqlConsole; }
     DiffView* diffView() const { return m_diffView; }
     BreakdownView* breakdown() const { return m_breakdown; }
     CriticalPathView* criticalPath() const { return m_criticalPath; }
@@ -90,6 +92,7 @@ class MainWindow : public QMainWindow
     void chooseIncident();
     void chooseImports();
     void saveCopy();
+    void editRules();
     void addRecent(const QString& path);
     void updateRecentMenu();
     void updateTitle();
@@ -105,6 +108,7 @@ class MainWindow : public QMainWindow
     FlameChartView* m_flameChart = nullptr;
     SandwichView* m_sandwich = nullptr;
     TopTableView* m_topTable = nullptr;
+    SqlConsole* m_sqlConsole = nullptr;
     DiffView* m_diffView = nullptr;
     BreakdownView* m_breakdown = nullptr;
     CriticalPathView* m_criticalPath = nullptr;
