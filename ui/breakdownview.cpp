@@ -142,19 +142,21 @@ BreakdownView::BreakdownView(Workbench* workbench, QWidget* parent)
     m_sloEdit->setMaximumWidth(90);
     m_sloEdit->setToolTip(tr("The latency objective: a duration such as 2s, 500ms or 1.5min"));
 
-    m_table->setColumnCount(6);
+    // Each time with its share in one cell: six columns would not fit beside the charts.
+    m_table->setColumnCount(4);
     m_table->setHorizontalHeaderLabels(
-        {tr("Category"), tr("Critical path"), tr("Share"), tr("p95/request"), tr("Self time"), tr("Share")});
+        {tr("Category"), tr("Critical path (share)"), tr("p95/request"), tr("Self time (share)")});
     m_table->horizontalHeaderItem(1)->setToolTip(
         tr("What the requests waited for: time on their critical paths; sums to their latency"));
-    m_table->horizontalHeaderItem(4)->setToolTip(
-        tr("The work done: each span's time less its children's; parallel work adds up"));
     m_table->horizontalHeaderItem(3)->setToolTip(
+        tr("The work done: each span's time less its children's; parallel work adds up"));
+    m_table->horizontalHeaderItem(2)->setToolTip(
         tr("The 95th percentile over the requests of their critical-path time in the category "
            "(requests with none count as 0)"));
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
+    m_table->setWordWrap(false);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
 
@@ -487,9 +489,10 @@ void BreakdownView::showTable()
     for (int r = 0; r < int(rows.size()); ++r) {
         const Breakdown::CategoryRow& row = rows[size_t(r)];
         const QStringList cells{
-            categoryName(row.category),       TimeFormat::duration(row.criticalNs),
-            percent(row.criticalShare),       TimeFormat::duration(row.criticalPerRequest.p95),
-            TimeFormat::duration(row.selfNs), percent(row.selfShare)};
+            categoryName(row.category),
+            tr("%1 (%2)").arg(TimeFormat::duration(row.criticalNs), percent(row.criticalShare)),
+            TimeFormat::duration(row.criticalPerRequest.p95),
+            tr("%1 (%2)").arg(TimeFormat::duration(row.selfNs), percent(row.selfShare))};
         for (int c = 0; c < cells.size(); ++c) {
             auto* item = new QTableWidgetItem(cells[c]);
             if (c > 0)
