@@ -18,13 +18,21 @@ std::string_view trimmed(std::string_view text)
     return text.substr(first, text.find_last_not_of(" \t") + 1 - first);
 }
 
-// A line that starts like a declaration or a sample with labels (name{label=), even if the rest
-// is broken.
+// A line that starts like a declaration or a sample with labels (name{label=), or a quoted
+// name's ({"my.metric"), even if the rest is broken.
 bool startsLikeExposition(std::string_view line)
 {
     line = trimmed(line);
     if (line.starts_with("# HELP ") || line.starts_with("# TYPE ") || line.starts_with("# UNIT "))
         return true;
+    if (line.starts_with("{\"")) {
+        // {"my.metric", or {"http.status"=, where JSON has {"key":
+        const size_t quote = line.find('"', 2);
+        const size_t next =
+            quote == std::string_view::npos ? quote : line.find_first_not_of(" \t", quote + 1);
+        return next != std::string_view::npos &&
+               (line[next] == ',' || line[next] == '}' || line[next] == '=');
+    }
     const size_t brace = line.find('{');
     const size_t equals = line.find('=', brace);
     return equals != std::string_view::npos &&

@@ -386,6 +386,8 @@ void TestPrometheusImporter::detection_data()
     QTest::newRow("labelled samples") << QByteArray("a{b=\"c\"} 1\nd{e=\"f\",g=\"h\"} 2 3\n") << 90 << 100;
     QTest::newRow("broken but labelled") << QByteArray("metric{label=\"bla\"} blubb\n") << 50 << 70;
     QTest::newRow("broken declaration") << QByteArray("# TYPE 9lives gauge\n") << 50 << 70;
+    QTest::newRow("quoted names") << QByteArray("{\"a.b\", \"c.d\"=\"e\"} 1\n") << 90 << 100;
+    QTest::newRow("quoted name, broken") << QByteArray("{\"a.b\", c=\"e\"} blubb\n") << 50 << 70;
     QTest::newRow("bare samples") << QByteArray("up 1\nother 2\n") << 20 << 40;
     QTest::newRow("folded stacks") << QByteArray("main;run;work 12\nmain;idle 3\n") << 0 << 0;
     QTest::newRow("folded, one frame") << QByteArray("main;run 12\nmain 3\n") << 0 << 0;
