@@ -94,7 +94,13 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
         ++m_withoutStart;
         return;
     }
-    TraceAssembler::PendingSpan pending;
+    // Reused, so that its strings keep their buffers from span to span.
+    TraceAssembler::PendingSpan& pending = m_pending;
+    pending.durNs = 0;
+    pending.status = SpanStatus::Unset;
+    pending.kind = SpanKind::Unspecified;
+    pending.attributesJson.clear();
+    pending.attributeKeys = 0;
     pending.traceId = span.traceId;
     pending.spanId = span.spanId;
     pending.parentId = span.parentId;
@@ -119,7 +125,7 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
         ++m_unknownStatus;
 
     // The span's own attributes, then what OTLP keeps beside them.
-    std::string& json = m_attributes;
+    std::string& json = pending.attributesJson;
     json.assign(1, '{');
     json += span.attributes.members;
     KeyHash keys;
@@ -159,8 +165,9 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
     m_clashes += clashed;
     if (json.size() > 1) {
         json.push_back('}');
-        pending.attributesJson = json;
         pending.attributeKeys = keys.value();
+    } else {
+        json.clear();
     }
     for (const auto& [traceId, spanId] : span.links) {
         if (!m_linkName)
@@ -168,7 +175,7 @@ void SpanWriter::write(const SpanDraft& span, const ResourceDraft& resource, con
         m_assembler.addLink(
             {traceId.empty() ? span.traceId : traceId, spanId, span.traceId, span.spanId, m_linkName});
     }
-    m_assembler.add(std::move(pending));
+    m_assembler.add(pending);
 }
 
 void SpanWriter::finish()

@@ -47,7 +47,7 @@ class SpanWriter
         std::vector<std::pair<std::string, std::string>> members;
     } m_context;
     StringId m_linkName = 0;
-    std::string m_attributes; // scratch
+    TraceAssembler::PendingSpan m_pending; // scratch
     qint64 m_withoutService = 0;
     qint64 m_withoutStart = 0;
     qint64 m_withoutEnd = 0;
