@@ -31,8 +31,8 @@ class TestScreenshot : public QObject
         QTest::addColumn<QString>("input");
         const QString alexnet =
             QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/hta_cuda_alexnet_critical_path.json");
-        for (const char* view : {"flamegraph", "flamechart", "sandwich", "top", "diff", "criticalpath",
-                                 "breakdown"}) {
+        for (const char* view :
+             {"flamegraph", "flamechart", "sandwich", "top", "diff", "criticalpath", "breakdown"}) {
             QTest::addRow("%s demo", view) << QString::fromLatin1(view) << m_demo;
             QTest::addRow("%s alexnet", view) << QString::fromLatin1(view) << alexnet;
         }
