@@ -42,7 +42,7 @@ int main(int argc, char* argv[])
                       QStringLiteral("Render the window into OUT.png and exit."), QStringLiteral("OUT.png")});
     parser.addOption({QStringLiteral("view"),
                       QStringLiteral("The view to show: flamegraph, flamechart, sandwich, top, diff, "
-                                     "breakdown or criticalpath."),
+                                     "breakdown, criticalpath or sql."),
                       QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("search"),
                       QStringLiteral("Search span names with this regular expression, as Ctrl+F does."),
@@ -61,8 +61,8 @@ int main(int argc, char* argv[])
     if (parser.isSet(QStringLiteral("view"))) {
         view = MainWindow::viewFromName(parser.value(QStringLiteral("view")));
         if (!view) {
-            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich, top, diff, breakdown or "
-                                 "criticalpath"));
+            fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich, top, diff, breakdown, "
+                                 "criticalpath or sql"));
             return 2;
         }
     }

@@ -3,6 +3,7 @@
 // query can be interrupted from another thread, and results export as RFC 4180 CSV.
 
 #include "classifier.h"
+#include "demofile.h"
 #include "ingest/importerregistry.h"
 #include "ingest/ingestor.h"
 #include "store/queryrunner.h"
@@ -79,6 +80,7 @@ class TestQueryRunner : public QObject
     void csvField();
     void csvOfAResult();
     void schemaIsDocumented();
+    void agreesWithTheStore();
 
   private:
     QTemporaryDir m_dir;
@@ -363,6 +365,35 @@ void TestQueryRunner::schemaIsDocumented()
             const QString row = QStringLiteral("\n| %1 |").arg(column.at(0).toString());
             QVERIFY2(text.contains(row), qPrintable(name + QLatin1Char('.') + column.at(0).toString()));
         }
+    }
+}
+
+// On the demo incident, written through the ingest path, SQL finds what the store's own queries
+// find: the counts, and one series' samples one by one (the demo's clock offset is 0).
+void TestQueryRunner::agreesWithTheStore()
+{
+    const QString path = m_dir.filePath(QStringLiteral("demo.lundi"));
+    Store store(path);
+    test::writeDemoIncident(store);
+    const IncidentCounts counts = store.counts();
+    QVERIFY(counts.spans > 0 && counts.samples > 0);
+    QueryRunner runner(path);
+    const auto scalar = [&runner](const char* sql) {
+        return runner.run(QString::fromUtf8(sql)).rows.at(0).at(0).toLongLong();
+    };
+    QCOMPARE(scalar("SELECT count(*) FROM spans"), counts.spans);
+    QCOMPARE(scalar("SELECT count(*) FROM tracks"), counts.tracks);
+    QCOMPARE(scalar("SELECT count(*) FROM series"), counts.series);
+    QCOMPARE(scalar("SELECT count(*) FROM samples"), counts.samples);
+    QCOMPARE(scalar("SELECT sum(clock_offset_ns) FROM sources"), qint64(0));
+    const SeriesId series = store.series().constLast().id;
+    const std::vector<Sample> samples = store.samples(series);
+    const QueryResult rows = runner.run(
+        QStringLiteral("SELECT t_ns, value FROM samples WHERE series_id = %1 ORDER BY t_ns").arg(series));
+    QCOMPARE(rows.rows.size(), samples.size());
+    for (size_t i = 0; i < samples.size(); ++i) {
+        QCOMPARE(rows.rows[i].at(0).toLongLong(), samples[i].timeNs);
+        QCOMPARE(rows.rows[i].at(1).toDouble(), samples[i].value);
     }
 }
 
