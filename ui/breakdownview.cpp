@@ -62,9 +62,13 @@ QString roundDuration(qint64 ns)
     return QStringLiteral("%1 ns").arg(ns);
 }
 
+// One decimal, two below 0.1 %: one request in 3,000 over an SLO is not "0.0 %".
 QString percent(double share)
 {
-    return QLocale().toString(100 * share, 'f', 1) + QStringLiteral(" %");
+    const double value = 100 * share;
+    if (value > 0 && value < 0.005)
+        return BreakdownView::tr("< %1 %").arg(QLocale().toString(0.01, 'f', 2));
+    return QLocale().toString(value, 'f', value > 0 && value < 0.1 ? 2 : 1) + QStringLiteral(" %");
 }
 
 double seconds(qint64 ns)

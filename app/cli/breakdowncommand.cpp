@@ -23,9 +23,13 @@ QString requestCount(qint64 count)
                       : QStringLiteral("%1 requests").arg(QLocale().toString(count));
 }
 
+// One decimal, two below 0.1 %: one request in 3,000 over an SLO is not "0.0 %".
 QString percent(double share)
 {
-    return QStringLiteral("%1 %").arg(100 * share, 0, 'f', 1);
+    const double value = 100 * share;
+    if (value > 0 && value < 0.005)
+        return QStringLiteral("< 0.01 %");
+    return QStringLiteral("%1 %").arg(value, 0, 'f', value > 0 && value < 0.1 ? 2 : 1);
 }
 
 } // namespace
