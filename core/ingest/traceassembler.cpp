@@ -213,7 +213,7 @@ void TraceAssembler::writeBatch(bool last)
             spec.durNs = span.durNs;
             spec.status = span.status;
             spec.kind = span.kind;
-            spec.followsFrom = span.followsFrom;
+            spec.followsFrom = span.followsFrom && spec.parent != 0; // a span shown as a root follows nothing
             spec.traceId = std::string_view(text, span.traceIdSize);
             spec.attributesJson = std::string_view(text + span.traceIdSize, span.attributesSize);
             spec.attributeKeys = span.attributeKeys;

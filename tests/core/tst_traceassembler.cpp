@@ -30,9 +30,10 @@ struct Assembled
     QStringList warnings;
     int progressReports = 0;
     bool parentsFirst = true; // every span written after its parent
+    QStringList followers;    // the spans stored as FOLLOWS_FROM their parent
 };
 
-// Spans as "trace span parent name start dur" (parent "-": a root), links as
+// Spans as "trace span parent name start dur" (parent "-": a root, "~id": FOLLOWS_FROM), links as
 // "fromTrace fromSpan toTrace toSpan"; the assembler writes a batch every `batch` spans.
 Assembled assemble(const QStringList& spans, const QStringList& links = {},
                    size_t batch = TraceAssembler::DefaultBatch)
@@ -54,7 +55,9 @@ Assembled assemble(const QStringList& spans, const QStringList& links = {},
                 TraceAssembler::PendingSpan span;
                 span.traceId = f[0].toStdString();
                 span.spanId = f[1].toStdString();
-                span.parentId = f[2] == QLatin1String("-") ? std::string() : f[2].toStdString();
+                span.followsFrom = f[2].startsWith(QLatin1Char('~'));
+                span.parentId =
+                    f[2] == QLatin1String("-") ? std::string() : f[2].mid(span.followsFrom).toStdString();
                 span.name = sink.intern(f[3].toStdString());
                 span.startNs = f[4].toLongLong();
                 span.durNs = f[5].toLongLong();
@@ -82,6 +85,8 @@ Assembled assemble(const QStringList& spans, const QStringList& links = {},
         // Parents first, in whatever batches the spans were written.
         result.parentsFirst &= span.parent == 0 || names.contains(span.parent);
         result.writeOrder.append(strings[size_t(span.name)]);
+        if (span.followsFrom)
+            result.followers.append(strings[size_t(span.name)]);
         names.insert(span.id, strings[size_t(span.name)]);
     }
     for (const Flow& flow : store.flows())
@@ -100,6 +105,7 @@ class TestTraceAssembler : public QObject
     void trees_data();
     void trees();
     void links();
+    void followsFromNeedsAParent();
     void longChainsAndCycles_data();
     void longChainsAndCycles();
 };
@@ -196,6 +202,20 @@ void TestTraceAssembler::links()
         QCOMPARE(assembled.flows, list({"producer->consumer", "consumer->handler"}));
         QCOMPARE(assembled.warnings,
                  list({"2 links point at spans that are not in the input; they were left out"}));
+    }
+}
+
+void TestTraceAssembler::followsFromNeedsAParent()
+{
+    // A FOLLOWS_FROM span whose parent is missing is shown as a root, which follows nothing.
+    for (const size_t batch : {TraceAssembler::DefaultBatch, size_t(1)}) {
+        const Assembled assembled =
+            assemble(list({"t1 b ~a later 5 1", "t1 a - root 0 2", "t1 c ~zz lost 6 1", "t1 d a child 1 1"}),
+                     {}, batch);
+        QCOMPARE(assembled.followers, list({"later"}));
+        QCOMPARE(assembled.rendered,
+                 QStringLiteral(
+                     "svc (service)\n  root [0 +2]\n    child [1 +1]\n    later [5 +1]\n  lost [6 +1]"));
     }
 }
 
