@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <thread>
 #include <unordered_map>
 
 namespace lundi {
@@ -38,6 +39,29 @@ SideSummary summarise(const std::vector<SpanRecord>& spans, const SpanFilter& fi
             summary.tracesByCategory[c] += seen[c] ? 1 : 0;
     }
     return summary;
+}
+
+// A source side takes that source's spans out of the incident's, so that each side walks its
+// own spans rather than all of them with a filter that hides the others.
+SideSummary summarise(const std::vector<SpanRecord>& spans, const QList<Track>& tracks,
+                      const SpanSelection& selection)
+{
+    if (!selection.source)
+        return summarise(spans, selection.filter(tracks));
+    std::vector<bool> own;
+    for (const Track& track : tracks) {
+        if (track.source != *selection.source || track.id < 0)
+            continue;
+        if (size_t(track.id) >= own.size())
+            own.resize(size_t(track.id) + 1);
+        own[size_t(track.id)] = true;
+    }
+    std::vector<SpanRecord> ownSpans;
+    for (const SpanRecord& span : spans) {
+        if (span.track >= 0 && size_t(span.track) < own.size() && own[size_t(span.track)])
+            ownSpans.push_back(span);
+    }
+    return summarise(ownSpans, {});
 }
 
 qint64 meanOf(qint64 totalNs, qint64 traces)
@@ -94,16 +118,24 @@ BaselineDiff::Contributor contributor(const Observed& baseline, const Observed& 
     return row;
 }
 
+double noiseOf(const BaselineDiff::Side& baseline, const BaselineDiff::Side& incident)
+{
+    return BaselineDiff::MinimumShare * double(std::max(baseline.meanNs, incident.meanNs));
+}
+
+bool isNoise(const BaselineDiff::Contributor& row, double noise)
+{
+    const qint64 largest =
+        std::max({std::abs(row.deltaP50Ns()), std::abs(row.deltaP95Ns()), std::abs(row.deltaMeanNs())});
+    return largest == 0 || double(largest) < noise;
+}
+
 // Keeps the rows that changed more than noise, the one that grew most first, with their share.
 void rank(std::vector<BaselineDiff::Contributor>& rows, const BaselineDiff::Side& baseline,
           const BaselineDiff::Side& incident)
 {
-    const double noise = BaselineDiff::MinimumShare * double(std::max(baseline.meanNs, incident.meanNs));
-    std::erase_if(rows, [noise](const BaselineDiff::Contributor& row) {
-        const qint64 largest =
-            std::max({std::abs(row.deltaP50Ns()), std::abs(row.deltaP95Ns()), std::abs(row.deltaMeanNs())});
-        return largest == 0 || double(largest) < noise;
-    });
+    const double noise = noiseOf(baseline, incident);
+    std::erase_if(rows, [noise](const BaselineDiff::Contributor& row) { return isNoise(row, noise); });
     const qint64 total = incident.meanNs - baseline.meanNs;
     for (BaselineDiff::Contributor& row : rows)
         row.share = total != 0 ? double(row.deltaMeanNs()) / double(total) : 0;
@@ -131,51 +163,77 @@ QString contributorStatusName(BaselineDiff::Contributor::Status status)
 BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const QList<Track>& tracks,
                                    const SpanSelection& baseline, const SpanSelection& incident)
 {
-    const SideSummary before = summarise(spans, baseline.filter(tracks));
-    const SideSummary after = summarise(spans, incident.filter(tracks));
+    // The sides are independent: the baseline's on a thread of its own.
+    SideSummary before;
+    std::thread baselineThread([&] { before = summarise(spans, tracks, baseline); });
+    const SideSummary after = summarise(spans, tracks, incident);
+    baselineThread.join();
     BaselineDiff diff;
     diff.flame = FlameDiff::compare(before.tree, after.tree);
     diff.baseline = sideOf(before.critical);
     diff.incident = sideOf(after.critical);
 
-    // The calls of a path: its node in the union of both span trees, found by its frames.
+    // Each side's critical-path nodes as nodes of the union of both span trees (where the calls
+    // are counted), found by (parent, frame): both trees have their parents first.
     const FlameTree& flameTree = diff.flame.tree(FlameDiff::Widths::Incident);
-    std::unordered_map<quint64, qint32> childOf;
-    for (size_t n = 1; n < flameTree.nodes().size(); ++n) {
-        const FlameTree::Node& node = flameTree.nodes()[n];
-        childOf.emplace((quint64(quint32(node.parent)) << 32) | quint64(node.frame), qint32(n));
-    }
-    const auto flameNode = [&](const std::vector<StringId>& path) {
-        qint32 node = 0;
-        for (const StringId frame : path) {
-            const auto it = childOf.find((quint64(quint32(node)) << 32) | quint64(frame));
-            if (it == childOf.end())
-                return -1;
-            node = it->second;
-        }
-        return node;
+    const auto key = [](qint32 parent, qint64 frame) {
+        return (quint64(quint32(parent)) << 32) | quint64(frame);
     };
-
-    // Call paths, matched by their frames.
-    std::map<std::vector<StringId>, std::pair<Observed, Observed>> byPath;
-    std::map<std::vector<StringId>, Category> categoryOf;
+    std::unordered_map<quint64, qint32> childOf;
+    childOf.reserve(flameTree.nodes().size());
+    for (size_t n = 1; n < flameTree.nodes().size(); ++n)
+        childOf.emplace(key(flameTree.nodes()[n].parent, flameTree.nodes()[n].frame), qint32(n));
+    std::vector<std::pair<Observed, Observed>> observedAt(flameTree.nodes().size());
+    std::vector<Category> categoryAt(flameTree.nodes().size());
+    // A path no span tree has (a range side's trace reaching past the range, where span time is
+    // clipped): matched by its frames.
+    std::map<std::vector<StringId>, std::pair<Observed, Observed>> elsewhere;
+    std::map<std::vector<StringId>, Category> elsewhereCategory;
     const auto collect = [&](const CriticalPathSummary& summary, bool isBaseline) {
+        const std::vector<FlameTree::Node>& nodes = summary.tree().nodes();
+        std::vector<qint32> unionOf(nodes.size(), -1);
+        unionOf[0] = 0;
+        for (size_t n = 1; n < nodes.size(); ++n) {
+            const qint32 parent = unionOf[size_t(nodes[n].parent)];
+            const auto it = parent >= 0 ? childOf.find(key(parent, nodes[n].frame)) : childOf.end();
+            unionOf[n] = it != childOf.end() ? it->second : -1;
+        }
         for (const CriticalPathSummary::PathRow& row : summary.paths()) {
-            const std::vector<StringId> path = summary.callPath(row.node);
-            auto& observed = byPath[path];
-            (isBaseline ? observed.first : observed.second) = {row.perTrace, row.criticalNs, row.traces};
-            categoryOf.try_emplace(path, row.category);
+            const Observed observed{row.perTrace, row.criticalNs, row.traces};
+            const qint32 node = unionOf[size_t(row.node)];
+            if (node >= 0) {
+                (isBaseline ? observedAt[size_t(node)].first : observedAt[size_t(node)].second) = observed;
+                categoryAt[size_t(node)] = row.category;
+            } else {
+                const std::vector<StringId> path = summary.callPath(row.node);
+                (isBaseline ? elsewhere[path].first : elsewhere[path].second) = observed;
+                elsewhereCategory.try_emplace(path, row.category);
+            }
         }
     };
     collect(before.critical, true);
     collect(after.critical, false);
-    for (const auto& [path, observed] : byPath) {
-        const qint32 node = flameNode(path);
-        const FlameDiff::Change change = node >= 0 ? diff.flame.changes()[size_t(node)] : FlameDiff::Change{};
-        Contributor row = contributor(observed.first, observed.second, change.baselineCount,
-                                      change.incidentCount, diff.baseline, diff.incident);
+    // Only rows above the noise get their path: of thousands, most do not change.
+    const double noise = noiseOf(diff.baseline, diff.incident);
+    for (size_t n = 1; n < observedAt.size(); ++n) {
+        const auto& [b, a] = observedAt[n];
+        if (b.traces == 0 && a.traces == 0)
+            continue;
+        const FlameDiff::Change& change = diff.flame.changes()[n];
+        Contributor row =
+            contributor(b, a, change.baselineCount, change.incidentCount, diff.baseline, diff.incident);
+        if (isNoise(row, noise))
+            continue;
+        for (qint32 at = qint32(n); at > 0; at = flameTree.nodes()[size_t(at)].parent)
+            row.path.push_back(flameTree.nodes()[size_t(at)].frame);
+        std::reverse(row.path.begin(), row.path.end());
+        row.category = categoryAt[n];
+        diff.paths.push_back(std::move(row));
+    }
+    for (const auto& [path, observed] : elsewhere) {
+        Contributor row = contributor(observed.first, observed.second, 0, 0, diff.baseline, diff.incident);
         row.path = path;
-        row.category = categoryOf[path];
+        row.category = elsewhereCategory[path];
         diff.paths.push_back(std::move(row));
     }
     rank(diff.paths, diff.baseline, diff.incident);
