@@ -4,31 +4,19 @@
 // range against themselves, a corpus file among them; the demo incident's planted cause; and
 // the refusals.
 
+#include "clirun.h"
+
 #include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+using lundi::test::cli;
+using lundi::test::parseJson;
+using Run = lundi::test::CliRun;
+
 namespace {
-
-struct Run
-{
-    int status = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(LUNDI_CLI), arguments);
-    process.waitForFinished(120'000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 struct Step
 {
@@ -59,15 +47,6 @@ QByteArray trace(int count, qint64 rootUs, const std::vector<Step>& steps)
         }
     }
     return json + "]}";
-}
-
-QJsonObject parseObject(const QByteArray& json)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
-    if (error.error != QJsonParseError::NoError)
-        qWarning() << error.errorString() << json.left(400);
-    return document.object();
 }
 
 // One line per contributor: "handler;a changed +40000000 +40000000 +40000000 0.667 10->20 ...".
@@ -139,7 +118,7 @@ class TestCliDiff : public QObject
                  QStringLiteral("monday.json"), QStringLiteral("--incident"), QStringLiteral("tuesday.json"),
                  QStringLiteral("--json")});
         QVERIFY2(run.status == 0, run.err.constData());
-        const QJsonObject json = parseObject(run.out);
+        const QJsonObject json = parseJson(run.out).object();
         QCOMPARE(json[QStringLiteral("baseline")][QStringLiteral("traces")].toInteger(), 10);
         QCOMPARE(json[QStringLiteral("incident")][QStringLiteral("traces")].toInteger(), 20);
         QCOMPARE(json[QStringLiteral("baseline")][QStringLiteral("mean_ns")].toInteger(), 100'000'000);
@@ -218,7 +197,7 @@ class TestCliDiff : public QObject
                                     side};
         const Run json = cli(arguments + QStringList{QStringLiteral("--json")});
         QVERIFY2(json.status == 0, json.err.constData());
-        const QJsonObject object = parseObject(json.out);
+        const QJsonObject object = parseJson(json.out).object();
         QVERIFY(object[QStringLiteral("incident")][QStringLiteral("traces")].toInteger() > 0);
         QCOMPARE(object[QStringLiteral("delta_mean_ns")].toInteger(), 0);
         QCOMPARE(object[QStringLiteral("contributors")].toArray(), QJsonArray());
@@ -238,7 +217,7 @@ class TestCliDiff : public QObject
                  QStringLiteral("2026-11-16T08:00:00Z..2026-11-16T09:00:00Z"), QStringLiteral("--incident"),
                  QStringLiteral("2026-11-23T08:00:00Z..2026-11-23T12:00:00Z"), QStringLiteral("--json")});
         QVERIFY2(run.status == 0, run.err.constData());
-        const QJsonObject json = parseObject(run.out);
+        const QJsonObject json = parseJson(run.out).object();
         const QJsonObject first = json[QStringLiteral("contributors")].toArray().first().toObject();
         QCOMPARE(first[QStringLiteral("name")].toString(), QStringLiteral("dlp.inspect_content"));
         QCOMPARE(first[QStringLiteral("category")].toString(), QStringLiteral("compliance"));
@@ -252,7 +231,7 @@ class TestCliDiff : public QObject
                  QStringLiteral("compliance"), QStringLiteral("--json")});
         QVERIFY2(top.status == 0, top.err.constData());
         qint64 calls = -1;
-        for (const QJsonValue& entry : QJsonDocument::fromJson(top.out).array()) {
+        for (const QJsonValue& entry : parseJson(top.out).array()) {
             if (entry[QStringLiteral("name")].toString() == QLatin1String("dlp.inspect_content"))
                 calls = entry[QStringLiteral("count")].toInteger();
         }
