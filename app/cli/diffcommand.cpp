@@ -81,33 +81,41 @@ QJsonObject contributorJson(const BaselineDiff::Contributor& row, const std::vec
     return json;
 }
 
+// A line of the table without the padding of its empty last column.
+void printLine(QString line)
+{
+    while (line.endsWith(u' '))
+        line.chop(1);
+    out() << line << '\n';
+}
+
 void printRows(const std::vector<BaselineDiff::Contributor>& rows, const BaselineDiff& diff,
                const std::vector<QString>& names)
 {
-    out() << QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8\n")
-                 .arg(QStringLiteral("Δp50"), 12)
-                 .arg(QStringLiteral("Δp95"), 12)
-                 .arg(QStringLiteral("Δmean"), 12)
-                 .arg(QStringLiteral("share"), 7)
-                 .arg(QStringLiteral("calls/trace"), 13)
-                 .arg(QStringLiteral("status"), -7)
-                 .arg(QStringLiteral("category"), -10)
-                 .arg(rows.front().path.empty() ? QString() : QStringLiteral("path"));
+    printLine(QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8")
+                  .arg(QStringLiteral("Δp50"), 12)
+                  .arg(QStringLiteral("Δp95"), 12)
+                  .arg(QStringLiteral("Δmean"), 12)
+                  .arg(QStringLiteral("share"), 7)
+                  .arg(QStringLiteral("calls/trace"), 13)
+                  .arg(QStringLiteral("status"), -7)
+                  .arg(QStringLiteral("category"), -10)
+                  .arg(rows.front().path.empty() ? QString() : QStringLiteral("path")));
     for (const BaselineDiff::Contributor& row : rows) {
         QStringList path;
         for (const StringId frame : row.path)
             path.append(names[size_t(frame)]);
-        out() << QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8\n")
-                     .arg(signedDuration(row.deltaP50Ns()), 12)
-                     .arg(signedDuration(row.deltaP95Ns()), 12)
-                     .arg(signedDuration(row.deltaMeanNs()), 12)
-                     .arg(QString::number(100 * row.share, 'f', 1) + QLatin1Char('%'), 7)
-                     .arg(perTrace(row.baselineCalls, diff.baseline.traces) + QStringLiteral(" → ") +
-                              perTrace(row.incidentCalls, diff.incident.traces),
-                          13)
-                     .arg(contributorStatusName(row.status), -7)
-                     .arg(categoryName(row.category), -10)
-                     .arg(path.join(u';'));
+        printLine(QStringLiteral("%1  %2  %3  %4  %5  %6  %7  %8")
+                      .arg(signedDuration(row.deltaP50Ns()), 12)
+                      .arg(signedDuration(row.deltaP95Ns()), 12)
+                      .arg(signedDuration(row.deltaMeanNs()), 12)
+                      .arg(QString::number(100 * row.share, 'f', 1) + QLatin1Char('%'), 7)
+                      .arg(perTrace(row.baselineCalls, diff.baseline.traces) + QStringLiteral(" → ") +
+                               perTrace(row.incidentCalls, diff.incident.traces),
+                           13)
+                      .arg(contributorStatusName(row.status), -7)
+                      .arg(categoryName(row.category), -10)
+                      .arg(path.join(u';')));
     }
 }
 
