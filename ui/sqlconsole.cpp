@@ -40,18 +40,33 @@ struct Outcome
     QString error;
 };
 
-template <typename Work> Outcome attempt(Work work)
-{
-    try {
-        return work();
-    } catch (const StoreError& error) {
-        return {nullptr, error.sentence()};
-    } catch (const std::bad_alloc&) {
-        return {nullptr, QObject::tr("There is not enough memory for this result; add a LIMIT.")};
-    }
-}
-
 } // namespace
+
+void SqlConsole::start(const QString& doing, std::function<std::shared_ptr<const QueryResult>()> work,
+                       std::function<void(const std::shared_ptr<const QueryResult>&)> done)
+{
+    setBusy(true);
+    m_status->setStyleSheet(QString());
+    m_status->setText(doing);
+    const quint64 request = ++m_request;
+    QtConcurrent::run([work = std::move(work)]() -> Outcome {
+        try {
+            return {work(), {}};
+        } catch (const StoreError& error) {
+            return {nullptr, error.sentence()};
+        } catch (const std::bad_alloc&) {
+            return {nullptr, tr("There is not enough memory for this result; add a LIMIT.")};
+        }
+    }).then(this, [this, request, done = std::move(done)](const Outcome& outcome) {
+        if (request != m_request)
+            return;
+        setBusy(false);
+        if (outcome.result)
+            done(outcome.result);
+        else
+            showError(outcome.error);
+    });
+}
 
 SqlConsole::SqlConsole(Workbench* workbench, QWidget* parent)
     : QWidget(parent), m_workbench(workbench), m_editor(new QPlainTextEdit(this)),
@@ -141,33 +156,23 @@ void SqlConsole::run()
     if (!m_runner || m_busy)
         return;
     m_ranOnce = true;
-    setBusy(true);
-    m_status->setStyleSheet(QString());
-    m_status->setText(tr("Running…"));
-    const quint64 request = ++m_request;
-    QtConcurrent::run([runner = m_runner, sql = m_editor->toPlainText()] {
-        return attempt([&] {
-            return Outcome{std::make_shared<const QueryResult>(runner->run(sql, RowCap)), {}};
+    start(
+        tr("Running…"),
+        [runner = m_runner, sql = m_editor->toPlainText()] {
+            return std::make_shared<const QueryResult>(runner->run(sql, RowCap));
+        },
+        [this](const std::shared_ptr<const QueryResult>& result) {
+            m_model->setResult(result);
+            m_table->resizeColumnsToContents();
+            const QString rows = QLocale().toString(qlonglong(result->rows.size()));
+            const QString time = TimeFormat::duration(result->elapsedNs);
+            if (result->truncated)
+                m_status->setText(
+                    tr("The first %1 rows, in %2; Export CSV writes them all.").arg(rows, time));
+            else
+                m_status->setText(result->rows.size() == 1 ? tr("1 row in %1.").arg(time)
+                                                           : tr("%1 rows in %2.").arg(rows, time));
         });
-    }).then(this, [this, request](const Outcome& outcome) {
-        if (request != m_request)
-            return;
-        setBusy(false);
-        if (!outcome.result) {
-            showError(outcome.error);
-            return;
-        }
-        m_model->setResult(outcome.result);
-        m_table->resizeColumnsToContents();
-        const QueryResult& result = *outcome.result;
-        const QString rows = QLocale().toString(qlonglong(result.rows.size()));
-        const QString time = TimeFormat::duration(result.elapsedNs);
-        if (result.truncated)
-            m_status->setText(tr("The first %1 rows, in %2; Export CSV writes them all.").arg(rows, time));
-        else
-            m_status->setText(result.rows.size() == 1 ? tr("1 row in %1.").arg(time)
-                                                      : tr("%1 rows in %2.").arg(rows, time));
-    });
 }
 
 void SqlConsole::cancel()
@@ -188,12 +193,9 @@ void SqlConsole::exportCsv(const QString& path)
 {
     if (!m_runner || m_busy)
         return;
-    setBusy(true);
-    m_status->setStyleSheet(QString());
-    m_status->setText(tr("Exporting…"));
-    const quint64 request = ++m_request;
-    QtConcurrent::run([runner = m_runner, sql = m_editor->toPlainText(), path] {
-        return attempt([&] {
+    start(
+        tr("Exporting…"),
+        [runner = m_runner, sql = m_editor->toPlainText(), path] {
             auto result = std::make_shared<const QueryResult>(runner->run(sql));
             QSaveFile file(path);
             if (file.open(QIODevice::WriteOnly)) {
@@ -202,21 +204,14 @@ void SqlConsole::exportCsv(const QString& path)
                 out.flush();
             }
             if (!file.commit())
-                return Outcome{nullptr, QObject::tr("%1: %2.").arg(path, file.errorString())};
-            return Outcome{std::move(result), {}};
+                throw StoreError(tr("%1: %2.").arg(path, file.errorString()));
+            return result;
+        },
+        [this, path](const std::shared_ptr<const QueryResult>& result) {
+            m_status->setText(
+                tr("Wrote %1 rows to %2.")
+                    .arg(QLocale().toString(qlonglong(result->rows.size())), QFileInfo(path).fileName()));
         });
-    }).then(this, [this, request, path](const Outcome& outcome) {
-        if (request != m_request)
-            return;
-        setBusy(false);
-        if (!outcome.result) {
-            showError(outcome.error);
-            return;
-        }
-        m_status->setText(
-            tr("Wrote %1 rows to %2.")
-                .arg(QLocale().toString(qlonglong(outcome.result->rows.size())), QFileInfo(path).fileName()));
-    });
 }
 
 void SqlConsole::setBusy(bool busy)

@@ -2,6 +2,7 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
 class QLabel;
@@ -11,6 +12,7 @@ class QTableView;
 
 namespace lundi {
 
+struct QueryResult;
 class QueryResultModel;
 class QueryRunner;
 class Workbench;
@@ -50,6 +52,10 @@ class SqlConsole : public QWidget
 
   private:
     void open(const QString& path);
+    // Runs work on a worker, the console busy and the status saying what it does; done gets the
+    // rows of the latest request, and an error's sentence goes to the status.
+    void start(const QString& doing, std::function<std::shared_ptr<const QueryResult>()> work,
+               std::function<void(const std::shared_ptr<const QueryResult>&)> done);
     void chooseCsv();
     void setBusy(bool busy);
     void showError(const QString& sentence);
