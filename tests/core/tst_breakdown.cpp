@@ -5,6 +5,7 @@
 #include "lettertree.h"
 
 #include "analysis/breakdown.h"
+#include "plugins/importfixture.h"
 
 #include <QTest>
 
@@ -336,6 +337,50 @@ class TestBreakdown : public QObject
         const Breakdown::Overview none = Breakdown::overview({}, {}, 3);
         QCOMPARE(none.summary.requests, 0);
         QVERIFY(none.buckets.empty());
+    }
+
+    // Every trace file of the corpus that imports: each request's critical-path times sum to its
+    // latency exactly, and the requests are the roots of some duration of the stored spans,
+    // counted here on their own.
+    void corpus_data()
+    {
+        const int rows = ::test::addCorpusRows("chrome-trace") + ::test::addCorpusRows("jaeger-json") +
+                         ::test::addCorpusRows("otlp-json");
+        if (rows == 0)
+            QSKIP("the corpus is missing");
+    }
+
+    void corpus()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, expect);
+        if (expect != QLatin1String("ok"))
+            QSKIP("a file the corpus does not expect to import");
+        ::test::Fixture fixture;
+        fixture.import(path);
+        const std::vector<SpanRecord> spans = fixture.store().spanRecords();
+        qint64 roots = 0;
+        for (const SpanRecord& record : spans)
+            roots += record.parent == 0 && record.durNs > 0;
+        const Requests requests = Breakdown::requests(spans);
+        QCOMPARE(qint64(requests.size()), roots);
+        for (const Breakdown::Request& request : requests) {
+            qint64 critical = 0;
+            for (const Category category : AllCategories) {
+                critical += request.criticalNs[size_t(category)];
+                QVERIFY(request.criticalNs[size_t(category)] >= 0);
+            }
+            QVERIFY2(critical == request.durNs, qPrintable(QStringLiteral("root %1: %2 of %3 ns")
+                                                               .arg(request.root)
+                                                               .arg(critical)
+                                                               .arg(request.durNs)));
+        }
+        const Breakdown::Summary summary = Breakdown::summarise(requests);
+        QCOMPARE(summary.requests, roots);
+        qint64 latencies = 0;
+        for (const Breakdown::Request& request : requests)
+            latencies += request.durNs;
+        QCOMPARE(summary.criticalNs, latencies);
     }
 
     void niceStep_data()
