@@ -32,8 +32,7 @@ class TestScreenshot : public QObject
         const QString alexnet =
             QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/hta_cuda_alexnet_critical_path.json");
         for (const char* view :
-             {"flamegraph", "flamechart", "sandwich", "top", "diff", "criticalpath", "breakdown",
-              "sql"}) {
+             {"flamegraph", "flamechart", "sandwich", "top", "diff", "criticalpath", "breakdown", "sql"}) {
             QTest::addRow("%s demo", view) << QString::fromLatin1(view) << m_demo;
             QTest::addRow("%s alexnet", view) << QString::fromLatin1(view) << alexnet;
         }
