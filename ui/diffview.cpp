@@ -3,6 +3,7 @@
 #include "changelegend.h"
 #include "contributorsmodel.h"
 #include "flamegraphview.h"
+#include "plaintooltip.h"
 #include "timeformat.h"
 #include "workbench.h"
 
@@ -156,7 +157,7 @@ void DiffView::updateChoices()
         box->clear();
         for (const Choice& choice : m_choices) {
             box->addItem(choice.label);
-            box->setItemData(box->count() - 1, choice.detail, Qt::ToolTipRole);
+            box->setItemData(box->count() - 1, plainToolTip(choice.detail), Qt::ToolTipRole);
         }
         int index = box->findText(keep);
         if (index < 0)

@@ -7,8 +7,8 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <future>
 #include <map>
-#include <thread>
 #include <unordered_map>
 
 namespace lundi {
@@ -163,11 +163,11 @@ QString contributorStatusName(BaselineDiff::Contributor::Status status)
 BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const QList<Track>& tracks,
                                    const SpanSelection& baseline, const SpanSelection& incident)
 {
-    // The sides are independent: the baseline's on a thread of its own.
-    SideSummary before;
-    std::thread baselineThread([&] { before = summarise(spans, tracks, baseline); });
+    // The sides are independent: the baseline's on a thread of its own (whose exceptions, such as
+    // running out of memory, get() passes on).
+    auto baselineSide = std::async(std::launch::async, [&] { return summarise(spans, tracks, baseline); });
     const SideSummary after = summarise(spans, tracks, incident);
-    baselineThread.join();
+    const SideSummary before = baselineSide.get();
     BaselineDiff diff;
     diff.flame = FlameDiff::compare(before.tree, after.tree);
     diff.baseline = sideOf(before.critical);
