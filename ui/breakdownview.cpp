@@ -351,6 +351,24 @@ void BreakdownView::showPercentiles(std::optional<qint64> slo)
     for (const Breakdown::Bucket& bucket : overview.buckets)
         highest = std::max(highest, bucket.latency.p99);
     const Unit unit = unitFor(double(highest));
+
+    // The traffic behind each point, faint on the right axis: a p99 of a handful of requests
+    // weighs less than one of thousands.
+    auto* traffic = new QCPBars(plot->xAxis, plot->yAxis2);
+    traffic->setName(tr("requests (right)"));
+    traffic->setWidthType(QCPBars::wtPlotCoords);
+    traffic->setWidth(seconds(overview.stepNs) * 0.85);
+    traffic->setBrush(QColor(150, 150, 150, 60));
+    traffic->setPen(Qt::NoPen);
+    double busiest = 0;
+    for (const Breakdown::Bucket& bucket : overview.buckets) {
+        traffic->addData(seconds(bucket.startNs) + seconds(overview.stepNs) / 2, double(bucket.requests));
+        busiest = std::max(busiest, double(bucket.requests));
+    }
+    plot->yAxis2->setVisible(true);
+    plot->yAxis2->setLabel(tr("requests per %1").arg(roundDuration(overview.stepNs)));
+    plot->yAxis2->setRange(0, std::max(busiest, 1.0) * 1.25);
+
     const std::pair<const char*, QColor> lines[] = {
         {"p50", QColor(40, 110, 200)}, {"p95", QColor(230, 140, 20)}, {"p99", QColor(120, 40, 160)}};
     for (size_t l = 0; l < std::size(lines); ++l) {
@@ -376,7 +394,8 @@ void BreakdownView::showPercentiles(std::optional<qint64> slo)
         line->setData({seconds(axis.startNs), seconds(axis.endNs)},
                       {double(*slo) / unit.ns, double(*slo) / unit.ns}, true);
     }
-    plot->legend->setWrap(8);
+    plot->legend->setWrap(5);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // re-flows the entries
     setTimeAxis(plot, axis);
     plot->yAxis->setLabel(tr("latency (%1)").arg(unit.name));
     plot->yAxis->setRange(0, std::max(double(highest) / unit.ns, 1e-9) * 1.25);

@@ -208,6 +208,16 @@ class TestBreakdown : public QObject
         QCOMPARE(lines, expected);
     }
 
+    void criticalPathIsNotClippedByTheRange()
+    {
+        // The request starts in the range and ends after it: its path is whole all the same.
+        const Spans spans{spanOf(1, 0, Api, 0, 100), spanOf(2, 1, Compliance, 10, 70)};
+        const Requests requests = Breakdown::requests(spans, filtered({0, 50}));
+        QCOMPARE(requests.size(), size_t(1));
+        QCOMPARE(times(requests[0].criticalNs), QStringLiteral("api=30 compliance=70"));
+        QCOMPARE(times(requests[0].selfNs), QStringLiteral("api=30 compliance=70"));
+    }
+
     void deepTrace()
     {
         // 200,000 spans each inside the one before: no recursion, and each span's self is 1.
