@@ -68,7 +68,7 @@ void printSummary(const CriticalPathSummary& summary, const std::vector<QString>
                  .arg(TimeFormat::duration(summary.totalNs()), TimeFormat::duration(p.p50),
                       TimeFormat::duration(p.p95), TimeFormat::duration(p.p99));
     const QString row = QStringLiteral("  %1  %2  %3  %4  %5  %6\n");
-    out() << QStringLiteral("Critical-path time by category, per trace:\n");
+    out() << QStringLiteral("Critical-path time by category, per trace (traces without any count as 0):\n");
     out() << row.arg(QStringLiteral("share"), 6)
                  .arg(QStringLiteral("p50"), 12)
                  .arg(QStringLiteral("p95"), 12)
