@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <unordered_map>
 
 namespace lundi {
@@ -12,7 +13,7 @@ namespace {
 // The nearest-rank percentile (as DurationDistribution computes it) of `traces` values of which
 // only the non-zero ones are kept, sorted: the others are zeros not worth storing, a path by
 // trace being mostly absent.
-qint64 percentileWithZeros(const std::vector<qint64>& sortedNonZero, qint64 traces, double p)
+qint64 percentileWithZeros(std::span<const qint64> sortedNonZero, qint64 traces, double p)
 {
     if (traces <= 0)
         return 0;
@@ -22,7 +23,7 @@ qint64 percentileWithZeros(const std::vector<qint64>& sortedNonZero, qint64 trac
     return rank <= zeros ? 0 : sortedNonZero[size_t(rank - zeros - 1)];
 }
 
-DurationDistribution::Percentiles percentilesWithZeros(std::vector<qint64>& nonZero, qint64 traces)
+DurationDistribution::Percentiles percentilesWithZeros(std::span<qint64> nonZero, qint64 traces)
 {
     std::sort(nonZero.begin(), nonZero.end());
     return {percentileWithZeros(nonZero, traces, 50), percentileWithZeros(nonZero, traces, 95),
@@ -151,9 +152,8 @@ CriticalPathSummary CriticalPathSummary::build(const std::vector<SpanRecord>& sp
         row.criticalNs = nodes[i].selfNs;
         row.share = double(row.criticalNs) / total;
         row.traces = nodes[i].count;
-        std::vector<qint64> times(timesByNode.begin() + qsizetype(firstOf[i]),
-                                  timesByNode.begin() + qsizetype(firstOf[i + 1]));
-        row.perTrace = percentilesWithZeros(times, summary.m_traceCount);
+        row.perTrace = percentilesWithZeros(
+            std::span(timesByNode).subspan(firstOf[i], firstOf[i + 1] - firstOf[i]), summary.m_traceCount);
         summary.m_paths.push_back(row);
     }
     std::sort(summary.m_paths.begin(), summary.m_paths.end(), [](const PathRow& a, const PathRow& b) {
