@@ -193,24 +193,30 @@ void SqlConsole::exportCsv(const QString& path)
 {
     if (!m_runner || m_busy)
         return;
+    // Row by row into the file: an export of millions of rows never waits in memory whole.
+    auto written = std::make_shared<qint64>(0);
     start(
         tr("Exporting…"),
-        [runner = m_runner, sql = m_editor->toPlainText(), path] {
-            auto result = std::make_shared<const QueryResult>(runner->run(sql));
+        [runner = m_runner, sql = m_editor->toPlainText(), path, written] {
             QSaveFile file(path);
             if (file.open(QIODevice::WriteOnly)) {
                 QTextStream out(&file);
-                result->writeCsv(out);
+                runner->stream(
+                    sql, [&out](const QStringList& columns) { QueryResult::writeCsvLine(out, columns); },
+                    [&out, &written](QVariantList&& row) {
+                        QueryResult::writeCsvLine(out, row);
+                        ++*written;
+                        return true;
+                    });
                 out.flush();
             }
             if (!file.commit())
                 throw StoreError(tr("%1: %2.").arg(path, file.errorString()));
-            return result;
+            return std::make_shared<const QueryResult>();
         },
-        [this, path](const std::shared_ptr<const QueryResult>& result) {
+        [this, path, written](const std::shared_ptr<const QueryResult>&) {
             m_status->setText(
-                tr("Wrote %1 rows to %2.")
-                    .arg(QLocale().toString(qlonglong(result->rows.size())), QFileInfo(path).fileName()));
+                tr("Wrote %1 rows to %2.").arg(QLocale().toString(*written), QFileInfo(path).fileName()));
         });
 }
 

@@ -74,11 +74,18 @@ int runSql(const QStringList& arguments)
     command.requireExistingDb();
 
     QueryRunner runner(command.db());
-    const QueryResult result = runner.run(parser.positionalArguments().constFirst());
-    if (command.isSet("csv"))
-        result.writeCsv(out());
-    else
-        printTable(result);
+    const QString sql = parser.positionalArguments().constFirst();
+    if (command.isSet("csv")) {
+        // Row by row: a CSV of millions of rows never waits in memory whole.
+        runner.stream(
+            sql, [](const QStringList& columns) { QueryResult::writeCsvLine(out(), columns); },
+            [](QVariantList&& row) {
+                QueryResult::writeCsvLine(out(), row);
+                return true;
+            });
+    } else {
+        printTable(runner.run(sql));
+    }
     out().flush();
     return 0;
 }

@@ -29,19 +29,29 @@ QString QueryResult::csvField(const QString& text)
     return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
 
-void QueryResult::writeCsv(QTextStream& out) const
+namespace {
+
+template <typename Cells, typename Text>
+void writeLine(QTextStream& out, const Cells& cells, const Text& text)
 {
-    const auto writeLine = [&out](const auto& cells, const auto& text) {
-        for (qsizetype i = 0; i < cells.size(); ++i) {
-            if (i)
-                out << ',';
-            out << csvField(text(cells[i]));
-        }
-        out << "\r\n";
-    };
-    writeLine(columns, [](const QString& name) { return name; });
-    for (const QVariantList& row : rows)
-        writeLine(row, cellText);
+    for (qsizetype i = 0; i < cells.size(); ++i) {
+        if (i)
+            out << ',';
+        out << QueryResult::csvField(text(cells[i]));
+    }
+    out << "\r\n";
+}
+
+} // namespace
+
+void QueryResult::writeCsvLine(QTextStream& out, const QStringList& columns)
+{
+    writeLine(out, columns, [](const QString& name) { return name; });
+}
+
+void QueryResult::writeCsvLine(QTextStream& out, const QVariantList& row)
+{
+    writeLine(out, row, cellText);
 }
 
 } // namespace lundi

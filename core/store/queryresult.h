@@ -22,8 +22,9 @@ struct QueryResult
     static QString cellText(const QVariant& cell);
     // One CSV field, quoted as RFC 4180 asks where it holds a comma, a quote or a line break.
     static QString csvField(const QString& text);
-    // The header and the rows as RFC 4180 CSV (CRLF line ends).
-    void writeCsv(QTextStream& out) const;
+    // One line of RFC 4180 CSV (CRLF line end): the column names, or a row's cells.
+    static void writeCsvLine(QTextStream& out, const QStringList& columns);
+    static void writeCsvLine(QTextStream& out, const QVariantList& row);
 };
 
 } // namespace lundi

@@ -126,10 +126,28 @@ void QueryRunner::fail(int rc)
 
 QueryResult QueryRunner::run(const QString& sql, qsizetype maxRows)
 {
-    m_interrupted = false;
-    m_refusal.clear();
     QElapsedTimer timer;
     timer.start();
+    QueryResult result;
+    stream(
+        sql, [&result](const QStringList& columns) { result.columns = columns; },
+        [&result, maxRows](QVariantList&& row) {
+            if (maxRows && qsizetype(result.rows.size()) == maxRows) {
+                result.truncated = true;
+                return false;
+            }
+            result.rows.push_back(std::move(row));
+            return true;
+        });
+    result.elapsedNs = timer.nsecsElapsed();
+    return result;
+}
+
+void QueryRunner::stream(const QString& sql, const std::function<void(const QStringList& columns)>& onColumns,
+                         const std::function<bool(QVariantList&& row)>& onRow)
+{
+    m_interrupted = false;
+    m_refusal.clear();
     const QByteArray text = sql.toUtf8();
     sqlite3* db = m_connection.handle();
     sqlite3_stmt* raw = nullptr;
@@ -150,19 +168,16 @@ QueryResult QueryRunner::run(const QString& sql, qsizetype maxRows)
     if (!sqlite3_stmt_readonly(statement.get()))
         throw StoreError(QStringLiteral("Lundi's SQL only reads the incident: this statement would write."));
 
-    QueryResult result;
-    const int columnCount = sqlite3_column_count(statement.get());
+    sqlite3_stmt* s = statement.get();
+    const int columnCount = sqlite3_column_count(s);
+    QStringList columns;
     for (int column = 0; column < columnCount; ++column)
-        result.columns.append(QString::fromUtf8(sqlite3_column_name(statement.get(), column)));
-    while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
-        if (maxRows && qsizetype(result.rows.size()) == maxRows) {
-            result.truncated = true;
-            break;
-        }
+        columns.append(QString::fromUtf8(sqlite3_column_name(s, column)));
+    onColumns(columns);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         QVariantList row;
         row.reserve(columnCount);
         for (int column = 0; column < columnCount; ++column) {
-            sqlite3_stmt* s = statement.get();
             switch (sqlite3_column_type(s, column)) {
             case SQLITE_INTEGER:
                 row.append(qint64(sqlite3_column_int64(s, column)));
@@ -182,12 +197,11 @@ QueryResult QueryRunner::run(const QString& sql, qsizetype maxRows)
                 row.append(QVariant());
             }
         }
-        result.rows.push_back(std::move(row));
+        if (!onRow(std::move(row)))
+            return;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    if (rc != SQLITE_DONE)
         fail(rc);
-    result.elapsedNs = timer.nsecsElapsed();
-    return result;
 }
 
 void QueryRunner::interrupt()

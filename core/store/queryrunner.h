@@ -4,6 +4,7 @@
 #include "queryresult.h"
 
 #include <atomic>
+#include <functional>
 
 namespace lundi {
 
@@ -20,7 +21,11 @@ class QueryRunner
     // Runs one statement and returns at most maxRows rows (0: all). Throws StoreError with one
     // sentence: SQLite's message, the refusal of a write, or the cancellation.
     QueryResult run(const QString& sql, qsizetype maxRows = 0);
-    // Stops the statement run() is running, from any thread; run() then throws.
+    // Runs one statement and hands over its column names, then each row as it comes, keeping
+    // none (an export of millions of rows); onRow returns false to stop. Throws as run() does.
+    void stream(const QString& sql, const std::function<void(const QStringList& columns)>& onColumns,
+                const std::function<bool(QVariantList&& row)>& onRow);
+    // Stops the statement run() or stream() is running, from any thread; they then throw.
     void interrupt();
 
   private:

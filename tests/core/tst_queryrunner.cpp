@@ -91,6 +91,7 @@ class TestQueryRunner : public QObject
     void csvField_data();
     void csvField();
     void csvOfAResult();
+    void streamStops();
     void schemaIsDocumented();
     void agreesWithTheStore();
 
@@ -322,19 +323,40 @@ void TestQueryRunner::csvField()
     QCOMPARE(QueryResult::csvField(text), field);
 }
 
+// Streamed row by row, as lundi-cli sql --csv and the console's export write it.
 void TestQueryRunner::csvOfAResult()
 {
     QueryRunner runner(m_path);
-    const QueryResult result = runner.run(QStringLiteral(
+    const QString sql = QStringLiteral(
         "SELECT json_extract(attributes, '$.note') AS \"the, note\", NULL AS n, 1.5 AS r, x'0102' AS b, "
-        "dur_ns FROM spans ORDER BY start_ns"));
+        "dur_ns FROM spans ORDER BY start_ns");
     QString csv;
     QTextStream out(&csv);
-    result.writeCsv(out);
+    runner.stream(
+        sql, [&out](const QStringList& columns) { QueryResult::writeCsvLine(out, columns); },
+        [&out](QVariantList&& row) {
+            QueryResult::writeCsvLine(out, row);
+            return true;
+        });
     out.flush();
     QCOMPARE(csv, QStringLiteral("\"the, note\",n,r,b,dur_ns\r\n"
                                  "\"a, \"\"quoted\"\" note\",,1.5,<2 bytes>,5000000\r\n"
                                  ",,1.5,<2 bytes>,2000\r\n"));
+}
+
+// A row handler that says stop ends the statement; a runner handed a statement that never
+// ends by itself returns at once.
+void TestQueryRunner::streamStops()
+{
+    QueryRunner runner(m_path);
+    QStringList columns;
+    qint64 rows = 0;
+    runner.stream(
+        QStringLiteral("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"),
+        [&columns](const QStringList& names) { columns = names; },
+        [&rows](QVariantList&& row) { return row.at(0).toLongLong() == ++rows && rows < 1000; });
+    QCOMPARE(columns, QStringList{QStringLiteral("x")});
+    QCOMPARE(rows, qint64(1000));
 }
 
 // docs/schema.md names every table and column the SQL console can read, at the schema version
