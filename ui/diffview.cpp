@@ -134,8 +134,14 @@ void DiffView::updateChoices()
             m_choices.push_back({defaultIncident, rangeText(latest), {std::nullopt, latest}});
         }
         const TimeRange selected = m_workbench->state()->timeRange();
-        if (!selected.isEmpty())
+        if (!selected.isEmpty()) {
             m_choices.push_back({tr("Selected range"), rangeText(selected), {std::nullopt, selected}});
+            // What came before it: the range a regression that began there is compared with.
+            const TimeRange before{snapshot->timeRange.startNs, selected.startNs};
+            if (!before.isEmpty())
+                m_choices.push_back(
+                    {tr("Before the selected range"), rangeText(before), {std::nullopt, before}});
+        }
         m_choices.push_back({tr("Whole incident"), rangeText(snapshot->timeRange), {std::nullopt, {}}});
         const size_t firstSource = m_choices.size();
         for (const Source& source : snapshot->sources) {

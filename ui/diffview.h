@@ -22,11 +22,12 @@ class FlameGraphView;
 class Workbench;
 
 // The incident against a baseline: two choices (a source of the incident, the latest stretch of
-// activity or what came before it, the selected time range), the differential flame graph of
-// the two (the incident's widths, or the baseline's so that vanished stacks show; coloured by
-// the change in share of time) with the legend of its scale, and under it the table of the call
-// paths and categories that explain the change of critical-path time; a click on a path zooms
-// the graph into it. It compares off the GUI thread, and only while it is shown.
+// activity or what came before it, the selected time range or what came before it, the whole
+// incident), the differential flame graph of the two (the incident's widths, or the baseline's
+// so that vanished stacks show; coloured by the change in share of time) with the legend of its
+// scale, and under it the table of the call paths and categories that explain the change of
+// critical-path time; a click on a path zooms the graph into it. It compares off the GUI thread,
+// and only while it is shown.
 class DiffView : public QWidget
 {
     Q_OBJECT

@@ -156,6 +156,32 @@ class TestDiffView : public QObject
         QVERIFY(m_view->graph()->tree().get() == &diff->flame.tree(FlameDiff::Widths::Incident));
     }
 
+    // The selected range against what came before it: the traces of each side are those whose
+    // root starts in it, as the file has them.
+    void selectedRangeAgainstWhatCameBefore()
+    {
+        const TimeRange latest = m_workbench->snapshot()->latestActivity();
+        const TimeRange selected{latest.startNs + (latest.endNs - latest.startNs) / 2, latest.endNs};
+        m_workbench->state()->setTimeRange(selected);
+        QVERIFY(settle());
+        const int before = m_view->baselineChoice()->findText(QStringLiteral("Before the selected range"));
+        const int range = m_view->incidentChoice()->findText(QStringLiteral("Selected range"));
+        QVERIFY(before >= 0 && range >= 0);
+        m_view->baselineChoice()->setCurrentIndex(before);
+        m_view->incidentChoice()->setCurrentIndex(range);
+        QVERIFY(settle());
+        const auto diff = m_view->diff();
+        QVERIFY(diff);
+        Store store(m_path);
+        const auto roots = [&](qint64 startNs, qint64 endNs) {
+            return scalar(store, "SELECT count(*) FROM spans WHERE parent_id IS NULL AND start_ns >= " +
+                                     std::to_string(startNs) + " AND start_ns < " + std::to_string(endNs));
+        };
+        QCOMPARE(diff->incident.traces, roots(selected.startNs, selected.endNs));
+        QCOMPARE(diff->baseline.traces, roots(m_workbench->snapshot()->timeRange.startNs, selected.startNs));
+        QVERIFY(diff->incident.traces > 0 && diff->baseline.traces > diff->incident.traces);
+    }
+
     // A side against itself: no frame changed, and nothing is drawn red or blue.
     void itselfChangesNothing()
     {
