@@ -188,6 +188,14 @@ BreakdownView::BreakdownView(Workbench* workbench, QWidget* parent)
     layout->addLayout(charts, 1);
 
     connect(m_sloEdit, &QLineEdit::textChanged, this, &BreakdownView::showSlo);
+    // A click on a bucket's bar narrows every view to that bucket's time.
+    for (QCustomPlot* plot : {m_slowest, m_percentiles}) {
+        plot->setToolTip(tr("Click a bar to select its time range in every view (Esc goes back)"));
+        connect(plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable* plottable, int index) {
+            if (qobject_cast<QCPBars*>(plottable))
+                selectBucket(index);
+        });
+    }
     connect(m_workbench, &Workbench::snapshotChanged, this, &BreakdownView::computeLater);
     connect(m_workbench->state(), &ViewState::timeRangeChanged, this, &BreakdownView::computeLater);
     connect(m_workbench->state(), &ViewState::hiddenTracksChanged, this, &BreakdownView::computeLater);
@@ -205,6 +213,14 @@ std::optional<qint64> BreakdownView::slo() const
 void BreakdownView::setSlo(const QString& text)
 {
     m_sloEdit->setText(text);
+}
+
+void BreakdownView::selectBucket(int index)
+{
+    if (!m_overview || index < 0 || size_t(index) >= m_overview->buckets.size())
+        return;
+    const qint64 start = m_overview->buckets[size_t(index)].startNs;
+    m_workbench->state()->setTimeRange({start, start + m_overview->stepNs});
 }
 
 void BreakdownView::computeLater()

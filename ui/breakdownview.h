@@ -41,6 +41,8 @@ class BreakdownView : public QWidget
     // The SLO as typed, if it reads as a duration above zero.
     std::optional<qint64> slo() const;
     void setSlo(const QString& text);
+    // Selects the time range of the bucket at index (what a click on its bars does).
+    void selectBucket(int index);
 
     QLabel* summary() const { return m_summary; }
     QLabel* sloSummary() const { return m_sloSummary; }

@@ -194,6 +194,27 @@ class TestBreakdownView : public QObject
         QCOMPARE(m_view->histogramPlot()->plottableCount(), 0);
     }
 
+    void clickOnABarSelectsItsBucket()
+    {
+        // Buckets of 500 ms from T0: the first batch request (20 s, from 5.5 s) is bucket 11's
+        // tallest bar; a click half-way up it selects [5.5 s, 6 s), where only it starts.
+        const auto overview = m_view->overview();
+        QCOMPARE(overview->stepNs, 500 * Ms);
+        QCOMPARE(overview->buckets[11].startNs, T0 + 5500 * Ms);
+        QCustomPlot* plot = m_view->slowestPlot();
+        const double key = double(T0 + 5750 * Ms) / 1e9;
+        const QPoint at(int(plot->xAxis->coordToPixel(key)), int(plot->yAxis->coordToPixel(10)));
+        QTest::mouseClick(plot, Qt::LeftButton, {}, at);
+        QCOMPARE(m_workbench->state()->timeRange().startNs, T0 + 5500 * Ms);
+        QCOMPARE(m_workbench->state()->timeRange().endNs, T0 + 6000 * Ms);
+        QVERIFY(settle());
+        QCOMPARE(m_view->overview()->summary.requests, 1);
+
+        // Beside the bars, nothing changes.
+        QTest::mouseClick(plot, Qt::LeftButton, {}, QPoint(plot->width() - 5, plot->height() / 2));
+        QCOMPARE(m_workbench->state()->timeRange().startNs, T0 + 5500 * Ms);
+    }
+
   private:
     bool settle()
     {
