@@ -78,6 +78,9 @@ QueryRunner::QueryRunner(const QString& incidentPath)
     sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
     sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
     sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+    // No value near the incident's own sizes is this long; randomblob(1e9) would take a
+    // gigabyte from the window before anyone could press Cancel.
+    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 100'000'000);
     m_connection.exec("PRAGMA query_only = 1");
     sqlite3_set_authorizer(db, &QueryRunner::authorize, this);
 }

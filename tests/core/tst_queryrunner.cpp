@@ -252,6 +252,8 @@ void TestQueryRunner::errorsAreOneSentence_data()
     QTest::newRow("no such column") << QStringLiteral("SELECT missing FROM spans")
                                     << QStringLiteral("No such column: missing.");
     QTest::newRow("syntax") << QStringLiteral("SELEC 1") << QStringLiteral("Near \"SELEC\": syntax error.");
+    QTest::newRow("too big") << QStringLiteral("SELECT length(randomblob(200000000))")
+                             << QStringLiteral("String or blob too big.");
     QTest::newRow("empty") << QStringLiteral("  -- nothing")
                            << QStringLiteral("There is no SQL statement to run.");
 }
