@@ -282,9 +282,10 @@ QList<Series> Store::series() const
 std::vector<Sample> Store::samples(SeriesId series) const
 {
     std::vector<Sample> samples;
-    Statement offset(m_connection, "SELECT o.clock_offset_ns, (SELECT sum(count) FROM sample_blocks"
-                                   " WHERE series_id = ?1) FROM series r JOIN sources o ON o.id = r.source_id"
-                                   " WHERE r.id = ?1");
+    // The room for the samples from the bytes that hold them, which a damaged count cannot inflate.
+    Statement offset(m_connection, "SELECT o.clock_offset_ns, (SELECT sum(length(\"values\")) / 8 FROM"
+                                   " sample_blocks WHERE series_id = ?1) FROM series r JOIN sources o"
+                                   " ON o.id = r.source_id WHERE r.id = ?1");
     offset.bind(1, series);
     if (!offset.step())
         return samples;

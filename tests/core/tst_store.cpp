@@ -769,6 +769,52 @@ class TestStore : public QObject
         QCOMPARE(store.counts().samples, 10'000);
     }
 
+    void damagedSampleBlock_data()
+    {
+        QTest::addColumn<QString>("damage");
+        QTest::newRow("count too high") << QStringLiteral("count = count + 1");
+        QTest::newRow("count absurd") << QStringLiteral("count = 1000000000000000");
+        QTest::newRow("count negative") << QStringLiteral("count = -1");
+        QTest::newRow("times cut") << QStringLiteral("times = substr(times, 1, length(times) - 1)");
+        QTest::newRow("times longer") << QStringLiteral("times = times || x'00'");
+        QTest::newRow("a varint without end") << QStringLiteral("times = x'ffffffffffffffffffffff'");
+        QTest::newRow("values cut") << QStringLiteral("\"values\" = substr(\"values\", 1, 7)");
+    }
+
+    // A block whose bytes do not hold its count is one sentence from the store, an error from
+    // the SQL table, and no crash.
+    void damagedSampleBlock()
+    {
+        QFETCH(QString, damage);
+        Store store(newPath());
+        SeriesId series = 0;
+        {
+            BulkWriter writer(store);
+            const SourceId source = writer.addSource(QStringLiteral("x"), QStringLiteral("y"), 1, 0);
+            series = writer.addSeries(source, {QStringLiteral("s"), "{}", {}, 0});
+            for (int i = 0; i < 10; ++i)
+                writer.addSample(series, T0 + i, double(i));
+            writer.commit();
+        }
+        const QByteArray sql = QStringLiteral("UPDATE sample_blocks SET %1").arg(damage).toUtf8();
+        QCOMPARE(sqlite3_exec(store.connection().handle(), sql.constData(), nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        try {
+            store.samples(series);
+            QFAIL("a damaged block was read");
+        } catch (const StoreError& error) {
+            QVERIFY2(error.sentence().contains(QLatin1String("the samples of series 1 are damaged")),
+                     qPrintable(error.sentence()));
+        }
+        char* message = nullptr;
+        QCOMPARE(sqlite3_exec(store.connection().handle(), "SELECT count(*) FROM samples", nullptr, nullptr,
+                              &message),
+                 SQLITE_ERROR);
+        QCOMPARE(QString::fromUtf8(message),
+                 QStringLiteral("a block of samples in sample_blocks is damaged"));
+        sqlite3_free(message);
+    }
+
     // A file of schema 1, written by schema 1's own SQL with a row per sample, opens with its
     // samples packed: the same answers from every query, and the `samples` table still there.
     void migrationFromVersion1()
