@@ -4,11 +4,13 @@
 #include "breakdownview.h"
 #include "criticalpathview.h"
 #include "categorylegend.h"
+#include "correlationpanel.h"
 #include "detailspanel.h"
 #include "diffview.h"
 #include "flamechartview.h"
 #include "flamegraphview.h"
 #include "importqueue.h"
+#include "metricplotpanel.h"
 #include "sandwichview.h"
 #include "rulesdialog.h"
 #include "sourcespanel.h"
@@ -34,6 +36,7 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QSplitter>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -114,14 +117,20 @@ void MainWindow::createViews()
     m_views = new QTabWidget(this);
     m_views->setDocumentMode(true);
     m_flameGraph = new FlameGraphView(m_views);
-    m_flameChart = new FlameChartView(m_views);
+    // Metric plots under the flame chart, on its time axis.
+    auto* chartAndPlots = new QSplitter(Qt::Vertical, m_views);
+    m_flameChart = new FlameChartView(chartAndPlots);
+    m_metricPlots = new MetricPlotPanel(chartAndPlots);
+    chartAndPlots->setStretchFactor(0, 3);
+    chartAndPlots->setStretchFactor(1, 2);
+    m_metricPlots->alignWith(m_flameChart);
     m_sandwich = new SandwichView(m_views);
     const auto trackName = [this](TrackId id) { return m_workbench->trackName(id); };
     m_flameGraph->setTrackNames(trackName);
     m_sandwich->setTrackNames(trackName);
     m_topTable = new TopTableView(m_views);
     m_views->addTab(m_flameGraph, tr("Flame &graph"));
-    m_views->addTab(m_flameChart, tr("Flame &chart"));
+    m_views->addTab(chartAndPlots, tr("Flame &chart"));
     m_views->addTab(m_sandwich, tr("&Sandwich"));
     m_views->addTab(m_topTable, tr("&Top"));
     m_diffView = new DiffView(m_workbench, m_views);
@@ -150,6 +159,12 @@ void MainWindow::createDocks()
     detailsDock->setWidget(m_details);
     addDockWidget(Qt::RightDockWidgetArea, detailsDock);
     resizeDocks({sourcesDock, detailsDock}, {240, 280}, Qt::Horizontal);
+
+    m_correlation = new CorrelationPanel(this);
+    auto* correlationDock = new QDockWidget(tr("Correlation"), this);
+    correlationDock->setObjectName(QStringLiteral("correlationDock"));
+    correlationDock->setWidget(m_correlation);
+    addDockWidget(Qt::RightDockWidgetArea, correlationDock);
 }
 
 void MainWindow::createActions()
@@ -287,6 +302,20 @@ void MainWindow::connectState()
         }
     });
     connect(m_legend, &CategoryLegend::categoriesChanged, state, &ViewState::setCategories);
+    connect(m_sources, &SourcesPanel::metricToggled, m_metricPlots, &MetricPlotPanel::setPlotted);
+    connect(m_metricPlots, &MetricPlotPanel::plottedChanged, m_sources, &SourcesPanel::setMetricPlotted);
+    connect(m_correlation, &CorrelationPanel::metricChosen, this, [this](SeriesId metric) {
+        m_metricPlots->setPlotted(metric, true);
+        showView(View::FlameChart);
+    });
+    connect(m_metricPlots, &MetricPlotPanel::spanRequested, this, [this, state](SpanId span) {
+        showView(View::FlameChart);
+        state->setSelectedSpan(span);
+    });
+    connect(m_metricPlots, &MetricPlotPanel::message, this,
+            [this](const QString& sentence) { statusBar()->showMessage(sentence, 10000); });
+    connect(m_metricPlots, &MetricPlotPanel::settled, this, &MainWindow::checkSettled);
+    connect(m_correlation, &CorrelationPanel::busyChanged, this, &MainWindow::checkSettled);
 
     // ...and follow it.
     connect(state, &ViewState::selectedFrameChanged, this, [this](StringId name) {
@@ -304,6 +333,7 @@ void MainWindow::connectState()
     });
     connect(state, &ViewState::timeRangeChanged, this, [this](TimeRange range) {
         m_flameChart->setTimeRange(range);
+        m_correlation->setRange(range);
         updateStatus();
     });
     connect(state, &ViewState::hiddenTracksChanged, this, [this, state] {
@@ -323,6 +353,8 @@ void MainWindow::connectState()
     });
     connect(workbench, &Workbench::snapshotChanged, this, [this] {
         m_flameChart->setSnapshot(m_workbench->snapshot());
+        m_metricPlots->setSnapshot(m_workbench->snapshot());
+        m_correlation->setSnapshot(m_workbench->snapshot());
         m_sources->setSnapshot(m_workbench->snapshot());
         m_sources->setHiddenTracks(m_workbench->state()->hiddenTracks());
         updateStatus();
@@ -479,7 +511,8 @@ bool MainWindow::isSettled() const
 {
     if (m_sqlConsole->busy())
         return false;
-    return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle() && !m_diffView->busy() &&
+    return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle() &&
+           m_metricPlots->isSettled() && !m_correlation->busy() && !m_diffView->busy() &&
            !m_breakdown->busy() && !m_criticalPath->busy();
 }
 

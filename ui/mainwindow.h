@@ -13,12 +13,14 @@ namespace lundi {
 
 class BreakdownView;
 class CategoryLegend;
+class CorrelationPanel;
 class CriticalPathView;
 class DetailsPanel;
 class DiffView;
 class FlameChartView;
 class FlameGraphView;
 class ImportQueue;
+class MetricPlotPanel;
 class SandwichView;
 class SourcesPanel;
 class SqlConsole;
@@ -66,6 +68,8 @@ class MainWindow : public QMainWindow
     CriticalPathView* criticalPath() const { return m_criticalPath; }
     SourcesPanel* sources() const { return m_sources; }
     DetailsPanel* details() const { return m_details; }
+    MetricPlotPanel* metricPlots() const { return m_metricPlots; }
+    CorrelationPanel* correlation() const { return m_correlation; }
     QLineEdit* searchField() const { return m_search; }
 
     // For the views' names on the command line: flamegraph, flamechart, sandwich, top, diff, breakdown,
@@ -114,6 +118,8 @@ class MainWindow : public QMainWindow
     CriticalPathView* m_criticalPath = nullptr;
     SourcesPanel* m_sources = nullptr;
     DetailsPanel* m_details = nullptr;
+    MetricPlotPanel* m_metricPlots = nullptr;
+    CorrelationPanel* m_correlation = nullptr;
     CategoryLegend* m_legend = nullptr;
     QLineEdit* m_search = nullptr;
     QTimer* m_searchDelay = nullptr;

@@ -1,5 +1,6 @@
 #include "sourcespanel.h"
 
+#include "analysis/metriccatalog.h"
 #include "plaintooltip.h"
 #include "timeformat.h"
 
@@ -10,6 +11,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QScopedValueRollback>
+#include <QTreeWidgetItemIterator>
 
 namespace lundi {
 
@@ -18,6 +20,7 @@ namespace {
 constexpr int TrackRole = Qt::UserRole + 1;
 constexpr int SourceRole = Qt::UserRole + 2;
 constexpr int OffsetRole = Qt::UserRole + 3;
+constexpr int MetricRole = Qt::UserRole + 4; // a metric's first series (MetricCatalog)
 
 } // namespace
 
@@ -32,6 +35,10 @@ SourcesPanel::SourcesPanel(QWidget* parent) : QTreeWidget(parent)
     connect(this, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item) {
         if (m_applying)
             return;
+        if (item->data(0, MetricRole).isValid()) {
+            Q_EMIT metricToggled(item->data(0, MetricRole).toLongLong(), item->checkState(0) == Qt::Checked);
+            return;
+        }
         if (!item->parent()) {
             // A source's box ticks or unticks all its tracks.
             const Qt::CheckState state = item->checkState(0);
@@ -78,9 +85,16 @@ void SourcesPanel::askClockOffset(const QTreeWidgetItem* source)
 void SourcesPanel::setSnapshot(const std::shared_ptr<const IncidentSnapshot>& snapshot)
 {
     const QScopedValueRollback applying(m_applying, true);
+    QSet<SeriesId> plotted;
+    for (QTreeWidgetItemIterator it(this); *it; ++it) {
+        if ((*it)->data(0, MetricRole).isValid() && (*it)->checkState(0) == Qt::Checked)
+            plotted.insert((*it)->data(0, MetricRole).toLongLong());
+    }
     clear();
     if (!snapshot)
         return;
+    const std::vector<MetricCatalog::Metric> catalog =
+        MetricCatalog::build(snapshot->series, snapshot->sources);
     QHash<TrackId, qint64> spansOfTrack;
     for (const SpanRecord& span : snapshot->spans)
         ++spansOfTrack[span.track];
@@ -111,22 +125,38 @@ void SourcesPanel::setSnapshot(const std::shared_ptr<const IncidentSnapshot>& sn
             child->setCheckState(0, Qt::Checked);
             child->setData(0, TrackRole, track.id);
         }
-        qsizetype seriesCount = 0;
-        for (const Series& series : snapshot->series)
-            seriesCount += series.source == source.id;
-        if (seriesCount == 0)
-            continue;
-        auto* group = new QTreeWidgetItem(item, {tr("%n metric series", nullptr, int(seriesCount))});
-        group->setFlags(group->flags() & ~Qt::ItemIsUserCheckable);
-        for (const Series& series : snapshot->series) {
-            if (series.source != source.id)
-                continue;
-            const QString label =
-                series.unit.isEmpty() ? series.name : tr("%1 (%2)").arg(series.name, series.unit);
-            auto* child = new QTreeWidgetItem(group, {label});
-            child->setToolTip(0,
-                              plainToolTip(label + QLatin1Char('\n') + QString::fromUtf8(series.labelsJson)));
+        std::vector<const MetricCatalog::Metric*> metrics;
+        for (const MetricCatalog::Metric& metric : catalog) {
+            if (metric.source == source.id)
+                metrics.push_back(&metric);
         }
+        if (metrics.empty())
+            continue;
+        auto* group = new QTreeWidgetItem(item, {tr("%n metric series", nullptr, int(metrics.size()))});
+        group->setFlags(group->flags() & ~Qt::ItemIsUserCheckable);
+        group->setToolTip(0, tr("Tick a series to plot it under the flame chart"));
+        for (const MetricCatalog::Metric* metric : metrics) {
+            const QString title = metric->title();
+            const QString transform = metric->transform();
+            QString label = metric->unit.isEmpty() ? title : tr("%1 (%2)").arg(title, metric->unit);
+            if (!transform.isEmpty())
+                label += tr(" · %1").arg(transform);
+            auto* child = new QTreeWidgetItem(group, {label});
+            child->setToolTip(
+                0, plainToolTip(label + QLatin1Char('\n') + tr("Tick to plot it under the flame chart")));
+            child->setFlags(child->flags() | Qt::ItemIsUserCheckable);
+            child->setCheckState(0, plotted.contains(metric->series.front()) ? Qt::Checked : Qt::Unchecked);
+            child->setData(0, MetricRole, metric->series.front());
+        }
+    }
+}
+
+void SourcesPanel::setMetricPlotted(SeriesId metric, bool plotted)
+{
+    const QScopedValueRollback applying(m_applying, true);
+    for (QTreeWidgetItemIterator it(this); *it; ++it) {
+        if ((*it)->data(0, MetricRole).isValid() && (*it)->data(0, MetricRole).toLongLong() == metric)
+            (*it)->setCheckState(0, plotted ? Qt::Checked : Qt::Unchecked);
     }
 }
 

@@ -2,6 +2,7 @@
 // incident. --screenshot renders one view into a PNG and exits, for tests and documentation.
 
 #include "mainwindow.h"
+#include "metricplotpanel.h"
 #include "workbench.h"
 
 #include <QApplication>
@@ -47,6 +48,10 @@ int main(int argc, char* argv[])
     parser.addOption({QStringLiteral("search"),
                       QStringLiteral("Search span names with this regular expression, as Ctrl+F does."),
                       QStringLiteral("REGEX")});
+    parser.addOption({QStringLiteral("plot"),
+                      QStringLiteral("Plot the metric series of this name (or name{labels}) under the "
+                                     "flame chart; may be given more than once."),
+                      QStringLiteral("SERIES")});
     parser.addOption({QStringLiteral("size"),
                       QStringLiteral("The window size for --screenshot (default 1600x1000)."),
                       QStringLiteral("WxH"), QStringLiteral("1600x1000")});
@@ -92,6 +97,21 @@ int main(int argc, char* argv[])
         QObject::connect(
             window.workbench(), &Workbench::opened, &window,
             [&window, pattern = parser.value(QStringLiteral("search"))] { window.search(pattern); },
+            Qt::SingleShotConnection);
+    }
+    // Plots need the incident's metrics: plot once it is loaded.
+    const QStringList plots = parser.values(QStringLiteral("plot"));
+    if (!plots.isEmpty()) {
+        QObject::connect(
+            window.workbench(), &Workbench::snapshotChanged, &window,
+            [&window, plots] {
+                for (const QString& name : plots) {
+                    if (window.metricPlots()->plotByName(name) == 0) {
+                        fail(QStringLiteral("--plot: the incident has no metric series named %1").arg(name));
+                        QApplication::exit(1);
+                    }
+                }
+            },
             Qt::SingleShotConnection);
     }
     window.show();
