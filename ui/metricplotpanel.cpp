@@ -387,6 +387,9 @@ void MetricPlotPanel::applyWindow(QCustomPlot* plot)
 {
     if (m_window.isEmpty())
         return;
+    // The chart draws a grid line every 100 pixels or more: so do the plots, on the same times.
+    if (m_chart)
+        m_ticker->setTickCount(std::max(2, m_chart->timeArea().width() / 100));
     m_applyingWindow = true;
     plot->xAxis->setRange(m_ticker->keyOf(m_window.startNs), m_ticker->keyOf(m_window.endNs));
     m_applyingWindow = false;

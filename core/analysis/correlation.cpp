@@ -221,6 +221,10 @@ Correlation::Result Correlation::rank(const std::vector<Sample>& latency, const 
     Workspace work;
     for (const Input& input : series) {
         const std::vector<double> x = resample(input.values, range, result.stepNs);
+        if (std::count_if(x.begin(), x.end(), [](double v) { return !std::isnan(v); }) < options.minPoints) {
+            ++result.tooFewPoints;
+            continue;
+        }
         if (isConstant(x)) {
             ++result.constantSeries;
             continue;

@@ -62,8 +62,8 @@ class Correlation
         int maxLagSteps = 0;
         qint64 latencySteps = 0;   // steps with at least one root span ending in them
         std::vector<Row> rows;     // strongest |ρ| first
+        qint64 tooFewPoints = 0;   // left out: fewer than minPoints steps with a value, or pairs at every lag
         qint64 constantSeries = 0; // left out: ρ is undefined for a series that never changes
-        qint64 tooFewPoints = 0;   // left out: fewer than minPoints pairs at every lag
     };
 
     struct Coefficient
