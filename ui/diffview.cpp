@@ -107,9 +107,19 @@ DiffView::DiffView(Workbench* workbench, QWidget* parent)
     connect(m_baselineChoice, &QComboBox::currentIndexChanged, this, &DiffView::compareLater);
     connect(m_incidentChoice, &QComboBox::currentIndexChanged, this, &DiffView::compareLater);
     connect(m_baselineWidths, &QCheckBox::toggled, this, &DiffView::showDiff);
-    connect(m_workbench, &Workbench::snapshotChanged, this, &DiffView::updateChoices);
-    connect(m_workbench->state(), &ViewState::timeRangeChanged, this, &DiffView::updateChoices);
+    connect(m_workbench, &Workbench::snapshotChanged, this, [this] {
+        updateChoices();
+        compareLater();
+    });
+    // A new selected range changes what is compared only where a side is that range.
+    connect(m_workbench->state(), &ViewState::timeRangeChanged, this, [this] {
+        const std::pair before{selection(m_baselineChoice), selection(m_incidentChoice)};
+        updateChoices();
+        if (before != std::pair{selection(m_baselineChoice), selection(m_incidentChoice)})
+            compareLater();
+    });
     updateChoices();
+    compareLater();
 }
 
 DiffView::~DiffView() = default;
@@ -172,7 +182,13 @@ void DiffView::updateChoices()
     };
     fill(m_baselineChoice, baseline, defaultBaseline);
     fill(m_incidentChoice, incident, defaultIncident);
-    compareLater();
+}
+
+std::optional<SpanSelection> DiffView::selection(const QComboBox* choice) const
+{
+    const int index = choice->currentIndex();
+    return index >= 0 && size_t(index) < m_choices.size() ? std::optional(m_choices[size_t(index)].selection)
+                                                          : std::nullopt;
 }
 
 void DiffView::compareLater()

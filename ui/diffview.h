@@ -63,7 +63,10 @@ class DiffView : public QWidget
         SpanSelection selection;
     };
 
+    // Fills both choices, keeping what each had chosen where it is still there.
     void updateChoices();
+    // What a choice stands for now, if anything.
+    std::optional<SpanSelection> selection(const QComboBox* choice) const;
     void compareLater();
     void compare();
     void showDiff();

@@ -15,6 +15,12 @@ struct SpanSelection
     std::optional<SourceId> source;
     TimeRange range; // when source is empty
 
+    bool operator==(const SpanSelection& other) const
+    {
+        return source == other.source && range.startNs == other.range.startNs &&
+               range.endNs == other.range.endNs;
+    }
+
     // The filter that keeps those spans: for a source, one that hides every other source's tracks.
     SpanFilter filter(const QList<Track>& tracks) const
     {
