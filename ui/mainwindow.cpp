@@ -11,6 +11,7 @@
 #include "flamegraphview.h"
 #include "importqueue.h"
 #include "metricplotpanel.h"
+#include "suspectspanel.h"
 #include "sandwichview.h"
 #include "rulesdialog.h"
 #include "sourcespanel.h"
@@ -152,6 +153,14 @@ void MainWindow::createDocks()
     sourcesDock->setObjectName(QStringLiteral("sourcesDock"));
     sourcesDock->setWidget(m_sources);
     addDockWidget(Qt::LeftDockWidgetArea, sourcesDock);
+
+    // The answer, under the views: its sentences need the window's width.
+    m_suspects = new SuspectsPanel(m_workbench, this);
+    auto* suspectsDock = new QDockWidget(tr("Suspects"), this);
+    suspectsDock->setObjectName(QStringLiteral("suspectsDock"));
+    suspectsDock->setWidget(m_suspects);
+    addDockWidget(Qt::BottomDockWidgetArea, suspectsDock);
+    resizeDocks({suspectsDock}, {170}, Qt::Vertical);
 
     m_details = new DetailsPanel(this);
     auto* detailsDock = new QDockWidget(tr("Details"), this);
@@ -316,6 +325,9 @@ void MainWindow::connectState()
             [this](const QString& sentence) { statusBar()->showMessage(sentence, 10000); });
     connect(m_metricPlots, &MetricPlotPanel::settled, this, &MainWindow::checkSettled);
     connect(m_correlation, &CorrelationPanel::busyChanged, this, &MainWindow::checkSettled);
+    connect(m_suspects, &SuspectsPanel::seriesRequested, this,
+            [this](SeriesId metric) { m_metricPlots->setPlotted(metric, true); });
+    connect(m_suspects, &SuspectsPanel::busyChanged, this, &MainWindow::checkSettled);
 
     // ...and follow it.
     connect(state, &ViewState::selectedFrameChanged, this, [this](StringId name) {
@@ -512,8 +524,8 @@ bool MainWindow::isSettled() const
     if (m_sqlConsole->busy())
         return false;
     return m_workbench->snapshot() && !m_workbench->busy() && m_imports->isIdle() &&
-           m_metricPlots->isSettled() && !m_correlation->busy() && !m_diffView->busy() &&
-           !m_breakdown->busy() && !m_criticalPath->busy();
+           m_metricPlots->isSettled() && !m_correlation->busy() && !m_suspects->busy() &&
+           !m_diffView->busy() && !m_breakdown->busy() && !m_criticalPath->busy();
 }
 
 void MainWindow::checkSettled()

@@ -13,8 +13,9 @@ namespace lundi {
 
 class BreakdownView;
 class CategoryLegend;
-class CorrelationPanel;
 class CriticalPathView;
+class CorrelationPanel;
+class SuspectsPanel;
 class DetailsPanel;
 class DiffView;
 class FlameChartView;
@@ -70,6 +71,7 @@ class MainWindow : public QMainWindow
     DetailsPanel* details() const { return m_details; }
     MetricPlotPanel* metricPlots() const { return m_metricPlots; }
     CorrelationPanel* correlation() const { return m_correlation; }
+    SuspectsPanel* suspects() const { return m_suspects; }
     QLineEdit* searchField() const { return m_search; }
 
     // For the views' names on the command line: flamegraph, flamechart, sandwich, top, diff, breakdown,
@@ -120,6 +122,7 @@ class MainWindow : public QMainWindow
     DetailsPanel* m_details = nullptr;
     MetricPlotPanel* m_metricPlots = nullptr;
     CorrelationPanel* m_correlation = nullptr;
+    SuspectsPanel* m_suspects = nullptr;
     CategoryLegend* m_legend = nullptr;
     QLineEdit* m_search = nullptr;
     QTimer* m_searchDelay = nullptr;
