@@ -117,6 +117,13 @@ void CorrelationPanel::show(const Correlation::Result& result)
                                : QString());
         return;
     }
+    if (result.latencySteps < Correlation::Options().minPoints) {
+        m_summary->setText(
+            tr("Requests end in only %n step(s) of this range: too few to correlate with (%1 needed).",
+               nullptr, int(result.latencySteps))
+                .arg(Correlation::Options().minPoints));
+        return;
+    }
     QString summary = tr("Root-span latency against %n series, %1 to %2, step %3, lags up to ±%4 steps.",
                          nullptr, int(result.rows.size()))
                           .arg(TimeFormat::utc(result.range.startNs), TimeFormat::utc(result.range.endNs),
