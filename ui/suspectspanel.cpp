@@ -133,12 +133,12 @@ void SuspectsPanel::rank()
     }).then(this, [this, request](const Suspects::Result& result) {
         if (request != m_request)
             return;
-        show(result);
+        showResult(result);
         Q_EMIT busyChanged(m_busy = false);
     });
 }
 
-void SuspectsPanel::show(const Suspects::Result& result)
+void SuspectsPanel::showResult(const Suspects::Result& result)
 {
     m_result = result;
     QString summary = tr("Incident: %1.").arg(describe(result.incident));

@@ -44,7 +44,7 @@ class SuspectsPanel : public QWidget
 
     void fillBaselines();
     void rank();
-    void show(const Suspects::Result& result);
+    void showResult(const Suspects::Result& result);
     void focus(int row);
 
     Workbench* m_workbench;
