@@ -4,8 +4,10 @@
 #include "store/store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <numeric>
+#include <thread>
 
 namespace lundi {
 
@@ -34,24 +36,25 @@ void rankValid(const std::vector<double>& values, const std::vector<qint32>& ord
                const std::vector<char>& valid, std::vector<double>& ranks)
 {
     const qint64 size = qint64(valid.size());
+    const auto validAt = [&](size_t k) {
+        const qint64 at = order[k] - shift;
+        return at >= 0 && at < size && valid[size_t(at)] ? at : qint64(-1);
+    };
     qint64 rank = 0;
     size_t k = 0;
-    std::vector<qint64> tied;
     while (k < order.size()) {
-        // One group of equal values among the valid ones.
+        // One group of equal values: count its valid members, then give each their average rank.
         const double value = values[size_t(order[k])];
-        tied.clear();
-        for (; k < order.size() && values[size_t(order[k])] == value; ++k) {
-            const qint64 at = order[k] - shift;
-            if (at >= 0 && at < size && valid[size_t(at)])
-                tied.push_back(at);
+        size_t end = k;
+        qint64 tied = 0;
+        for (; end < order.size() && values[size_t(order[end])] == value; ++end)
+            tied += validAt(end) >= 0;
+        const double average = double(rank) + (double(tied) + 1) / 2;
+        for (; k < end; ++k) {
+            if (const qint64 at = validAt(k); at >= 0)
+                ranks[size_t(at)] = average;
         }
-        if (tied.empty())
-            continue;
-        const double average = double(rank) + (double(tied.size()) + 1) / 2;
-        for (const qint64 at : tied)
-            ranks[size_t(at)] = average;
-        rank += qint64(tied.size());
+        rank += tied;
     }
 }
 
@@ -218,17 +221,16 @@ Correlation::Result Correlation::rank(const std::vector<Sample>& latency, const 
         return result;
     const std::vector<qint32> yOrder = sortedIndices(y);
 
-    Workspace work;
-    for (const Input& input : series) {
+    // Series are independent: ranked on every core, each thread with its own workspace, and
+    // gathered in input order so that the result does not depend on the threads.
+    enum class Outcome { Ranked, TooFew, Constant };
+    std::vector<std::pair<Outcome, Row>> outcomes(series.size());
+    const auto rankOne = [&](const Input& input, Workspace& work) -> std::pair<Outcome, Row> {
         const std::vector<double> x = resample(input.values, range, result.stepNs);
-        if (std::count_if(x.begin(), x.end(), [](double v) { return !std::isnan(v); }) < options.minPoints) {
-            ++result.tooFewPoints;
-            continue;
-        }
-        if (isConstant(x)) {
-            ++result.constantSeries;
-            continue;
-        }
+        if (std::count_if(x.begin(), x.end(), [](double v) { return !std::isnan(v); }) < options.minPoints)
+            return {Outcome::TooFew, {}};
+        if (isConstant(x))
+            return {Outcome::Constant, {}};
         const std::vector<qint32> xOrder = sortedIndices(x);
         // Lags from 0 outwards, so that of equally strong lags the nearest wins.
         Row best;
@@ -246,16 +248,41 @@ Correlation::Result Correlation::rank(const std::vector<Sample>& latency, const 
                 }
             }
         }
-        if (std::isnan(best.rho)) {
-            ++result.tooFewPoints;
-            continue;
-        }
+        if (std::isnan(best.rho))
+            return {Outcome::TooFew, {}};
         best.series = input.series;
         best.name = input.name;
         best.labelsJson = input.labelsJson;
         best.transform = input.transform;
         best.lagNs = qint64(best.lagSteps) * result.stepNs;
-        result.rows.push_back(std::move(best));
+        return {Outcome::Ranked, std::move(best)};
+    };
+    const size_t threads =
+        std::clamp<size_t>(series.size() / 64, 1, std::max(1u, std::thread::hardware_concurrency()));
+    std::atomic<size_t> next = 0;
+    const auto work = [&] {
+        Workspace workspace;
+        for (size_t i = next++; i < series.size(); i = next++)
+            outcomes[i] = rankOne(series[i], workspace);
+    };
+    std::vector<std::thread> helpers;
+    for (size_t t = 1; t < threads; ++t)
+        helpers.emplace_back(work);
+    work();
+    for (std::thread& helper : helpers)
+        helper.join();
+    for (auto& [outcome, row] : outcomes) {
+        switch (outcome) {
+        case Outcome::Ranked:
+            result.rows.push_back(std::move(row));
+            break;
+        case Outcome::TooFew:
+            ++result.tooFewPoints;
+            break;
+        case Outcome::Constant:
+            ++result.constantSeries;
+            break;
+        }
     }
     std::stable_sort(result.rows.begin(), result.rows.end(),
                      [](const Row& a, const Row& b) { return std::abs(a.rho) > std::abs(b.rho); });
