@@ -2,6 +2,7 @@
 
 #include "categorypalette.h"
 #include "customplot.h"
+#include "plaintooltip.h"
 #include "timeformat.h"
 #include "workbench.h"
 
@@ -13,6 +14,7 @@
 #include <QLocale>
 #include <QScopeGuard>
 #include <QTableWidget>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -69,6 +71,12 @@ QString percent(double share)
     if (value > 0 && value < 0.005)
         return BreakdownView::tr("< %1 %").arg(QLocale().toString(0.01, 'f', 2));
     return QLocale().toString(value, 'f', value > 0 && value < 0.1 ? 2 : 1) + QStringLiteral(" %");
+}
+
+QString requestCount(qint64 count)
+{
+    return count == 1 ? BreakdownView::tr("1 request")
+                      : BreakdownView::tr("%1 requests").arg(QLocale().toString(count));
 }
 
 double seconds(qint64 ns)
@@ -190,10 +198,19 @@ BreakdownView::BreakdownView(Workbench* workbench, QWidget* parent)
     connect(m_sloEdit, &QLineEdit::textChanged, this, &BreakdownView::showSlo);
     // A click on a bucket's bar narrows every view to that bucket's time.
     for (QCustomPlot* plot : {m_slowest, m_percentiles}) {
-        plot->setToolTip(tr("Click a bar to select its time range in every view (Esc goes back)"));
         connect(plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable* plottable, int index) {
             if (qobject_cast<QCPBars*>(plottable))
                 selectBucket(index);
+        });
+    }
+    // The figures behind what the pointer is over.
+    for (QCustomPlot* plot : {m_slowest, m_percentiles, m_histogram}) {
+        connect(plot, &QCustomPlot::mouseMove, this, [this, plot](QMouseEvent* event) {
+            const QString text = toolTipAt(plot, event->position());
+            if (text.isEmpty())
+                QToolTip::hideText();
+            else
+                QToolTip::showText(event->globalPosition().toPoint(), plainToolTip(text), plot);
         });
     }
     connect(m_workbench, &Workbench::snapshotChanged, this, &BreakdownView::computeLater);
@@ -221,6 +238,53 @@ void BreakdownView::selectBucket(int index)
         return;
     const qint64 start = m_overview->buckets[size_t(index)].startNs;
     m_workbench->state()->setTimeRange({start, start + m_overview->stepNs});
+}
+
+QString BreakdownView::toolTipAt(const QCustomPlot* plot, QPointF pos) const
+{
+    if (!m_overview || m_overview->summary.requests == 0 || !plot->axisRect()->rect().contains(pos.toPoint()))
+        return {};
+    const Breakdown::Overview& overview = *m_overview;
+    const QLocale locale;
+    if (plot == m_histogram) {
+        const std::vector<DurationDistribution::Bin> bins = overview.summary.latency.histogram();
+        const double key = std::round(plot->xAxis->pixelToCoord(pos.x()));
+        if (key < 0 || key >= double(bins.size()))
+            return {};
+        const DurationDistribution::Bin& bin = bins[size_t(key)];
+        return tr("%1 to %2: %3")
+            .arg(roundDuration(bin.lowNs), roundDuration(bin.highNs), requestCount(bin.count));
+    }
+    if (overview.buckets.empty())
+        return {};
+    const double time = plot->xAxis->pixelToCoord(pos.x()) * 1e9;
+    const double index =
+        std::floor((time - double(overview.buckets.front().startNs)) / double(overview.stepNs));
+    if (index < 0 || index >= double(overview.buckets.size()))
+        return {};
+    const Breakdown::Bucket& bucket = overview.buckets[size_t(index)];
+    QString text = tr("%1 + %2: %3")
+                       .arg(TimeFormat::utc(bucket.startNs), roundDuration(overview.stepNs),
+                            requestCount(bucket.requests));
+    if (bucket.requests == 0)
+        return text;
+    if (plot == m_percentiles) {
+        text += tr("\np50 %1, p95 %2, p99 %3")
+                    .arg(TimeFormat::duration(bucket.latency.p50), TimeFormat::duration(bucket.latency.p95),
+                         TimeFormat::duration(bucket.latency.p99));
+    } else {
+        double total = 0;
+        for (const double ns : bucket.slowCriticalMeanNs)
+            total += ns;
+        text += tr("\nthe slowest %1: %2 on the critical path on average")
+                    .arg(locale.toString(bucket.slowRequests), TimeFormat::duration(std::llround(total)));
+        for (const Category category : AllCategories) {
+            if (const double ns = bucket.slowCriticalMeanNs[size_t(category)]; ns > 0)
+                text += QStringLiteral("\n  %1: %2")
+                            .arg(categoryName(category), TimeFormat::duration(std::llround(ns)));
+        }
+    }
+    return text + tr("\nClick the bar to select this time range in every view (Esc goes back).");
 }
 
 void BreakdownView::computeLater()
@@ -297,8 +361,8 @@ void BreakdownView::showOverview()
     const QString scope = tr("%1 – %2").arg(TimeFormat::utc(m_overview->scope.startNs),
                                             TimeFormat::utc(m_overview->scope.endNs));
     m_summary->setText(
-        tr("%1 requests started %2%3. Latency p50 %4, p95 %5, p99 %6.")
-            .arg(locale.toString(summary.requests), scope,
+        tr("%1 started %2%3. Latency p50 %4, p95 %5, p99 %6.")
+            .arg(requestCount(summary.requests), scope,
                  m_latestActivity
                      ? tr(" (the latest activity; select a range in the flame chart for another)")
                      : QString(),
@@ -423,7 +487,7 @@ void BreakdownView::showHistogram(std::optional<qint64> slo)
     QCustomPlot* plot = m_histogram;
     clear(plot);
     const DurationDistribution& latency = m_overview->summary.latency;
-    setTitle(plot, tr("Latency histogram of the %1 requests").arg(QLocale().toString(latency.count())));
+    setTitle(plot, tr("Latency histogram: %1").arg(requestCount(latency.count())));
     const std::vector<DurationDistribution::Bin> bins = latency.histogram();
     // Each bin split at the SLO: what met it below, what missed it stacked above in red.
     QVector<double> keys;

@@ -43,6 +43,9 @@ class BreakdownView : public QWidget
     void setSlo(const QString& text);
     // Selects the time range of the bucket at index (what a click on its bars does).
     void selectBucket(int index);
+    // What the pointer at pos (in the plot's pixels) is over, as its tooltip says; empty over
+    // nothing.
+    QString toolTipAt(const QCustomPlot* plot, QPointF pos) const;
 
     QLabel* summary() const { return m_summary; }
     QLabel* sloSummary() const { return m_sloSummary; }

@@ -215,6 +215,31 @@ class TestBreakdownView : public QObject
         QCOMPARE(m_workbench->state()->timeRange().startNs, T0 + 5500 * Ms);
     }
 
+    void toolTips()
+    {
+        // Bucket 11 holds the first batch request alone; the histogram's bin 7 is 20 s to 50 s
+        // (1-2-5 bins from 100 ms), where both batch requests fall.
+        QCustomPlot* slowest = m_view->slowestPlot();
+        const double middle = double(T0 + 5750 * Ms) / 1e9;
+        const QPointF overBucket(slowest->xAxis->coordToPixel(middle), slowest->yAxis->coordToPixel(10));
+        QCOMPARE(m_view->toolTipAt(slowest, overBucket),
+                 QStringLiteral("2025-11-16T08:00:05.500Z + 500 ms: 1 request\n"
+                                "the slowest 1: 20.000 s on the critical path on average\n"
+                                "  storage: 20.000 s\n"
+                                "Click the bar to select this time range in every view (Esc goes back)."));
+        QCustomPlot* percentiles = m_view->percentilePlot();
+        QVERIFY(m_view
+                    ->toolTipAt(percentiles, QPointF(percentiles->xAxis->coordToPixel(middle),
+                                                     percentiles->yAxis->coordToPixel(10)))
+                    .contains(QStringLiteral("\np50 20.000 s, p95 20.000 s, p99 20.000 s\n")));
+        QCustomPlot* histogram = m_view->histogramPlot();
+        QCOMPARE(m_view->toolTipAt(histogram, QPointF(histogram->xAxis->coordToPixel(7),
+                                                      histogram->yAxis->coordToPixel(1))),
+                 QStringLiteral("20 s to 50 s: 2 requests"));
+        // Outside the axes: nothing.
+        QVERIFY(m_view->toolTipAt(histogram, QPointF(1, 1)).isEmpty());
+    }
+
   private:
     bool settle()
     {
