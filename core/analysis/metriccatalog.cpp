@@ -218,8 +218,9 @@ std::vector<MetricCatalog::Metric> MetricCatalog::build(const QList<Series>& ser
         const QString target = exemplar->name.chopped(ExemplarSuffix.size());
         const QJsonObject labels = labelsOf(exemplar->labelsJson);
         for (Metric& metric : result) {
-            const bool named =
-                metric.kind == Kind::Histogram ? target == metric.name + BucketSuffix : target == metric.name;
+            // Prometheus keeps a histogram's exemplars on its buckets, OTLP on the metric.
+            const bool named = target == metric.name ||
+                               (metric.kind == Kind::Histogram && target == metric.name + BucketSuffix);
             if (named && metric.source == exemplar->source &&
                 containsAll(labels, labelsOf(metric.labelsJson)))
                 metric.exemplars.push_back({exemplar->id, traceIdOf(exemplar->labelsJson)});

@@ -143,6 +143,59 @@ class TestMetricCatalog : public QObject
         QCOMPARE(histograms, 2);
     }
 
+    // opentelemetry-proto's example: a histogram of two observations, one <= 1 and one above, so
+    // the median is the bound itself and p95 and p99 are only known to be above it.
+    void corpusOtlpHistogram()
+    {
+        test::Fixture fixture;
+        fixture.import(QStringLiteral(LUNDI_CORPUS_DIR "/otlp-json/otelproto_examples_metrics.json"));
+        const Store store = fixture.store();
+        const auto metrics = MetricCatalog::build(store.series(), store.sources());
+        const auto histogram =
+            std::find_if(metrics.begin(), metrics.end(), [](const MetricCatalog::Metric& m) {
+                return m.kind == MetricCatalog::Kind::Histogram && m.name == QLatin1String("my.histogram");
+            });
+        QVERIFY(histogram != metrics.end());
+        QCOMPARE(histogram->upperBounds, (std::vector<double>{1, qInf()}));
+        QVERIFY(QString::fromUtf8(histogram->labelsJson).contains(QLatin1String("my.histogram.attr")));
+        const MetricCatalog::Plot plot =
+            MetricCatalog::plot(*histogram, [&](SeriesId id) { return store.samples(id); });
+        QCOMPARE(plot.lines.size(), size_t(3));
+        QCOMPARE(plot.lines[0].points.size(), size_t(1));
+        QCOMPARE(plot.lines[0].points[0].value, 1.0);
+        QVERIFY(plot.lines[0].aboveFiniteBoundsNs.empty());
+        QCOMPARE(plot.lines[2].points[0].value, 1.0);
+        QCOMPARE(plot.lines[2].aboveFiniteBoundsNs.size(), size_t(1));
+        QCOMPARE(plot.pointsAboveFiniteBounds, qint64(2));
+    }
+
+    // OTLP keeps a histogram's exemplars on the metric ("NAME:exemplar"), not on a bucket.
+    void otlpExemplars()
+    {
+        test::Fixture fixture;
+        fixture.importJson(
+            R"({"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"rpc.duration","unit":"s",
+          "histogram":{"aggregationTemporality":2,"dataPoints":[{"timeUnixNano":"1000000000000","count":"3",
+          "sum":2.5,"bucketCounts":["1","2"],"explicitBounds":[0.5],
+          "exemplars":[{"timeUnixNano":"999000000000","asDouble":1.7,
+            "traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174"}]}]}}]}]}]})");
+        const Store store = fixture.store();
+        const auto metrics = MetricCatalog::build(store.series(), store.sources());
+        const auto histogram =
+            std::find_if(metrics.begin(), metrics.end(), [](const MetricCatalog::Metric& m) {
+                return m.kind == MetricCatalog::Kind::Histogram;
+            });
+        QVERIFY(histogram != metrics.end());
+        QCOMPARE(histogram->unit, QStringLiteral("s")); // its _sum's
+        QCOMPARE(histogram->exemplars.size(), size_t(1));
+        QCOMPARE(histogram->exemplars[0].traceId, QStringLiteral("5b8efff798038103d269b633813fc60c"));
+        const MetricCatalog::Plot plot =
+            MetricCatalog::plot(*histogram, [&](SeriesId id) { return store.samples(id); });
+        QCOMPARE(plot.exemplars.size(), size_t(1));
+        QCOMPARE(plot.exemplars[0].value, 1.7);
+        QCOMPARE(plot.exemplars[0].timeNs, qint64(999) * S);
+    }
+
     void traceIds_data()
     {
         QTest::addColumn<QByteArray>("labels");
