@@ -2,31 +2,18 @@
 // gauges planted against their latency (twice it, its negative, and it three scrapes late),
 // imported by the real importers and ranked by the real command; plus the refusals.
 
+#include "clirun.h"
+
 #include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+using lundi::test::cli;
+using lundi::test::CliRun;
+
 namespace {
-
-struct Run
-{
-    int status = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(LUNDI_CLI), arguments);
-    process.waitForFinished(120'000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 constexpr int Requests = 40;
 constexpr qint64 StepSeconds = 15;
@@ -94,10 +81,10 @@ class TestCliCorrelate : public QObject
         QVERIFY(metricsFile.open(QIODevice::WriteOnly));
         metricsFile.write(exposition());
         metricsFile.close();
-        const Run metricsOnly = cli(
+        const CliRun metricsOnly = cli(
             {QStringLiteral("import"), QStringLiteral("--db"), path("metrics.lundi"), path("metrics.om")});
         QVERIFY2(metricsOnly.status == 0, metricsOnly.err.constData());
-        const Run both =
+        const CliRun both =
             cli({QStringLiteral("import"), QStringLiteral("--db"), path("both.lundi"),
                  QStringLiteral("--offset"), QStringLiteral("0s"), path("trace.json"), path("metrics.om")});
         QVERIFY2(both.status == 0, both.err.constData());
@@ -105,10 +92,10 @@ class TestCliCorrelate : public QObject
 
     void json()
     {
-        const Run run = cli({QStringLiteral("correlate"), QStringLiteral("--db"), path("both.lundi"),
-                             QStringLiteral("--json")});
+        const CliRun run = cli({QStringLiteral("correlate"), QStringLiteral("--db"), path("both.lundi"),
+                                QStringLiteral("--json")});
         QVERIFY2(run.status == 0, run.err.constData());
-        const QJsonArray rows = QJsonDocument::fromJson(run.out).array();
+        const QJsonArray rows = lundi::test::parseJson(run.out).array();
         QCOMPARE(rows.size(), 3); // flat never changes: no rho
         QStringList order;
         for (const QJsonValue& value : rows) {
@@ -140,8 +127,8 @@ class TestCliCorrelate : public QObject
 
     void text()
     {
-        const Run run = cli({QStringLiteral("correlate"), QStringLiteral("--db"), path("both.lundi"),
-                             QStringLiteral("--range"), QStringLiteral("0..300")});
+        const CliRun run = cli({QStringLiteral("correlate"), QStringLiteral("--db"), path("both.lundi"),
+                                QStringLiteral("--range"), QStringLiteral("0..300")});
         QVERIFY2(run.status == 0, run.err.constData());
         const QList<QByteArray> lines = run.out.split('\n');
         QVERIFY(lines.size() > 4);
@@ -182,7 +169,7 @@ class TestCliCorrelate : public QObject
         QFETCH(QStringList, options);
         QFETCH(int, status);
         QFETCH(QByteArray, sentence);
-        const Run run = cli(
+        const CliRun run = cli(
             QStringList{QStringLiteral("correlate"), QStringLiteral("--db"), path(db.toUtf8().constData())} +
             options);
         QCOMPARE(run.status, status);

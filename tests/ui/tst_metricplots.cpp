@@ -57,6 +57,20 @@ bool settle(MainWindow& window)
     return QTest::qWaitFor([&] { return window.isSettled(); }, 120000);
 }
 
+// The window shown, the incident open and settled, the flame chart in front.
+bool openOnTheChart(MainWindow& window, const QString& incident)
+{
+    window.resize(1400, 900);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return false;
+    window.openIncident(incident);
+    if (!settle(window))
+        return false;
+    window.showView(MainWindow::View::FlameChart);
+    return true;
+}
+
 SeriesId metricNamed(const MetricPlotPanel& panel, const QString& name)
 {
     for (const MetricCatalog::Metric& metric : panel.catalog()) {
@@ -107,12 +121,7 @@ class TestMetricPlots : public QObject
     void histogramWarnsAndExemplarsOpenTheirTrace()
     {
         MainWindow window(MainWindow::Session::Fresh);
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openIncident(m_fixture.dbPath());
-        QVERIFY(settle(window));
-        window.showView(MainWindow::View::FlameChart);
+        QVERIFY(openOnTheChart(window, m_fixture.dbPath()));
         MetricPlotPanel* panel = window.metricPlots();
         QVERIFY(panel->isHidden()); // nothing plotted yet
         const SeriesId histogram = metricNamed(*panel, QStringLiteral("http_request_duration_seconds"));
@@ -161,12 +170,7 @@ class TestMetricPlots : public QObject
     void plotsAndChartShareTheTimeAxis()
     {
         MainWindow window(MainWindow::Session::Fresh);
-        window.resize(1400, 900);
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        window.openIncident(m_fixture.dbPath());
-        QVERIFY(settle(window));
-        window.showView(MainWindow::View::FlameChart);
+        QVERIFY(openOnTheChart(window, m_fixture.dbPath()));
         MetricPlotPanel* panel = window.metricPlots();
         FlameChartView* chart = window.flameChart();
 
