@@ -196,6 +196,13 @@ class TestMetricPlots : public QObject
         chart->setVisibleWindow({105 * S, 125 * S});
         QCOMPARE(plot->xAxis->range().lower, double(105 * S - origin) / 1e9);
         QCOMPARE(plot->xAxis->range().upper, double(125 * S - origin) / 1e9);
+        // Its ticks are the chart's grid (a line every 100 px or more, on round UTC times),
+        // labelled as the chart's ruler labels them.
+        plot->replot();
+        QCOMPARE(plot->xAxis->tickVectorLabels(),
+                 (QList<QString>{QStringLiteral("00:01:45"), QStringLiteral("00:01:50"),
+                                 QStringLiteral("00:01:55"), QStringLiteral("00:02:00"),
+                                 QStringLiteral("00:02:05")}));
         // ...and a zoom or drag in the plot moves the chart.
         plot->xAxis->setRange(double(110 * S - origin) / 1e9, double(120 * S - origin) / 1e9);
         QCOMPARE(chart->visibleWindow().startNs, 110 * S);
