@@ -20,12 +20,12 @@ ImportQueue::~ImportQueue()
     cancelAll();
 }
 
-void ImportQueue::importFiles(const QString& incident, const QStringList& files)
+void ImportQueue::importFiles(const QString& incident, const QStringList& files, const ImportOptions& options)
 {
     QList<Job> jobs;
     for (const QString& file : files) {
-        jobs.append({QFileInfo(file).fileName(), incident, [file](Ingestor& ingestor, ImportControl& control) {
-                         return ingestor.importFile(file, {}, control);
+        jobs.append({QFileInfo(file).fileName(), incident, [file, options](Ingestor& ingestor, ImportControl& control) {
+                         return ingestor.importFile(file, options, control);
                      }});
     }
     enqueue(jobs);

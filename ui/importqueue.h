@@ -21,7 +21,7 @@ class ImportQueue : public QObject
     using QObject::QObject;
     ~ImportQueue() override;
 
-    void importFiles(const QString& incident, const QStringList& files);
+    void importFiles(const QString& incident, const QStringList& files, const ImportOptions& options = {});
     // Writes the built-in demo incident into incident.
     void writeDemo(const QString& incident);
     // Cancels the running import and drops the queued ones.

@@ -11,6 +11,9 @@
 #include "flamegraphview.h"
 #include "importqueue.h"
 #include "metricplotpanel.h"
+#include "importoptionsdialog.h"
+#include "ingest/importer.h"
+#include "ingest/importerregistry.h"
 #include "suspectspanel.h"
 #include "sandwichview.h"
 #include "rulesdialog.h"
@@ -183,6 +186,8 @@ void MainWindow::createActions()
     file->addAction(tr("&Open incident…"), QKeySequence::Open, this, &MainWindow::chooseIncident);
     file->addAction(tr("&Import files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
                     &MainWindow::chooseImports);
+    file->addAction(tr("Import files &with options…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                    &MainWindow::chooseImportsWithOptions);
     m_recentMenu = file->addMenu(tr("&Recent incidents"));
     file->addAction(tr("Open the &demo incident"), this, &MainWindow::openDemo);
     file->addSeparator();
@@ -457,15 +462,15 @@ void MainWindow::openIncident(const QString& path)
     m_workbench->open(QFileInfo(path).absoluteFilePath());
 }
 
-void MainWindow::importFiles(const QStringList& files)
+void MainWindow::importFiles(const QStringList& files, const ImportOptions& options)
 {
     if (files.isEmpty())
         return;
     if (m_workbench->path().isEmpty()) {
-        m_imports->importFiles(newIncidentPathFor(files.front()), files);
+        m_imports->importFiles(newIncidentPathFor(files.front()), files, options);
         return;
     }
-    m_imports->importFiles(m_workbench->path(), files);
+    m_imports->importFiles(m_workbench->path(), files, options);
 }
 
 void MainWindow::openDemo()
@@ -603,14 +608,31 @@ void MainWindow::chooseIncident()
         openIncident(path);
 }
 
+QStringList MainWindow::chooseFiles(const QString& title)
+{
+    return QFileDialog::getOpenFileNames(this, title, QString(),
+                                         tr("Traces, metrics and profiles (*.json *.jsonl *.gz *.trace *.prom "
+                                            "*.om *.metrics *.csv *.txt *.folded "
+                                            "*.collapsed *.stacks);;All files (*)"));
+}
+
 void MainWindow::chooseImports()
 {
-    const QStringList files =
-        QFileDialog::getOpenFileNames(this, tr("Import files"), QString(),
-                                      tr("Traces, metrics and profiles (*.json *.jsonl *.gz *.trace *.prom "
-                                         "*.om *.metrics *.csv *.txt *.folded "
-                                         "*.collapsed *.stacks);;All files (*)"));
-    importFiles(files);
+    importFiles(chooseFiles(tr("Import files")));
+}
+
+void MainWindow::chooseImportsWithOptions()
+{
+    const QStringList files = chooseFiles(tr("Import files with options"));
+    if (files.isEmpty())
+        return;
+    const ImporterRegistry registry;
+    QStringList formats;
+    for (const Importer* importer : registry.importers())
+        formats.append(importer->format());
+    ImportOptionsDialog dialog(formats, this);
+    if (dialog.exec() == QDialog::Accepted)
+        importFiles(files, dialog.options());
 }
 
 void MainWindow::saveCopy()

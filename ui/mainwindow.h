@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ingest/ingestor.h"
+
 #include <QMainWindow>
 
 class QLabel;
@@ -48,7 +50,7 @@ class MainWindow : public QMainWindow
     // Opens an incident file, or imports any other file into a new incident.
     void openOrImport(const QString& path);
     void openIncident(const QString& path);
-    void importFiles(const QStringList& files);
+    void importFiles(const QStringList& files, const ImportOptions& options = {});
     // Opens the built-in demo incident, writing it first if the user's data folder lacks it.
     void openDemo();
     void showView(View view);
@@ -97,6 +99,8 @@ class MainWindow : public QMainWindow
     void newIncident();
     void chooseIncident();
     void chooseImports();
+    void chooseImportsWithOptions();
+    QStringList chooseFiles(const QString& title);
     void saveCopy();
     void editRules();
     void addRecent(const QString& path);

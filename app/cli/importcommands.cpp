@@ -126,12 +126,12 @@ int runImport(const QStringList& arguments)
                     .arg(command.value("at"))};
     }
     if (command.isSet("columns")) {
-        for (const QString& column : command.value("columns").split(QLatin1Char(',')))
-            options.columns.append(column.trimmed());
-        if (options.columns.contains(QString()))
+        const std::optional<QStringList> columns = ImportOptions::columnList(command.value("columns"));
+        if (!columns)
             throw UsageError{QStringLiteral("--columns takes column names separated by commas, with no "
                                             "empty name: \"%1\"")
                                  .arg(command.value("columns"))};
+        options.columns = *columns;
     }
 
     Store store(command.db());

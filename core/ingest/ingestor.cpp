@@ -17,6 +17,16 @@
 
 namespace lundi {
 
+std::optional<QStringList> ImportOptions::columnList(const QString& text)
+{
+    QStringList columns;
+    for (const QString& column : text.split(QLatin1Char(',')))
+        columns.append(column.trimmed());
+    if (columns.contains(QString()))
+        return std::nullopt;
+    return columns;
+}
+
 namespace {
 
 // Far enough apart that giving memory back costs nothing next to reading it.

@@ -22,6 +22,9 @@ struct ImportOptions
     qint64 clockOffsetNs = 0;
     std::optional<qint64> atNs; // the time of undated samples; else the file's modification time
     QStringList columns;        // the column names of a headerless CSV; empty: the file names them
+
+    // A column list as users type it, "timestamp,index,utilization.gpu": nothing if a name is empty.
+    static std::optional<QStringList> columnList(const QString& text);
 };
 
 struct ImportSummary

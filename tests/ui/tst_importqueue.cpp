@@ -105,6 +105,49 @@ class TestImportQueue : public QObject
         QVERIFY(after != before);
     }
 
+    // Options travel with the files: a headerless nvidia-smi CSV imports with its column names
+    // (as the header it lost had them) and lands where the clock offset puts it.
+    void optionsReachTheImporter()
+    {
+        QFile whole(QStringLiteral(LUNDI_CORPUS_DIR "/gpu-csv/nvsmi_query_gpu_h100_load.csv"));
+        QVERIFY(whole.open(QIODevice::ReadOnly));
+        const QByteArray header = whole.readLine().trimmed();
+        const QString headerless = m_dir.filePath(QStringLiteral("noheader.csv"));
+        QFile file(headerless);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(whole.readAll());
+        file.close();
+
+        const QString withHeader = m_dir.filePath(QStringLiteral("header.lundi"));
+        const QString withoutHeader = m_dir.filePath(QStringLiteral("noheader.lundi"));
+        ImportQueue queue;
+        QSignalSpy idle(&queue, &ImportQueue::idle);
+        QSignalSpy failed(&queue, &ImportQueue::failed);
+        queue.importFiles(withHeader, {whole.fileName()});
+        QVERIFY(idle.wait(60000));
+        ImportOptions options;
+        options.columns = *ImportOptions::columnList(QString::fromUtf8(header));
+        options.clockOffsetNs = 3'600'000'000'000;
+        queue.importFiles(withoutHeader, {headerless}, options);
+        QVERIFY(idle.wait(60000));
+        QCOMPARE(failed.size(), 0);
+
+        const Store headed(withHeader);
+        const Store headerlessStore(withoutHeader);
+        QVERIFY(headed.counts().samples > 50); // one row of 80 numbers
+        QCOMPARE(headerlessStore.counts().samples, headed.counts().samples);
+        QCOMPARE(headerlessStore.counts().series, headed.counts().series);
+        QCOMPARE(headerlessStore.sampleTimeRange()->startNs,
+                 headed.sampleTimeRange()->startNs + options.clockOffsetNs);
+
+        // Without the names the same file is refused, and the sentence says how to give them.
+        queue.importFiles(m_dir.filePath(QStringLiteral("refused.lundi")), {headerless});
+        QVERIFY(idle.wait(60000));
+        QCOMPARE(failed.size(), 1);
+        QVERIFY2(failed[0][1].toString().contains(QStringLiteral("--columns")),
+                 qPrintable(failed[0][1].toString()));
+    }
+
     void cancelLeavesNothingBehind()
     {
         const QString incident = m_dir.filePath(QStringLiteral("cancelled.lundi"));
