@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "store/storeerror.h"
 #include "timeaxisticker.h"
+#include "timeformat.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -12,6 +13,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QToolButton>
+#include <QToolTip>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -210,6 +212,8 @@ void MetricPlotPanel::setPlotted(SeriesId id, bool plotted)
             if (!m_applyingWindow)
                 Q_EMIT visibleWindowChanged({m_ticker->timeOf(range.lower), m_ticker->timeOf(range.upper)});
         });
+    connect(plot, &QCustomPlot::mouseMove, this,
+            [this, id](QMouseEvent* event) { showExemplarTip(id, event); });
     connect(plot, &QCustomPlot::plottableClick, this, [this, id](QCPAbstractPlottable* plottable, int index) {
         const auto it = m_panels.find(id);
         if (it == m_panels.end() || plottable->name() != tr("exemplars") || index < 0 ||
@@ -322,9 +326,9 @@ void MetricPlotPanel::show(SeriesId id, const MetricCatalog::Plot& data)
         QCPGraph* graph = add(tr("exemplars"), points);
         graph->setLineStyle(QCPGraph::lsNone);
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, ExemplarColor, ExemplarColor, 7));
-        plot->setToolTip(tr("Dots are exemplars: click one to open its trace in the flame chart."));
     }
     plot->legend->setVisible(plot->graphCount() > 1);
+    panel.unit = data.unit;
     plot->yAxis->setLabel(data.unit.isEmpty() ? tr("value") : data.unit);
     if (low <= high) {
         const double pad = low < high ? (high - low) * 0.08 : std::max(1.0, std::abs(low) * 0.1);
@@ -342,6 +346,48 @@ void MetricPlotPanel::show(SeriesId id, const MetricCatalog::Plot& data)
     }
     applyWindow(plot);
     plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int MetricPlotPanel::exemplarAt(QCustomPlot* plot, const QPointF& pos)
+{
+    for (int i = 0; i < plot->graphCount(); ++i) {
+        QCPGraph* graph = plot->graph(i);
+        if (graph->name() != tr("exemplars"))
+            continue;
+        QVariant details;
+        const double distance = graph->selectTest(pos, false, &details);
+        const QCPDataSelection hit = details.value<QCPDataSelection>();
+        if (distance >= 0 && distance <= plot->selectionTolerance() && !hit.isEmpty())
+            return hit.dataRange().begin();
+    }
+    return -1;
+}
+
+void MetricPlotPanel::showExemplarTip(SeriesId metric, QMouseEvent* event)
+{
+    const auto it = m_panels.find(metric);
+    if (it == m_panels.end())
+        return;
+    const Panel& panel = it->second;
+    const int index = exemplarAt(panel.plot, event->position());
+    if (index < 0 || size_t(index) >= panel.exemplarTraces.size()) {
+        QToolTip::hideText();
+        return;
+    }
+    QCPGraph* graph = nullptr;
+    for (int i = 0; i < panel.plot->graphCount() && !graph; ++i) {
+        if (panel.plot->graph(i)->name() == tr("exemplars"))
+            graph = panel.plot->graph(i);
+    }
+    const auto point = graph->data()->at(index);
+    const QString& trace = panel.exemplarTraces[size_t(index)];
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       plainToolTip(tr("Exemplar: %1 at %2\n%3")
+                                        .arg(withUnit(point->value, panel.unit),
+                                             TimeFormat::utc(m_ticker->timeOf(point->key)),
+                                             trace.isEmpty() ? tr("It names no trace.")
+                                                             : tr("Trace %1: click to open it.").arg(trace))),
+                       panel.plot);
 }
 
 void MetricPlotPanel::openExemplar(const QString& traceId)

@@ -72,6 +72,7 @@ class MetricPlotPanel : public QWidget
         QCustomPlot* plot = nullptr;
         QLabel* warning = nullptr;
         std::vector<QString> exemplarTraces; // in the order of the exemplar graph's points
+        QString unit;                        // of the y axis
         quint64 request = 0;
     };
 
@@ -79,6 +80,9 @@ class MetricPlotPanel : public QWidget
     void load(SeriesId metric);
     void show(SeriesId metric, const MetricCatalog::Plot& data);
     void openExemplar(const QString& traceId);
+    // The exemplar under a point of a plot, as an index into its exemplar graph; -1 if none.
+    static int exemplarAt(QCustomPlot* plot, const QPointF& pos);
+    void showExemplarTip(SeriesId metric, QMouseEvent* event);
     void alignMargins();
     void makeRoom();
     void applyWindow(QCustomPlot* plot);

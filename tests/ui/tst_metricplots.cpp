@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QStatusBar>
 #include <QTableWidget>
+#include <QToolTip>
 #include <QTreeWidgetItemIterator>
 
 using namespace lundi;
@@ -149,8 +150,13 @@ class TestMetricPlots : public QObject
                  double(110 * S - window.workbench()->snapshot()->timeRange.startNs) / 1e9);
         plot->replot();
 
-        // A click on the exemplar of the slow request selects its root span.
+        // Hovering over an exemplar tells its value and trace; a click on the exemplar of the slow
+        // request selects its root span.
         const auto second = exemplars->data()->at(1);
+        QTest::mouseMove(plot, pixelOf(plot, second->key, second->value));
+        QTRY_VERIFY(QToolTip::text().contains(TraceId));
+        QVERIFY2(QToolTip::text().contains(QLatin1String("9.6 s at 1970-01-01T00:02:09.600Z")),
+                 qPrintable(QToolTip::text()));
         QTest::mouseClick(plot, Qt::LeftButton, {}, pixelOf(plot, second->key, second->value));
         QCOMPARE(window.workbench()->state()->selectedSpan(), m_root);
         QVERIFY(window.statusBar()->currentMessage().contains(TraceId));
