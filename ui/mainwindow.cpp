@@ -351,6 +351,7 @@ void MainWindow::connectState()
     connect(state, &ViewState::timeRangeChanged, this, [this](TimeRange range) {
         m_flameChart->setTimeRange(range);
         m_correlation->setRange(range);
+        m_metricPlots->setSelectedRange(range);
         updateStatus();
     });
     connect(state, &ViewState::hiddenTracksChanged, this, [this, state] {

@@ -91,6 +91,9 @@ bool MetricPlotPanel::eventFilter(QObject* watched, QEvent* event)
 
 void MetricPlotPanel::setSnapshot(std::shared_ptr<const IncidentSnapshot> snapshot)
 {
+    // Another incident starts without a selected range (its view state is reset silently).
+    if (!snapshot || !m_snapshot || snapshot->path != m_snapshot->path)
+        m_selected = {};
     m_snapshot = std::move(snapshot);
     m_rootsByTrace.reset();
     m_catalog = m_snapshot ? MetricCatalog::build(m_snapshot->series, m_snapshot->sources)
@@ -103,6 +106,7 @@ void MetricPlotPanel::setSnapshot(std::shared_ptr<const IncidentSnapshot> snapsh
             continue;
         }
         m_panels[id].plot->xAxis->setTicker(m_ticker);
+        applySelection(m_panels[id]);
         load(id);
     }
 }
@@ -221,6 +225,15 @@ void MetricPlotPanel::setPlotted(SeriesId id, bool plotted)
             return;
         openExemplar(it->second.exemplarTraces[size_t(index)]);
     });
+    panel.selection = new QCPItemRect(plot);
+    panel.selection->setLayer(QStringLiteral("grid"));
+    panel.selection->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    panel.selection->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    QColor shade = palette().color(QPalette::Highlight);
+    shade.setAlpha(60);
+    panel.selection->setBrush(shade);
+    panel.selection->setPen(Qt::NoPen);
+    applySelection(panel);
     box->addWidget(plot, 1);
     m_layout->insertWidget(m_layout->count() - 1, panel.frame);
     m_order.append(id);
@@ -427,6 +440,22 @@ void MetricPlotPanel::setVisibleWindow(TimeRange window)
     m_window = window;
     for (const SeriesId id : m_order)
         applyWindow(m_panels[id].plot);
+}
+
+void MetricPlotPanel::setSelectedRange(TimeRange range)
+{
+    m_selected = range;
+    for (const auto& [id, panel] : m_panels) {
+        applySelection(panel);
+        panel.plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void MetricPlotPanel::applySelection(const Panel& panel)
+{
+    panel.selection->setVisible(!m_selected.isEmpty());
+    panel.selection->topLeft->setCoords(m_ticker->keyOf(m_selected.startNs), 0);
+    panel.selection->bottomRight->setCoords(m_ticker->keyOf(m_selected.endNs), 1);
 }
 
 void MetricPlotPanel::applyWindow(QCustomPlot* plot)

@@ -9,6 +9,7 @@
 #include <memory>
 #include <unordered_map>
 
+class QCPItemRect;
 class QCustomPlot;
 class QLabel;
 class QVBoxLayout;
@@ -49,6 +50,8 @@ class MetricPlotPanel : public QWidget
     // The warning shown above a plot ("p99 above the highest finite bucket..."), empty if none.
     QString warningOf(SeriesId metric) const;
     void setVisibleWindow(TimeRange window);
+    // The selected time range, shaded as the chart shades it; empty: none.
+    void setSelectedRange(TimeRange range);
 
   Q_SIGNALS:
     void plottedChanged(lundi::SeriesId metric, bool plotted);
@@ -71,6 +74,7 @@ class MetricPlotPanel : public QWidget
         QWidget* frame = nullptr;
         QCustomPlot* plot = nullptr;
         QLabel* warning = nullptr;
+        QCPItemRect* selection = nullptr;
         std::vector<QString> exemplarTraces; // in the order of the exemplar graph's points
         QString unit;                        // of the y axis
         quint64 request = 0;
@@ -86,6 +90,7 @@ class MetricPlotPanel : public QWidget
     void alignMargins();
     void makeRoom();
     void applyWindow(QCustomPlot* plot);
+    void applySelection(const Panel& panel);
 
     std::shared_ptr<const IncidentSnapshot> m_snapshot;
     std::vector<MetricCatalog::Metric> m_catalog;
@@ -95,6 +100,7 @@ class MetricPlotPanel : public QWidget
     FlameChartView* m_chart = nullptr;
     QSharedPointer<TimeAxisTicker> m_ticker;
     TimeRange m_window;
+    TimeRange m_selected;
     bool m_applyingWindow = false;
     int m_loading = 0;
     quint64 m_requests = 0;

@@ -209,6 +209,15 @@ class TestMetricPlots : public QObject
                  (QList<QString>{QStringLiteral("00:01:45"), QStringLiteral("00:01:50"),
                                  QStringLiteral("00:01:55"), QStringLiteral("00:02:00"),
                                  QStringLiteral("00:02:05")}));
+        // The selected range is shaded in the plot as in the chart.
+        window.workbench()->state()->setTimeRange({110 * S, 115 * S});
+        QCOMPARE(plot->itemCount(), 1);
+        auto* selection = qobject_cast<QCPItemRect*>(plot->item(0));
+        QVERIFY(selection && selection->visible());
+        QCOMPARE(selection->topLeft->coords().x(), double(110 * S - origin) / 1e9);
+        QCOMPARE(selection->bottomRight->coords().x(), double(115 * S - origin) / 1e9);
+        window.workbench()->state()->setTimeRange({});
+        QVERIFY(!selection->visible());
         // ...and a zoom or drag in the plot moves the chart.
         plot->xAxis->setRange(double(110 * S - origin) / 1e9, double(120 * S - origin) / 1e9);
         QCOMPARE(chart->visibleWindow().startNs, 110 * S);
