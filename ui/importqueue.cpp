@@ -24,7 +24,8 @@ void ImportQueue::importFiles(const QString& incident, const QStringList& files,
 {
     QList<Job> jobs;
     for (const QString& file : files) {
-        jobs.append({QFileInfo(file).fileName(), incident, [file, options](Ingestor& ingestor, ImportControl& control) {
+        jobs.append({QFileInfo(file).fileName(), incident,
+                     [file, options](Ingestor& ingestor, ImportControl& control) {
                          return ingestor.importFile(file, options, control);
                      }});
     }

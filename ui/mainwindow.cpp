@@ -2,25 +2,25 @@
 #include "plaintooltip.h"
 
 #include "breakdownview.h"
-#include "criticalpathview.h"
 #include "categorylegend.h"
 #include "correlationpanel.h"
+#include "criticalpathview.h"
 #include "detailspanel.h"
 #include "diffview.h"
 #include "flamechartview.h"
 #include "flamegraphview.h"
-#include "importqueue.h"
-#include "metricplotpanel.h"
 #include "importoptionsdialog.h"
+#include "importqueue.h"
 #include "ingest/importer.h"
 #include "ingest/importerregistry.h"
-#include "suspectspanel.h"
-#include "sandwichview.h"
+#include "metricplotpanel.h"
 #include "rulesdialog.h"
+#include "sandwichview.h"
 #include "sourcespanel.h"
 #include "sqlconsole.h"
 #include "store/store.h"
 #include "store/storeerror.h"
+#include "suspectspanel.h"
 #include "timeformat.h"
 #include "toptableview.h"
 #include "workbench.h"
@@ -40,8 +40,8 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
-#include <QSplitter>
 #include <QSettings>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -198,8 +198,8 @@ void MainWindow::createActions()
     updateRecentMenu();
 
     QMenu* viewMenu = menuBar()->addMenu(tr("&View"));
-    const std::array views{View::FlameGraph, View::FlameChart, View::Sandwich,
-                           View::Top,        View::Diff,       View::Breakdown, View::CriticalPath};
+    const std::array views{View::FlameGraph, View::FlameChart, View::Sandwich,    View::Top,
+                           View::Diff,       View::Breakdown,  View::CriticalPath};
     for (size_t i = 0; i < views.size(); ++i) {
         viewMenu->addAction(m_views->tabText(int(i)).remove(QLatin1Char('&')),
                             QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(i))), this,
@@ -611,10 +611,11 @@ void MainWindow::chooseIncident()
 
 QStringList MainWindow::chooseFiles(const QString& title)
 {
-    return QFileDialog::getOpenFileNames(this, title, QString(),
-                                         tr("Traces, metrics and profiles (*.json *.jsonl *.gz *.trace *.prom "
-                                            "*.om *.metrics *.csv *.txt *.folded "
-                                            "*.collapsed *.stacks);;All files (*)"));
+    return QFileDialog::getOpenFileNames(
+        this, title, QString(),
+        tr("Traces, metrics and profiles (*.json *.jsonl *.gz *.trace *.prom "
+           "*.om *.metrics *.csv *.txt *.folded "
+           "*.collapsed *.stacks);;All files (*)"));
 }
 
 void MainWindow::chooseImports()

@@ -53,10 +53,17 @@ int main(int argc, char* argv[])
     }
     const QString name = arguments.takeAt(1);
     const std::pair<const char*, int (*)(const QStringList&)> commands[] = {
-        {"import", runImport}, {"info", runInfo},       {"top", runTop},      {"flame", runFlame},
+        {"import", runImport},
+        {"info", runInfo},
+        {"top", runTop},
+        {"flame", runFlame},
         {"diff", runDiff},
-        {"demo", runDemo},     {"formats", runFormats}, {"offset", runOffset}, {"breakdown", runBreakdown},
-        {"sql", runSql}, {"classify", runClassify},
+        {"demo", runDemo},
+        {"formats", runFormats},
+        {"offset", runOffset},
+        {"breakdown", runBreakdown},
+        {"sql", runSql},
+        {"classify", runClassify},
         {"correlate", runCorrelate},
         {"critical-path", runCriticalPath},
         {"suspects", runSuspects}};

@@ -53,9 +53,10 @@ QString describe(const Suspects::Side& side)
 
 int runSuspects(const QStringList& arguments)
 {
-    Command command(QStringLiteral("suspects"),
-                    QStringLiteral("The bottlenecks, ranked: the frames that make up (or grew in) the critical "
-                                   "path of the slowest requests, each with its evidence."));
+    Command command(
+        QStringLiteral("suspects"),
+        QStringLiteral("The bottlenecks, ranked: the frames that make up (or grew in) the critical "
+                       "path of the slowest requests, each with its evidence."));
     auto& parser = command.parser();
     parser.addOption({QStringLiteral("baseline"),
                       QStringLiteral("What normal looks like: a source (id or file name) or a time range "

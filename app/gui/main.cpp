@@ -67,7 +67,7 @@ int main(int argc, char* argv[])
         view = MainWindow::viewFromName(parser.value(QStringLiteral("view")));
         if (!view) {
             fail(QStringLiteral("--view takes flamegraph, flamechart, sandwich, top, diff, breakdown, "
-                                 "criticalpath or sql"));
+                                "criticalpath or sql"));
             return 2;
         }
     }

@@ -47,8 +47,8 @@ class FlameTree
     const Node& root() const { return m_nodes.front(); }
 
   private:
-    friend struct Sandwich; // builds its trees node by node
-    friend class FlameDiff; // builds the union of two trees node by node
+    friend struct Sandwich;           // builds its trees node by node
+    friend class FlameDiff;           // builds the union of two trees node by node
     friend class CriticalPathSummary; // builds a tree of critical-path time node by node
 
     template <class View>

@@ -59,11 +59,11 @@ SpanId StoreSink::addSpan(const SpanSpec& span)
     if (span.parent >= m_firstSpan && m_firstSpan && span.parent - m_firstSpan < SpanId(m_depths.size()))
         depth = std::min<int>(m_depths[size_t(span.parent - m_firstSpan)] + 1,
                               std::numeric_limits<quint16>::max());
-    const SpanId id = m_writer.addSpan(
-        span,
-        m_classifier.classify(span.name, text(span.name), span.cat, text(span.cat), span.attributesJson,
-                              span.attributeKeys),
-        depth);
+    const SpanId id =
+        m_writer.addSpan(span,
+                         m_classifier.classify(span.name, text(span.name), span.cat, text(span.cat),
+                                               span.attributesJson, span.attributeKeys),
+                         depth);
     if (!m_firstSpan)
         m_firstSpan = id;
     m_depths.push_back(quint16(depth));

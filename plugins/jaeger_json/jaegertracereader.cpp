@@ -725,9 +725,11 @@ void JaegerTraceReader::finishTag()
     } else if (m_tag.key == "span.kind") {
         for (char& c : m_tag.value)
             c = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
-        static constexpr std::pair<std::string_view, SpanKind> Kinds[] = {
-            {"internal", SpanKind::Internal}, {"server", SpanKind::Server},     {"client", SpanKind::Client},
-            {"producer", SpanKind::Producer}, {"consumer", SpanKind::Consumer}};
+        static constexpr std::pair<std::string_view, SpanKind> Kinds[] = {{"internal", SpanKind::Internal},
+                                                                          {"server", SpanKind::Server},
+                                                                          {"client", SpanKind::Client},
+                                                                          {"producer", SpanKind::Producer},
+                                                                          {"consumer", SpanKind::Consumer}};
         for (const auto& [word, kind] : Kinds)
             if (m_tag.value == word)
                 m_span.kind = kind;

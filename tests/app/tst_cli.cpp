@@ -1,29 +1,17 @@
+#include "clirun.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+using lundi::test::cli;
+using Run = lundi::test::CliRun;
+
 namespace {
-
-struct Run
-{
-    int status = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(LUNDI_CLI), arguments);
-    process.waitForFinished(120'000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 // Two threads, known answers: handler 0-100us with auth_check 10-30 and db_query 40-90 under it;
 // handler 200-230 with db_query 205-215 on the other thread.
@@ -386,8 +374,10 @@ void TestCli::offsetPlacesASource()
 
 void TestCli::breakdownJson()
 {
-    QCOMPARE(cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, writeTrace("two.json", TwoRequests)}).status,
-             0);
+    QCOMPARE(
+        cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, writeTrace("two.json", TwoRequests)})
+            .status,
+        0);
     const Run run = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db, QStringLiteral("--slo"),
                          QStringLiteral("500us"), QStringLiteral("--json")});
     QCOMPARE(run.status, 0);
@@ -421,15 +411,18 @@ void TestCli::breakdownJson()
     const QJsonObject storage = categories[1].toObject();
     QCOMPARE(storage.value(QStringLiteral("category")).toString(), QStringLiteral("storage"));
     QCOMPARE(storage.value(QStringLiteral("critical_ns")).toInteger(), 280'000);
-    QCOMPARE(storage.value(QStringLiteral("self_per_request_ns")).toObject().value(QStringLiteral("p50")).toInteger(),
+    QCOMPARE(storage.value(QStringLiteral("self_per_request_ns"))
+                 .toObject()
+                 .value(QStringLiteral("p50"))
+                 .toInteger(),
              80'000);
     const QJsonObject api = categories[2].toObject();
     QCOMPARE(api.value(QStringLiteral("category")).toString(), QStringLiteral("api"));
     QCOMPARE(api.value(QStringLiteral("critical_ns")).toInteger(), 120'000);
 
     // A range takes the requests that start in it: the first alone, where compliance is 70 %.
-    const Run first = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db, QStringLiteral("--range"),
-                           QStringLiteral("0..0.0015"), QStringLiteral("--json")});
+    const Run first = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db,
+                           QStringLiteral("--range"), QStringLiteral("0..0.0015"), QStringLiteral("--json")});
     QCOMPARE(first.status, 0);
     const QJsonObject firstJson = QJsonDocument::fromJson(first.out).object();
     QCOMPARE(firstJson.value(QStringLiteral("requests")).toInteger(), 1);
@@ -442,8 +435,10 @@ void TestCli::breakdownJson()
 
 void TestCli::breakdownText()
 {
-    QCOMPARE(cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, writeTrace("two.json", TwoRequests)}).status,
-             0);
+    QCOMPARE(
+        cli({QStringLiteral("import"), QStringLiteral("--db"), m_db, writeTrace("two.json", TwoRequests)})
+            .status,
+        0);
     const Run run = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db, QStringLiteral("--slo"),
                          QStringLiteral("500us")});
     QCOMPARE(run.status, 0);
@@ -457,15 +452,16 @@ void TestCli::breakdownText()
         });
         return it != lines.end() ? *it : QString();
     };
-    QCOMPARE(rowOf(QStringLiteral("compliance")).simplified(),
-             QStringLiteral("compliance 700.000 us 63.6 % 0 ns / 700.000 us / 700.000 us 700.000 us 63.6 % 0 ns / "
-                            "700.000 us / 700.000 us"));
+    QCOMPARE(
+        rowOf(QStringLiteral("compliance")).simplified(),
+        QStringLiteral("compliance 700.000 us 63.6 % 0 ns / 700.000 us / 700.000 us 700.000 us 63.6 % 0 ns / "
+                       "700.000 us / 700.000 us"));
     // Categories with no time are left out of the text.
     QVERIFY(rowOf(QStringLiteral("gpu")).isEmpty());
     QVERIFY(!rowOf(QStringLiteral("api")).isEmpty());
 
-    const Run empty = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db, QStringLiteral("--range"),
-                           QStringLiteral("100..200")});
+    const Run empty = cli({QStringLiteral("breakdown"), QStringLiteral("--db"), m_db,
+                           QStringLiteral("--range"), QStringLiteral("100..200")});
     QCOMPARE(empty.status, 0);
     QVERIFY(empty.out.startsWith("No request (root span) starts in 1970-01-01T00:01:40.000Z"));
 }
@@ -477,8 +473,8 @@ void TestCli::breakdownRefuses_data()
     QTest::addColumn<QString>("sentence");
     QTest::newRow("range backwards") << QStringList{QStringLiteral("--range"), QStringLiteral("20..10")} << 2
                                      << QStringLiteral("--range takes START..END");
-    QTest::newRow("SLO not a duration") << QStringList{QStringLiteral("--slo"), QStringLiteral("fast")} << 2
-                                        << QStringLiteral("--slo");
+    QTest::newRow("SLO not a duration")
+        << QStringList{QStringLiteral("--slo"), QStringLiteral("fast")} << 2 << QStringLiteral("--slo");
     QTest::newRow("SLO of zero") << QStringList{QStringLiteral("--slo"), QStringLiteral("0s")} << 2
                                  << QStringLiteral("--slo takes a duration above zero");
     QTest::newRow("no such file") << QStringList{} << 1 << QStringLiteral("missing.lundi");
@@ -489,8 +485,8 @@ void TestCli::breakdownRefuses()
     QFETCH(QStringList, arguments);
     QFETCH(int, status);
     QFETCH(QString, sentence);
-    const Run run = cli(QStringList{QStringLiteral("breakdown"), QStringLiteral("--db"), path("missing.lundi")} +
-                        arguments);
+    const Run run = cli(
+        QStringList{QStringLiteral("breakdown"), QStringLiteral("--db"), path("missing.lundi")} + arguments);
     QCOMPARE(run.status, status);
     QVERIFY2(QString::fromUtf8(run.err).contains(sentence), run.err.constData());
     QVERIFY(!QFile::exists(path("missing.lundi")));

@@ -1,31 +1,19 @@
 // lundi-cli critical-path end to end: a Jaeger file of two traces and a Chrome trace imported by
 // the real importers, their paths printed as the JSON contract of issue 5 has them and as text.
 
+#include "clirun.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+using lundi::test::cli;
+using Run = lundi::test::CliRun;
+
 namespace {
-
-struct Run
-{
-    int status = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run cli(const QStringList& arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(LUNDI_CLI), arguments);
-    process.waitForFinished(120'000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
 
 // Trace a1: handle (0-100 us) waits on query (10-70 us); publish's consumer does not block it.
 // Trace b2: handle (1000-1030 us) alone. Jaeger times are microseconds.

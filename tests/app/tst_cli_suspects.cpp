@@ -115,7 +115,8 @@ class TestCliSuspects : public QObject
         const CliRun text =
             cli(QStringList{QStringLiteral("suspects"), QStringLiteral("--db"), m_demo} + options);
         QVERIFY2(text.status == 0, text.err.constData());
-        QVERIFY2(text.out.contains(QByteArray(QByteArray("\n1. ") + evidence.toUtf8() + "\n")), text.out.constData());
+        QVERIFY2(text.out.contains(QByteArray(QByteArray("\n1. ") + evidence.toUtf8() + "\n")),
+                 text.out.constData());
     }
 
     // Two sources: a step that is 30 times slower in the second; the first as its baseline.
