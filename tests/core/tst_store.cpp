@@ -228,12 +228,14 @@ struct Added
 using Additions = std::vector<Added>;
 
 // What Store::samples() must answer, by series, worked out apart from the store: each series'
-// samples in the order added, sorted by time, ties keeping that order, moved by the offset.
+// samples in the order added, sorted by time, ties keeping that order, moved by the offset
+// (wrapping at the ends of int64, as the store does, rather than overflowing).
 std::vector<std::vector<Sample>> expectedSamples(const Additions& added, int seriesCount, qint64 offsetNs)
 {
     std::vector<std::vector<Sample>> samples(static_cast<size_t>(seriesCount));
     for (const Added& sample : added)
-        samples[size_t(sample.series)].push_back({sample.timeNs + offsetNs, sample.value});
+        samples[size_t(sample.series)].push_back(
+            {qint64(quint64(sample.timeNs) + quint64(offsetNs)), sample.value});
     for (std::vector<Sample>& series : samples)
         std::stable_sort(series.begin(), series.end(),
                          [](const Sample& a, const Sample& b) { return a.timeNs < b.timeNs; });
