@@ -29,9 +29,9 @@ struct HttpRequest
     std::chrono::milliseconds timeout{10'000};
     bool followRedirects = false;
     Version version = Version::Http1_1;
-    bool verifyTls = true; // false only through the user's explicit insecure switch
-    std::string caFile;    // empty: the system's CA store
-    bool keepBody = false; // pulls and scrapes keep the body; probes only count it
+    bool verifyTls = true;             // false only through the user's explicit insecure switch
+    std::string caFile;                // empty: the system's CA store
+    bool keepBody = false;             // pulls and scrapes keep the body; probes only count it
     qint64 maxBodyBytes = 512LL << 20; // a longer body fails with ProbeErrorClass::Body
 };
 
@@ -54,11 +54,11 @@ struct HttpResult
     int status = 0;  // 0 when no response came
     HttpPhases phases;
     ProbeErrorClass errorClass = ProbeErrorClass::None;
-    std::string error;       // one sentence (libcurl's own, or the expected-status mismatch)
-    std::string body;        // when HttpRequest::keepBody
+    std::string error; // one sentence (libcurl's own, or the expected-status mismatch)
+    std::string body;  // when HttpRequest::keepBody
     qint64 bodyBytes = 0;
-    std::string httpVersion; // "HTTP/1.1", "HTTP/2"
-    std::string tlsVersion;  // "TLSv1.3"; empty without TLS
+    std::string httpVersion;                   // "HTTP/1.1", "HTTP/2"
+    std::string tlsVersion;                    // "TLSv1.3"; empty without TLS
     std::optional<qint64> certificateExpiryNs; // notAfter of the server's leaf certificate
 };
 
