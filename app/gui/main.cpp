@@ -7,6 +7,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDirIterator>
+#include <QIcon>
 #include <QTimer>
 
 #include <cstdio>
@@ -34,6 +36,15 @@ int main(int argc, char* argv[])
     QApplication::setOrganizationName(QStringLiteral("lundi"));
     QApplication::setApplicationDisplayName(QStringLiteral("Lundi"));
     QApplication::setApplicationVersion(QStringLiteral(LUNDI_VERSION));
+    // The window belongs to the launcher of the desktop file (Wayland's app id) and has its icon,
+    // in every size drawn for it.
+    QApplication::setDesktopFileName(QStringLiteral("org.lundi.Lundi"));
+    QIcon icon;
+    QDirIterator pngs(QStringLiteral(":/lundi/icons"), {QStringLiteral("*.png")}, QDir::Files,
+                      QDirIterator::Subdirectories);
+    while (pngs.hasNext())
+        icon.addFile(pngs.next());
+    QApplication::setWindowIcon(icon);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Lundi, the performance-diagnostics workbench."));

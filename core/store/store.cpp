@@ -16,11 +16,22 @@
 
 namespace lundi {
 
+namespace {
+
+// "LUND" in the header's application id (byte 68): file managers tell an incident from any SQLite
+// database by its content (packaging/org.lundi.Lundi.mime.xml matches it).
+constexpr qint64 applicationId = 0x4c554e44;
+
+} // namespace
+
 Store::Store(const QString& path) : m_connection(path)
 {
     m_connection.exec("PRAGMA foreign_keys = ON");
     // Before switching to WAL, which rewrites the header: a file from a newer Lundi is refused untouched.
     migrate();
+    if (scalar("PRAGMA application_id") != applicationId)
+        m_connection.exec(
+            QByteArray("PRAGMA application_id = " + QByteArray::number(applicationId)).constData());
     m_connection.exec("PRAGMA journal_mode = WAL");
     m_connection.exec("PRAGMA synchronous = NORMAL");
     // Bulk imports touch many pages; a 64 MiB cache keeps SQLite from spilling mid-import.
