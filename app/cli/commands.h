@@ -31,4 +31,7 @@ int runCorrelate(const QStringList& arguments);
 // criticalpathcommand.cpp: the chain of spans behind each trace's latency.
 int runCriticalPath(const QStringList& arguments);
 
+// probecommand.cpp: live probes (probe http|tcp ...), each run one growing source of the incident.
+int runProbe(const QStringList& arguments);
+
 } // namespace lundi::cli

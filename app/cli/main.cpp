@@ -32,6 +32,10 @@ commands:
   correlate --db F [--range A..B] [--step DURATION] [--max-lag N] [--json]
   suspects --db F [--baseline SOURCE|RANGE] [--incident SOURCE|RANGE] [--json]
   critical-path --db F [--trace ID] [--range A..B] [--slowest PERCENT] [--crisp] [--limit N] [--json]
+  probe http URL [--every 1s] [--count N | --for 60s] [--header K:V]... [--method M] [--data BODY]
+             [--expect 200,204] [--timeout 10s] [--follow] [--http2] [--cacert F] [--insecure]
+             [--json] --db F
+  probe tcp HOST:PORT [--every 1s] [--count N | --for 60s] [--timeout 10s] [--json] --db F
   demo   --db F
   formats
 
@@ -66,6 +70,7 @@ int main(int argc, char* argv[])
         {"classify", runClassify},
         {"correlate", runCorrelate},
         {"critical-path", runCriticalPath},
+        {"probe", runProbe},
         {"suspects", runSuspects}};
     try {
         for (const auto& [commandName, run] : commands) {

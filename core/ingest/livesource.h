@@ -31,6 +31,7 @@ class LiveSource
     void write(const std::function<void(Sink&)>& fill);
 
     SourceId source() const { return m_source; }
+    const SourceSpec& spec() const { return m_spec; }
     // What every write so far added, sources counted once.
     const IncidentCounts& counts() const { return m_counts; }
     Store& store() { return *m_store; }

@@ -27,6 +27,12 @@ void StoreSink::beginPart(const QString& part)
     m_source = 0;
 }
 
+void StoreSink::appendTo(SourceId source)
+{
+    m_source = source;
+    m_sources = {source};
+}
+
 QList<SourceId> StoreSink::sources()
 {
     source();

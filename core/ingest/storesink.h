@@ -40,6 +40,9 @@ class StoreSink : public Sink
     void setMetadata(const QByteArray& json) override;
     void beginPart(const QString& part) override;
 
+    // Adds to a source an earlier transaction created (a LiveSource that grows) instead of
+    // starting one; before anything is added.
+    void appendTo(SourceId source);
     // The sources written, one per part, in order; at least one.
     QList<SourceId> sources();
     const IncidentCounts& counts() const { return m_counts; }

@@ -13,7 +13,7 @@ class ProbeEngine;
 
 struct HttpProbeConfig
 {
-    QString target; // the name of its track and of {target=...}; empty: "METHOD URL", redacted
+    QString target; // the name of its track and of {target=...}; empty: the URL, redacted
     HttpRequest request;
     ProbeScheduler::Options schedule;
 };

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -67,8 +68,10 @@ class ProbeRecorder
     std::condition_variable m_changed;
     std::deque<std::pair<QString, Entry>> m_queue;
     qint64 m_queued = 0;
-    qint64 m_written = 0;
+    qint64 m_handled = 0;  // written or dropped
+    qint64 m_recorded = 0; // written
     std::optional<QString> m_error;
+    bool m_flushing = false;
     bool m_stop = false;
     std::thread m_thread;
 };
