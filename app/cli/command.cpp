@@ -26,6 +26,20 @@ void printJson(const QJsonDocument& document)
     out().flush();
 }
 
+std::vector<std::pair<std::string, std::string>> headerList(const QStringList& values)
+{
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (const QString& value : values) {
+        const qsizetype colon = value.indexOf(QLatin1Char(':'));
+        const QString name = value.left(colon).trimmed();
+        // Not repeated in the sentence: the value may be a secret.
+        if (colon < 0 || name.isEmpty())
+            throw UsageError{QStringLiteral("--header takes \"Name: value\", a name and a colon first")};
+        headers.emplace_back(name.toStdString(), value.mid(colon + 1).trimmed().toStdString());
+    }
+    return headers;
+}
+
 Command::Command(const QString& name, const QString& synopsis) : m_name(name)
 {
     m_parser.setApplicationDescription(synopsis);

@@ -6,9 +6,17 @@
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTextStream>
 
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lundi {
+struct ImportSummary;
+} // namespace lundi
 
 namespace lundi::cli {
 
@@ -18,6 +26,13 @@ constexpr int ExitUsage = 2;
 QTextStream& out();
 void printError(const QString& sentence);
 void printJson(const QJsonDocument& document);
+// An import's one line ("PATH: FORMAT, 3 tracks, 57 spans, ...") and its warnings, or its JSON.
+void printSummary(const ImportSummary& summary);
+QJsonObject summaryJson(const ImportSummary& summary);
+
+// The values of a repeatable --header "Name: value" option as name and value, both trimmed.
+// Throws UsageError for one without a colon or a name.
+std::vector<std::pair<std::string, std::string>> headerList(const QStringList& values);
 
 // A wrong command line: main() prints the sentence with a pointer to --help, status 2.
 struct UsageError

@@ -33,6 +33,8 @@ QJsonObject countsJson(const IncidentCounts& counts, bool withSources = true)
     return json;
 }
 
+} // namespace
+
 void printSummary(const ImportSummary& summary)
 {
     const auto& c = summary.counts;
@@ -66,8 +68,6 @@ QJsonObject summaryJson(const ImportSummary& summary)
             {QStringLiteral("counts"), countsJson(summary.counts, false)},
             {QStringLiteral("warnings"), QJsonArray::fromStringList(summary.warnings)}};
 }
-
-} // namespace
 
 int runImport(const QStringList& arguments)
 {
