@@ -6,8 +6,11 @@
 
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <csignal>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -157,10 +160,100 @@ class TestInputFile : public QObject
         QCOMPARE(again, sum);
         QCOMPARE(dataOf(input), text);
 
-        // Inflated content is the importer's own memory: it stays.
+        // Inflated content is mapped from a temporary file: it is given back the same way.
         const InputFile inflated(write(gzip(text)));
+        QVERIFY(inflated.wasCompressed());
+        for (const char c : inflated.data())
+            sum -= quint8(c);
+        QCOMPARE(sum, quint64(0));
+        const qint64 inflatedBefore = residentKiBOfMapping(inflated.data().data());
+        QVERIFY2(inflatedBefore > text.size() / 1024 / 2, qPrintable(QString::number(inflatedBefore)));
+        inflated.release(0, qint64(inflated.data().size()) / 2);
+        const qint64 half = residentKiBOfMapping(inflated.data().data());
+        QVERIFY2(half < inflatedBefore * 3 / 4, qPrintable(QString::number(half)));
         inflated.release(0, qint64(inflated.data().size()));
+        const qint64 inflatedAfter = residentKiBOfMapping(inflated.data().data());
+        QVERIFY2(inflatedAfter < 64, qPrintable(QString::number(inflatedAfter)));
         QCOMPARE(dataOf(inflated), text);
+
+        // Bytes given in memory are the caller's: they stay.
+        const InputFile inMemory(QStringLiteral("body.json"), text);
+        inMemory.release(0, qint64(inMemory.data().size()));
+        QCOMPARE(dataOf(inMemory), text);
+    }
+
+    // Gzip bytes given in memory (an HTTP body) inflate as a file's do.
+    void gzipInMemory()
+    {
+        const QByteArray text = traceText(20'000);
+        const InputFile input(QStringLiteral("body.json.gz"), gzip(text) + gzip("tail\n"));
+        QVERIFY(input.wasCompressed());
+        QCOMPARE(input.fileName(), QStringLiteral("body.json"));
+        QCOMPARE(dataOf(input), text + "tail\n");
+        try {
+            InputFile broken(QStringLiteral("body.json.gz"), gzip(text).chopped(5));
+            QFAIL("truncated gzip in memory was read");
+        } catch (const ImportError& error) {
+            QVERIFY2(error.problem().contains(QLatin1String("ends early")), qPrintable(error.problem()));
+        }
+    }
+
+    // The inflated content goes to the temporary folder (TMPDIR) without a name: nothing is left
+    // there, not even while the input is open, and a folder that cannot take it is one sentence.
+    void inflatesIntoTheTemporaryFolder()
+    {
+        const QString path = write(gzip(traceText(20'000)), QStringLiteral("spill.json.gz"));
+        const QByteArray oldTmpdir = qgetenv("TMPDIR");
+        const auto restore = qScopeGuard([&oldTmpdir] {
+            if (oldTmpdir.isNull())
+                qunsetenv("TMPDIR");
+            else
+                qputenv("TMPDIR", oldTmpdir);
+        });
+        QTemporaryDir temporary;
+        QVERIFY(temporary.isValid());
+        qputenv("TMPDIR", QFile::encodeName(temporary.path()));
+        {
+            const InputFile input(path);
+            QCOMPARE(dataOf(input), traceText(20'000));
+            QCOMPARE(QDir(temporary.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                     QStringList());
+        }
+
+        const QString missing = temporary.filePath(QStringLiteral("gone"));
+        qputenv("TMPDIR", QFile::encodeName(missing));
+        try {
+            InputFile input(path);
+            QFAIL("inflated without a temporary folder");
+        } catch (const ImportError& error) {
+            QVERIFY2(error.problem().contains(QLatin1String("cannot decompress spill.json")),
+                     qPrintable(error.problem()));
+            QVERIFY2(error.problem().contains(missing), qPrintable(error.problem()));
+        }
+    }
+
+    // A temporary folder that takes only part of the content (here a file size limit, as a full
+    // disk would) fails the import in one sentence that says where, not with a crash.
+    void temporaryFolderFull()
+    {
+        const QString path = write(gzip(traceText(60'000)), QStringLiteral("big.json.gz"));
+        rlimit old{};
+        QCOMPARE(getrlimit(RLIMIT_FSIZE, &old), 0);
+        rlimit limited = old;
+        limited.rlim_cur = std::min<rlim_t>(old.rlim_max, 1 << 20);
+        const auto oldHandler = signal(SIGXFSZ, SIG_IGN); // else the process is killed
+        QCOMPARE(setrlimit(RLIMIT_FSIZE, &limited), 0);
+        QString problem;
+        try {
+            InputFile input(path);
+        } catch (const ImportError& error) {
+            problem = error.problem();
+        }
+        setrlimit(RLIMIT_FSIZE, &old);
+        signal(SIGXFSZ, oldHandler);
+        QVERIFY2(problem.contains(QLatin1String("cannot decompress big.json into the temporary folder ") +
+                                  QDir::tempPath()),
+                 qPrintable(problem));
     }
 
     void gzFileApi()
