@@ -35,6 +35,11 @@ class ImportControl
     void setColumns(const QStringList& columns) { m_columns = columns; }
     const QStringList& columns() const { return m_columns; }
 
+    // The caller knows that times written without a zone are UTC (the GPU probe runs nvidia-smi
+    // with TZ=UTC), so they need no warning that they were read as UTC.
+    void setZonelessTimesAreUtc(bool utc) { m_zonelessTimesAreUtc = utc; }
+    bool zonelessTimesAreUtc() const { return m_zonelessTimesAreUtc; }
+
   private:
     ProgressFunction m_progress;
     const std::atomic_bool* m_cancel = nullptr;
@@ -42,6 +47,7 @@ class ImportControl
     qint64 m_undatedTimeNs = 0;
     QString m_undatedTimeOrigin = QStringLiteral("the import time");
     QStringList m_columns;
+    bool m_zonelessTimesAreUtc = false;
 };
 
 } // namespace lundi

@@ -389,7 +389,7 @@ QStringList SeriesTable::warnings() const
                            "%1 (from %2).")
                 .arg(origin, m_control.undatedTimeOrigin()));
     }
-    if (m_zoneless) {
+    if (m_zoneless && !m_control.zonelessTimesAreUtc()) {
         warnings.append(QStringLiteral(
             "The times carry no time zone (nvidia-smi writes the machine's local time); they were read as "
             "UTC: if the machine was not on UTC, move this source by its zone's offset (lundi-cli import "
