@@ -31,6 +31,12 @@ int runCorrelate(const QStringList& arguments);
 // criticalpathcommand.cpp: the chain of spans behind each trace's latency.
 int runCriticalPath(const QStringList& arguments);
 
+// pullcommands.cpp: a cluster's slice of the incident, from its query APIs.
+int runPullPrometheus(const QStringList& arguments);
+int runPullTraces(const QStringList& arguments);
+// scrapecommand.cpp: a /metrics endpoint scraped at an interval.
+int runScrape(const QStringList& arguments);
+
 // probecommand.cpp: live probes (probe http|tcp ...), each run one growing source of the incident.
 int runProbe(const QStringList& arguments);
 

@@ -32,6 +32,10 @@ commands:
   correlate --db F [--range A..B] [--step DURATION] [--max-lag N] [--json]
   suspects --db F [--baseline SOURCE|RANGE] [--incident SOURCE|RANGE] [--json]
   critical-path --db F [--trace ID] [--range A..B] [--slowest PERCENT] [--crisp] [--limit N] [--json]
+  scrape URL [--every 15s] [--count N | --for D] [--header K:V] --db F
+  pull-prometheus URL --query Q --start T --end T --step S [--header K:V] --db F
+  pull-traces URL (--trace ID | --service S [--operation O] --start T --end T [--min-duration D]
+              [--limit N]) [--api jaeger|jaeger-v3|tempo] [--header K:V] --db F
   probe http URL [--every 1s] [--count N | --for 60s] [--header K:V]... [--method M] [--data BODY]
              [--expect 200,204] [--timeout 10s] [--follow] [--http2] [--cacert F] [--insecure]
              [--json] --db F
@@ -70,6 +74,9 @@ int main(int argc, char* argv[])
         {"classify", runClassify},
         {"correlate", runCorrelate},
         {"critical-path", runCriticalPath},
+        {"scrape", runScrape},
+        {"pull-prometheus", runPullPrometheus},
+        {"pull-traces", runPullTraces},
         {"probe", runProbe},
         {"suspects", runSuspects}};
     try {

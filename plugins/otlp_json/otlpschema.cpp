@@ -12,6 +12,7 @@ namespace {
 
 constexpr std::pair<std::string_view, Field> Names[] = {
     {"resourceSpans", Field::ResourceSpans},
+    {"batches", Field::ResourceSpans}, // Grafana Tempo's name for them (its /api/traces/ID)
     {"resourceMetrics", Field::ResourceMetrics},
     {"resourceLogs", Field::ResourceLogs},
     {"resourceProfiles", Field::ResourceProfiles},
