@@ -32,7 +32,7 @@ void addPullOptions(Command& command)
     parser.addOption({QStringLiteral("timeout"),
                       QStringLiteral("How long to wait for each answer (default 30s)."),
                       QStringLiteral("DURATION")});
-    parser.addOption({QStringLiteral("ca-file"),
+    parser.addOption({QStringLiteral("cacert"),
                       QStringLiteral("Trust the certificates in this PEM file for HTTPS."),
                       QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("force"), QStringLiteral("Import content the incident already has.")});
@@ -49,7 +49,7 @@ PullClient::Options pullOptions(Command& command)
             throw UsageError{QStringLiteral("--timeout takes a positive duration")};
         options.timeout = std::chrono::milliseconds(std::max<qint64>(1, ns / 1'000'000));
     }
-    options.caFile = command.value("ca-file").toStdString();
+    options.caFile = command.value("cacert").toStdString();
     return options;
 }
 
