@@ -57,7 +57,8 @@ ProbeScheduler::Options scheduleOptions(const Command& command)
         if (options.until->count() <= 0)
             throw UsageError{QStringLiteral("--for takes a duration above zero, such as 60s")};
     }
-    // The first probe goes at once: a command line waits for no jitter.
+    // The first probe goes at once, and then at the interval: a command line waits for nothing.
+    options.phase = std::chrono::nanoseconds(0);
     options.jitter = std::chrono::nanoseconds(0);
     return options;
 }
@@ -205,13 +206,7 @@ int runProbeHttp(const QStringList& arguments)
     HttpRequest& request = config.request;
     request.url = positional[0].toStdString();
     request.method = command.value("method").toUpper().toStdString();
-    for (const QString& header : parser.values(QStringLiteral("header"))) {
-        const qsizetype colon = header.indexOf(QLatin1Char(':'));
-        if (colon <= 0)
-            throw UsageError{QStringLiteral("--header takes NAME:VALUE")};
-        request.headers.emplace_back(header.left(colon).trimmed().toStdString(),
-                                     header.mid(colon + 1).trimmed().toStdString());
-    }
+    request.headers = headerList(parser.values(QStringLiteral("header")));
     request.body = command.value("data").toStdString();
     for (const QString& status : command.value("expect").split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         bool ok = false;

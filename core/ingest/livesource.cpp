@@ -15,6 +15,9 @@ LiveSource::LiveSource(const QString& incidentPath, const SourceSpec& spec, cons
     m_source = writer.addSource(m_spec.format, m_spec.origin, m_spec.importedAtNs, m_spec.clockOffsetNs);
     writer.commit();
     m_counts.sources = 1;
+    // Small transactions that only append: the store's bulk-import cache (64 MiB) would grow with
+    // the file for as long as the session runs, and buy nothing.
+    m_store->connection().exec("PRAGMA cache_size = -2048");
 }
 
 LiveSource::~LiveSource() = default;

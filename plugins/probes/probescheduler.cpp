@@ -22,8 +22,11 @@ struct ProbeScheduler::State : std::enable_shared_from_this<State>
           job(std::move(job)), random(std::random_device{}())
     {
         if (this->options.jitter.count() < 0)
-            this->options.jitter =
-                std::min<std::chrono::nanoseconds>(this->options.interval / 10, std::chrono::seconds(1));
+            this->options.jitter = std::min<std::chrono::nanoseconds>(this->options.interval / 20,
+                                                                      std::chrono::milliseconds(50));
+        if (!this->options.phase)
+            this->options.phase = std::chrono::nanoseconds(
+                std::uniform_int_distribution<qint64>(0, this->options.interval.count() - 1)(random));
     }
 
     void begin();
@@ -37,7 +40,7 @@ struct ProbeScheduler::State : std::enable_shared_from_this<State>
         const qint64 jitter = options.jitter.count() > 0
                                   ? std::uniform_int_distribution<qint64>(0, options.jitter.count())(random)
                                   : 0;
-        return origin + options.interval * index + std::chrono::nanoseconds(jitter);
+        return origin + *options.phase + options.interval * index + std::chrono::nanoseconds(jitter);
     }
 
     asio::io_context& context;
@@ -52,6 +55,7 @@ struct ProbeScheduler::State : std::enable_shared_from_this<State>
     bool running = false;
     bool stopping = false;
     bool nextIsLate = false;
+    bool ended = false;
 
     mutable std::mutex mutex;
     std::condition_variable changed;
@@ -104,7 +108,7 @@ void ProbeScheduler::State::ran()
     ++slot;
     const Clock::time_point now = Clock::now();
     // Slots that passed entirely while the run went on are skipped; the next starts late, at once.
-    if (const qint64 reached = (now - origin) / options.interval; reached > slot) {
+    if (const qint64 reached = (now - origin - *options.phase) / options.interval; reached > slot) {
         std::lock_guard lock(mutex);
         stats.skipped += reached - slot;
         slot = reached;
@@ -124,15 +128,17 @@ void ProbeScheduler::State::halt()
 
 void ProbeScheduler::State::end()
 {
+    if (ended)
+        return;
+    ended = true;
+    // Before wait() returns: whoever waits may rely on what onFinished did.
+    if (options.onFinished)
+        options.onFinished();
     {
         std::lock_guard lock(mutex);
-        if (finished)
-            return;
         finished = true;
     }
     changed.notify_all();
-    if (options.onFinished)
-        options.onFinished();
 }
 
 ProbeScheduler::ProbeScheduler(ProbeEngine& engine, Options options, Job job)

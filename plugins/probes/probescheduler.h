@@ -12,7 +12,7 @@ namespace lundi {
 class ProbeEngine;
 
 // Runs a job on the engine's thread at an interval, each run due at its slot plus a little
-// random jitter (so that many probes started together spread out), never two runs of the same
+// random jitter, never two runs of the same
 // job at once: a run that outlasts its interval delays the next one, which then counts as late,
 // and slots missed entirely are skipped. Stops after a count of runs, after a duration, or on stop().
 class ProbeScheduler
@@ -24,8 +24,12 @@ class ProbeScheduler
     struct Options
     {
         std::chrono::nanoseconds interval = std::chrono::seconds(1);
-        // Each run starts at a random point in [slot, slot + jitter]; negative: a tenth of the
-        // interval, at most a second.
+        // Where in the interval the slots fall, from start(); empty: a random point of the
+        // interval, so that probes started together spread over it as Prometheus spreads its
+        // scrapes. 0: the first run at once.
+        std::optional<std::chrono::nanoseconds> phase;
+        // Each run starts at a random point in [slot, slot + jitter]; negative: a twentieth of
+        // the interval, at most 50 ms.
         std::chrono::nanoseconds jitter = std::chrono::nanoseconds(-1);
         std::optional<qint64> count;                   // runs, then stop
         std::optional<std::chrono::nanoseconds> until; // no run starts this long after start()
@@ -48,7 +52,7 @@ class ProbeScheduler
     ProbeScheduler(const ProbeScheduler&) = delete;
     ProbeScheduler& operator=(const ProbeScheduler&) = delete;
 
-    // Any thread. The first run is due now plus jitter.
+    // Any thread. The first run is due at the phase, plus jitter.
     void start();
     // Any thread: no run starts after this; a run in flight ends normally.
     void stop();

@@ -75,6 +75,7 @@ class TestProbeScheduler : public QObject
         std::atomic<int> mostInFlight{0};
         ProbeScheduler::Options options;
         options.interval = 10ms;
+        options.phase = 0ms;
         options.jitter = 0ms;
         options.count = 3;
         // Each run lasts five intervals: the next waits for it, and the slots between are skipped.
@@ -94,6 +95,7 @@ class TestProbeScheduler : public QObject
         std::vector<std::chrono::steady_clock::time_point> starts;
         ProbeScheduler::Options options;
         options.interval = 30ms;
+        options.phase = 0ms;
         options.jitter = 0ms;
         options.count = 3;
         ProbeScheduler scheduler(engine, options, [&](std::function<void()> done) {
@@ -114,6 +116,7 @@ class TestProbeScheduler : public QObject
         std::atomic<int> runs{0};
         ProbeScheduler::Options options;
         options.interval = 20ms;
+        options.phase = 0ms;
         options.jitter = 0ms;
         options.until = 50ms; // slots at 0, 20 and 40 ms
         ProbeScheduler scheduler(engine, options, [&](std::function<void()> done) {
