@@ -63,6 +63,12 @@ void FlameChartView::setSnapshot(std::shared_ptr<const IncidentSnapshot> snapsho
     // A new snapshot of the same incident (after an import into it) keeps the zoom and scroll.
     const bool sameIncident =
         m_snapshot && snapshot && m_snapshot->path == snapshot->path && !snapshot->path.isEmpty();
+    // An incident that had no time yet (a probe's first results) shows all it has.
+    const bool hadTime = m_snapshot && !m_snapshot->timeRange.isEmpty();
+    // Following the present, a window on the whole incident grows with it; one on its end slides.
+    const TimeRange before = fullRange();
+    const bool atPresent = sameIncident && hadTime && m_followPresent && m_window.endNs >= before.endNs;
+    const bool wholeShown = atPresent && m_window.startNs <= before.startNs;
     m_snapshot = std::move(snapshot);
     if (!sameIncident)
         m_expandedTracks.clear();
@@ -74,9 +80,13 @@ void FlameChartView::setSnapshot(std::shared_ptr<const IncidentSnapshot> snapsho
     const int scroll = sameIncident ? m_scrollBar->value() : 0;
     relayoutLanes();
     m_scrollBar->setValue(scroll);
-    const TimeRange window = sameIncident ? m_window
-                             : m_snapshot ? m_snapshot->latestActivity()
-                                          : fullRange();
+    TimeRange window = sameIncident ? (hadTime ? m_window : fullRange())
+                       : m_snapshot ? m_snapshot->latestActivity()
+                                    : fullRange();
+    if (wholeShown)
+        window = fullRange();
+    else if (atPresent)
+        window = {fullRange().endNs - (m_window.endNs - m_window.startNs), fullRange().endNs};
     m_window = {};
     setVisibleWindow(window);
     update();

@@ -64,6 +64,9 @@ class FlameChartView : public QWidget
     TimeRange visibleWindow() const { return m_window; }
     // Clamped to the incident, and to at least MinWindowNs.
     void setVisibleWindow(TimeRange window);
+    // While on (live probes run), a window that shows the incident's end slides with it as new
+    // snapshots of the incident reach further; a window the user moved back stays where it is.
+    void setFollowPresent(bool follow) { m_followPresent = follow; }
 
     // Compacts or expands a track's lane; a lane of CompactRows rows or fewer is always expanded.
     void setLaneExpanded(TrackId track, bool expanded);
@@ -170,6 +173,7 @@ class FlameChartView : public QWidget
     StringId m_selectedFrame = 0;
     TimeRange m_range;
     TimeRange m_window;
+    bool m_followPresent = false;
 
     std::vector<VisibleLane> m_visibleLanes;
     int m_contentHeight = 0;

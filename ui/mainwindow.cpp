@@ -14,6 +14,7 @@
 #include "ingest/importer.h"
 #include "ingest/importerregistry.h"
 #include "metricplotpanel.h"
+#include "probespanel.h"
 #include "rulesdialog.h"
 #include "sandwichview.h"
 #include "sourcespanel.h"
@@ -177,6 +178,25 @@ void MainWindow::createDocks()
     correlationDock->setObjectName(QStringLiteral("correlationDock"));
     correlationDock->setWidget(m_correlation);
     addDockWidget(Qt::RightDockWidgetArea, correlationDock);
+
+    // Live probes, beside the suspects under the views: their table needs the window's width.
+    // A fresh session keeps no saved probes.
+    m_probes = new ProbesPanel(m_workbench,
+                               m_session == Session::Fresh ? QString() : SavedProbes::defaultPath(), this);
+    auto* probesDock = new QDockWidget(tr("Probes"), this);
+    probesDock->setObjectName(QStringLiteral("probesDock"));
+    probesDock->setWidget(m_probes);
+    addDockWidget(Qt::BottomDockWidgetArea, probesDock);
+    tabifyDockWidget(suspectsDock, probesDock);
+    suspectsDock->raise();
+    // Shows it even when it is a tab behind the suspects, which its toggle would hide instead.
+    m_showProbes = new QAction(tr("Show the &probes"), this);
+    m_showProbes->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+    connect(m_showProbes, &QAction::triggered, this, [probesDock] {
+        probesDock->show();
+        probesDock->raise();
+    });
+    connect(m_probes, &ProbesPanel::liveChanged, m_flameChart, &FlameChartView::setFollowPresent);
 }
 
 void MainWindow::createActions()
@@ -208,6 +228,7 @@ void MainWindow::createActions()
     viewMenu->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         viewMenu->addAction(dock->toggleViewAction());
+    viewMenu->addAction(m_showProbes);
 
     QToolBar* tools = addToolBar(tr("Navigation"));
     tools->setObjectName(QStringLiteral("navigationBar"));

@@ -24,6 +24,7 @@ class FlameChartView;
 class FlameGraphView;
 class ImportQueue;
 class MetricPlotPanel;
+class ProbesPanel;
 class SandwichView;
 class SourcesPanel;
 class SqlConsole;
@@ -74,6 +75,7 @@ class MainWindow : public QMainWindow
     MetricPlotPanel* metricPlots() const { return m_metricPlots; }
     CorrelationPanel* correlation() const { return m_correlation; }
     SuspectsPanel* suspects() const { return m_suspects; }
+    ProbesPanel* probes() const { return m_probes; }
     QLineEdit* searchField() const { return m_search; }
 
     // For the views' names on the command line: flamegraph, flamechart, sandwich, top, diff, breakdown,
@@ -127,6 +129,8 @@ class MainWindow : public QMainWindow
     MetricPlotPanel* m_metricPlots = nullptr;
     CorrelationPanel* m_correlation = nullptr;
     SuspectsPanel* m_suspects = nullptr;
+    ProbesPanel* m_probes = nullptr;
+    QAction* m_showProbes = nullptr;
     CategoryLegend* m_legend = nullptr;
     QLineEdit* m_search = nullptr;
     QTimer* m_searchDelay = nullptr;

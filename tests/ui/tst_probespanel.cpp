@@ -1,0 +1,363 @@
+// The Probes dock against a real HTTP server on 127.0.0.1: a started probe fills its row, the
+// incident gains a probe-http source whose spans the flame chart shows and follows as they land
+// (unless the user moved back), and a stop stops the requests. Secrets are masked in the table and
+// kept out of the saved probes and of the incident file; insecure probes wear their badge; a
+// duplicate is a second probe; a GPU probe on a machine without nvidia-smi says so.
+//
+// With LUNDI_PROBESPANEL_PNG set, the dock with a probe of each kind is rendered into that file.
+
+#include "flamechartview.h"
+#include "mainwindow.h"
+#include "probedialog.h"
+#include "probespanel.h"
+#include "store/store.h"
+#include "support/httptestserver.h"
+#include "workbench.h"
+
+#include <QCheckBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace lundi;
+
+namespace {
+
+const std::string Token = "s3cr3t-t0ken-value";
+const std::string Password = "hunter2-pass";
+
+bool settle(MainWindow& window)
+{
+    return QTest::qWaitFor([&] { return window.isSettled(); }, 60000);
+}
+
+// A probe of the server's path with an Authorization header and a token in the URL.
+ProbeDefinition httpProbe(const test::HttpTestServer& server, const std::string& path)
+{
+    ProbeDefinition probe;
+    probe.http.url = server.url(path + "?token=" + Token);
+    probe.http.headers = {{"Authorization", "Bearer " + Token}, {"Accept", "text/plain"}};
+    probe.interval = std::chrono::milliseconds(150);
+    return probe;
+}
+
+QString cellText(const ProbesPanel& panel, int row, int column)
+{
+    const QTableWidgetItem* item = panel.table()->item(row, column);
+    return item ? item->text() : QString();
+}
+
+// Every cell's text and tooltip of a row.
+QString rowText(const ProbesPanel& panel, int row)
+{
+    QString text;
+    for (int column = 0; column < ProbesPanel::ColumnCount; ++column) {
+        if (const QTableWidgetItem* item = panel.table()->item(row, column))
+            text += item->text() + QLatin1Char('|') + item->toolTip() + QLatin1Char('|');
+    }
+    return text;
+}
+
+QByteArray fileBytes(const QString& path)
+{
+    QByteArray bytes;
+    for (const QString& suffix : {QString(), QStringLiteral("-wal")}) {
+        QFile file(path + suffix);
+        if (file.open(QIODevice::ReadOnly))
+            bytes += file.readAll();
+    }
+    return bytes;
+}
+
+} // namespace
+
+class TestProbesPanel : public QObject
+{
+    Q_OBJECT
+
+  private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        qputenv("LUNDI_PLUGIN_PATH", LUNDI_PLUGIN_DIR);
+    }
+
+    void httpProbeGrowsTheIncidentLive()
+    {
+        test::HttpTestServer server;
+        const QString incident = m_dir.filePath(QStringLiteral("live.lundi"));
+        MainWindow window(MainWindow::Session::Fresh);
+        window.resize(1400, 900);
+        window.show();
+        window.openIncident(incident);
+        QVERIFY(settle(window));
+        ProbesPanel* panel = window.probes();
+        FlameChartView* chart = window.flameChart();
+
+        const int row = panel->addProbe(httpProbe(server, "/status/200"));
+        QCOMPARE(cellText(*panel, row, ProbesPanel::Status), QStringLiteral("stopped"));
+        panel->start(row);
+        QVERIFY(panel->isRunning(row));
+        QCOMPARE(cellText(*panel, row, ProbesPanel::Status), QStringLiteral("running"));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->runs(row) >= 3, 30000);
+        QVERIFY(cellText(*panel, row, ProbesPanel::LastResult).startsWith(QStringLiteral("200 in ")));
+        QCOMPARE(panel->successes(row), panel->runs(row));
+        QCOMPARE(cellText(*panel, row, ProbesPanel::Success),
+                 QStringLiteral("100.0% of %1").arg(panel->runs(row)));
+        QCOMPARE(cellText(*panel, row, ProbesPanel::LastError), QString());
+
+        // The secrets never show: the URL's token and the header's value are redacted.
+        const QString shown = rowText(*panel, row);
+        QVERIFY2(!shown.contains(QString::fromStdString(Token)), qPrintable(shown));
+        QVERIFY(cellText(*panel, row, ProbesPanel::Target).contains(QStringLiteral("token=REDACTED")));
+        QCOMPARE(cellText(*panel, row, ProbesPanel::Headers),
+                 QStringLiteral("Authorization: REDACTED; Accept: text/plain"));
+
+        // The reloads bring the probe's source and spans into the views.
+        QTRY_VERIFY_WITH_TIMEOUT(window.workbench()->snapshot()->counts.spans >= 3, 30000);
+        const auto snapshot = window.workbench()->snapshot();
+        QCOMPARE(snapshot->sources.size(), 1);
+        QCOMPARE(snapshot->sources.front().format, QStringLiteral("probe-http"));
+        QVERIFY(!snapshot->sources.front().origin.contains(QString::fromStdString(Token)));
+
+        // The chart shows the whole incident, the probe's first results, and grows with it.
+        const auto present = [&] { return window.workbench()->snapshot()->timeRange; };
+        QTRY_COMPARE_WITH_TIMEOUT(chart->visibleWindow().endNs, present().endNs, 30000);
+        QCOMPARE(chart->visibleWindow().startNs, present().startNs);
+        const TimeRange grown = chart->visibleWindow();
+        QTRY_VERIFY_WITH_TIMEOUT(present().endNs > grown.endNs, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->visibleWindow().endNs, present().endNs, 30000);
+        QCOMPARE(chart->visibleWindow().startNs, grown.startNs);
+
+        // Zoomed in on the present, it slides along, as wide as it was.
+        const TimeRange now = present();
+        const TimeRange latest{now.startNs + (now.endNs - now.startNs) / 2, now.endNs};
+        chart->setVisibleWindow(latest);
+        QTRY_VERIFY_WITH_TIMEOUT(present().endNs > latest.endNs, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(chart->visibleWindow().endNs, present().endNs, 30000);
+        QCOMPARE(chart->visibleWindow().endNs - chart->visibleWindow().startNs,
+                 latest.endNs - latest.startNs);
+
+        // Moved back by the user, it stays while results keep landing.
+        const TimeRange whole = window.workbench()->snapshot()->timeRange;
+        const TimeRange back{whole.startNs, whole.startNs + (whole.endNs - whole.startNs) / 2};
+        chart->setVisibleWindow(back);
+        QTRY_VERIFY_WITH_TIMEOUT(window.workbench()->snapshot()->timeRange.endNs > whole.endNs, 30000);
+        QCOMPARE(chart->visibleWindow().startNs, back.startNs);
+        QCOMPARE(chart->visibleWindow().endNs, back.endNs);
+
+        panel->stop(row);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel->isRunning(row), 30000);
+        QVERIFY(!panel->isLive());
+        QCOMPARE(cellText(*panel, row, ProbesPanel::Status), QStringLiteral("stopped"));
+        const int requests = server.requestCount("/status/200");
+        QTest::qWait(500); // three intervals: a probe still running would have sent more
+        QCOMPARE(server.requestCount("/status/200"), requests);
+        QVERIFY(settle(window));
+        QCOMPARE(window.workbench()->snapshot()->counts.spans, Store(incident).counts().spans);
+
+        // Neither the token nor the header's value reached the incident file.
+        const QByteArray bytes = fileBytes(incident);
+        QVERIFY(!bytes.isEmpty());
+        QVERIFY(!bytes.contains(QByteArray::fromStdString(Token)));
+    }
+
+    void failuresShowTheirClass()
+    {
+        Workbench workbench;
+        workbench.open(m_dir.filePath(QStringLiteral("failures.lundi")));
+        QTRY_VERIFY(workbench.snapshot() != nullptr);
+        ProbesPanel panel(&workbench, QString());
+        ProbeDefinition refused;
+        refused.kind = ProbeDefinition::Kind::Tcp;
+        refused.tcp.host = "127.0.0.1";
+        refused.tcp.port = std::to_string(test::closedLoopbackPort());
+        refused.interval = std::chrono::milliseconds(200);
+        const int row = panel.addProbe(refused);
+        panel.start(row);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.runs(row) >= 1, 30000);
+        QCOMPARE(panel.successes(row), 0);
+        QVERIFY2(cellText(panel, row, ProbesPanel::LastError).startsWith(QStringLiteral("refused: ")),
+                 qPrintable(cellText(panel, row, ProbesPanel::LastError)));
+        QVERIFY(cellText(panel, row, ProbesPanel::Success).startsWith(QStringLiteral("0")));
+        panel.stop(row);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(row), 30000);
+    }
+
+    void insecureBadge()
+    {
+        Workbench workbench;
+        ProbesPanel panel(&workbench, QString());
+        ProbeDefinition verified;
+        verified.http.url = "https://127.0.0.1:8443/health";
+        ProbeDefinition insecure = verified;
+        insecure.http.verifyTls = false;
+        const int plain = panel.addProbe(verified);
+        const int badge = panel.addProbe(insecure);
+        QCOMPARE(cellText(panel, plain, ProbesPanel::Tls), QStringLiteral("verified"));
+        QCOMPARE(cellText(panel, badge, ProbesPanel::Tls), QStringLiteral("insecure"));
+        const QTableWidgetItem* item = panel.table()->item(badge, ProbesPanel::Tls);
+        QCOMPARE(item->background().color(), QColor(0xc6, 0x28, 0x28));
+        QVERIFY(item->font().bold());
+
+        // The dialog's explicit switch is what makes it insecure.
+        ProbeDialog dialog(verified);
+        QVERIFY(!dialog.insecure()->isChecked());
+        dialog.insecure()->setChecked(true);
+        QCOMPARE(dialog.read(), QString());
+        QVERIFY(!dialog.probe().http.verifyTls);
+        QVERIFY(dialog.probe().insecure());
+    }
+
+    void duplicateMakesASecondProbe()
+    {
+        test::HttpTestServer server;
+        Workbench workbench;
+        workbench.open(m_dir.filePath(QStringLiteral("duplicate.lundi")));
+        QTRY_VERIFY(workbench.snapshot() != nullptr);
+        ProbesPanel panel(&workbench, QString());
+        const int first = panel.addProbe(httpProbe(server, "/status/200"));
+        const int second = panel.duplicate(first);
+        QCOMPARE(panel.count(), 2);
+        QCOMPARE(second, 1);
+        QCOMPARE(cellText(panel, second, ProbesPanel::Target), cellText(panel, first, ProbesPanel::Target));
+        QCOMPARE(panel.probe(second).http.headers, panel.probe(first).http.headers);
+
+        // Each runs on its own: two sessions, two sources.
+        panel.start(first);
+        panel.start(second);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.runs(first) >= 1 && panel.runs(second) >= 1, 30000);
+        panel.stopAll();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isLive(), 30000);
+        QCOMPARE(Store(workbench.path()).sources().size(), 2);
+    }
+
+    void savedProbesKeepNoSecrets()
+    {
+        test::HttpTestServer server;
+        const QString saved = m_dir.filePath(QStringLiteral("config/probes.json"));
+        Workbench workbench;
+        workbench.open(m_dir.filePath(QStringLiteral("saved.lundi")));
+        QTRY_VERIFY(workbench.snapshot() != nullptr);
+        {
+            ProbesPanel panel(&workbench, saved);
+            ProbeDefinition probe = httpProbe(server, "/status/200");
+            probe.http.url = server.url("/status/200?token=" + Token);
+            // userinfo too
+            probe.http.url.insert(probe.http.url.find("//") + 2, "admin:" + Password + "@");
+            panel.addProbe(probe);
+        }
+        QFile file(saved);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray json = file.readAll();
+        QVERIFY(json.contains("127.0.0.1"));
+        QVERIFY(!json.contains(QByteArray::fromStdString(Token)));
+        QVERIFY(!json.contains(QByteArray::fromStdString(Password)));
+
+        // Loaded again, it asks for its secrets before it runs.
+        ProbesPanel panel(&workbench, saved);
+        QCOMPARE(panel.count(), 1);
+        QVERIFY(panel.probe(0).secretsMissing);
+        panel.start(0);
+        QVERIFY(!panel.isRunning(0));
+        QCOMPARE(cellText(panel, 0, ProbesPanel::LastError),
+                 QStringLiteral("This probe was saved without its secrets: edit it to type them again."));
+        QCOMPARE(Store(workbench.path()).sources().size(), 0);
+    }
+
+    void dialogMasksSecrets()
+    {
+        ProbeDefinition probe;
+        probe.http.url = "http://127.0.0.1:9/?token=" + Token;
+        probe.http.headers = {{"Authorization", "Bearer " + Token}};
+        ProbeDialog dialog(probe);
+        QCOMPARE(dialog.url()->echoMode(), QLineEdit::PasswordEchoOnEdit);
+        QCOMPARE(dialog.url()->displayText().contains(QString::fromStdString(Token)), false);
+        // The value is kept as typed, drawn as dots.
+        QCOMPARE(dialog.read(), QString());
+        QCOMPARE(dialog.probe().http.headers, probe.http.headers);
+        QCOMPARE(dialog.probe().http.url, probe.http.url);
+        dialog.resize(600, 700);
+        const QImage image = dialog.grab().toImage();
+        QVERIFY(!image.isNull());
+
+        // A URL without secrets is shown as it is.
+        dialog.url()->setText(QStringLiteral("http://127.0.0.1:9/health"));
+        QCOMPARE(dialog.url()->echoMode(), QLineEdit::Normal);
+        dialog.interval()->setText(QStringLiteral("soon"));
+        QVERIFY(dialog.read().startsWith(QStringLiteral("The interval \"soon\"")));
+    }
+
+    void gpuProbeWithoutNvidiaSmi()
+    {
+        QTemporaryDir empty;
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", QFile::encodeName(empty.path()));
+        Workbench workbench;
+        workbench.open(m_dir.filePath(QStringLiteral("gpu.lundi")));
+        QTRY_VERIFY(workbench.snapshot() != nullptr);
+        ProbesPanel panel(&workbench, QString());
+        ProbeDefinition gpu;
+        gpu.kind = ProbeDefinition::Kind::Gpu;
+        const int row = panel.addProbe(gpu);
+        panel.start(row);
+        qputenv("PATH", path);
+        QVERIFY(!panel.isRunning(row));
+        QCOMPARE(cellText(panel, row, ProbesPanel::LastError),
+                 QStringLiteral(
+                     "nvidia-smi was not found on PATH: GPU sampling needs the NVIDIA driver's tools."));
+        QCOMPARE(Store(workbench.path()).sources().size(), 0);
+    }
+
+    void render()
+    {
+        const QString png = qEnvironmentVariable("LUNDI_PROBESPANEL_PNG");
+        if (png.isEmpty())
+            QSKIP("LUNDI_PROBESPANEL_PNG is not set");
+        test::HttpTestServer server;
+        test::HttpTestServer tlsServer(test::HttpTestServer::Tls::On);
+        QTemporaryDir empty;
+        const QByteArray path = qgetenv("PATH");
+        Workbench workbench;
+        workbench.open(m_dir.filePath(QStringLiteral("render.lundi")));
+        QTRY_VERIFY(workbench.snapshot() != nullptr);
+        ProbesPanel panel(&workbench, QString());
+        const int ok = panel.addProbe(httpProbe(server, "/delay/30"));
+        ProbeDefinition insecure = httpProbe(server, "/status/503");
+        insecure.http.url = tlsServer.url("/status/503");
+        insecure.http.verifyTls = false;
+        const int failing = panel.addProbe(insecure);
+        ProbeDefinition refused;
+        refused.kind = ProbeDefinition::Kind::Tcp;
+        refused.tcp.host = "127.0.0.1";
+        refused.tcp.port = std::to_string(test::closedLoopbackPort());
+        const int tcp = panel.addProbe(refused);
+        ProbeDefinition gpu;
+        gpu.kind = ProbeDefinition::Kind::Gpu;
+        const int gpuRow = panel.addProbe(gpu);
+        panel.addProbe(panel.probe(ok)); // a stopped duplicate
+        for (const int row : {ok, failing, tcp})
+            panel.start(row);
+        qputenv("PATH", QFile::encodeName(empty.path()));
+        panel.start(gpuRow);
+        qputenv("PATH", path);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.runs(ok) >= 3 && panel.runs(failing) >= 2 && panel.runs(tcp) >= 2,
+                                 30000);
+        panel.table()->selectRow(ok);
+        panel.resize(1500, 260);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QVERIFY(panel.grab().save(png));
+        panel.stopAll();
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isLive(), 30000);
+    }
+
+  private:
+    QTemporaryDir m_dir;
+};
+
+QTEST_MAIN(TestProbesPanel)
+#include "tst_probespanel.moc"
