@@ -5,6 +5,7 @@
 #include "httpprobe.h"
 #include "probeengine.h"
 #include "proberecorder.h"
+#include "scheduleoptions.h"
 #include "secretredaction.h"
 #include "tcpprobe.h"
 #include "timeformat.h"
@@ -24,51 +25,14 @@ namespace {
 
 std::atomic<bool> interrupted{false};
 
-// The options every probe kind shares: the schedule and the incident.
-void addScheduleOptions(QCommandLineParser& parser)
+// The options every probe kind shares: the schedule, the timeout and the output.
+void addProbeOptions(QCommandLineParser& parser)
 {
-    parser.addOption({QStringLiteral("every"), QStringLiteral("Probe at this interval (default 1s)."),
-                      QStringLiteral("DURATION"), QStringLiteral("1s")});
-    parser.addOption({QStringLiteral("count"), QStringLiteral("Stop after N probes."), QStringLiteral("N")});
-    parser.addOption(
-        {QStringLiteral("for"), QStringLiteral("Stop after this long."), QStringLiteral("DURATION")});
+    addScheduleOptions(parser, QStringLiteral("1s"), QStringLiteral("probes"));
     parser.addOption({QStringLiteral("timeout"),
                       QStringLiteral("Give up on one probe after this long (default 10s)."),
                       QStringLiteral("DURATION"), QStringLiteral("10s")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print each result as one line of JSON.")});
-}
-
-ProbeScheduler::Options scheduleOptions(const Command& command)
-{
-    ProbeScheduler::Options options;
-    options.interval = std::chrono::nanoseconds(command.durationValue("every"));
-    if (options.interval.count() <= 0)
-        throw UsageError{QStringLiteral("--every takes a duration above zero, such as 1s")};
-    if (command.isSet("count") && command.isSet("for"))
-        throw UsageError{QStringLiteral("--count and --for exclude each other")};
-    if (command.isSet("count")) {
-        bool ok = false;
-        options.count = command.value("count").toLongLong(&ok);
-        if (!ok || *options.count < 1)
-            throw UsageError{QStringLiteral("--count takes a whole number above zero")};
-    }
-    if (command.isSet("for")) {
-        options.until = std::chrono::nanoseconds(command.durationValue("for"));
-        if (options.until->count() <= 0)
-            throw UsageError{QStringLiteral("--for takes a duration above zero, such as 60s")};
-    }
-    // The first probe goes at once, and then at the interval: a command line waits for nothing.
-    options.phase = std::chrono::nanoseconds(0);
-    options.jitter = std::chrono::nanoseconds(0);
-    return options;
-}
-
-std::chrono::milliseconds timeoutValue(const Command& command)
-{
-    const qint64 ns = command.durationValue("timeout");
-    if (ns < 1'000'000)
-        throw UsageError{QStringLiteral("--timeout takes a duration of at least 1ms, such as 10s")};
-    return std::chrono::milliseconds(ns / 1'000'000);
 }
 
 // What every kind of result shows alike, for the summary.
@@ -173,7 +137,7 @@ int runProbeHttp(const QStringList& arguments)
     auto& parser = command.parser();
     parser.addPositionalArgument(QStringLiteral("URL"),
                                  QStringLiteral("What to probe (http:// or https://)."));
-    addScheduleOptions(parser);
+    addProbeOptions(parser);
     parser.addOption({QStringLiteral("header"),
                       QStringLiteral("Send this header (repeatable); its value is never "
                                      "stored or printed."),
@@ -279,7 +243,7 @@ int runProbeTcp(const QStringList& arguments)
     auto& parser = command.parser();
     parser.addPositionalArgument(QStringLiteral("HOST:PORT"),
                                  QStringLiteral("What to connect to ([::1]:80 for IPv6)."));
-    addScheduleOptions(parser);
+    addProbeOptions(parser);
     command.parse(arguments);
     const QStringList positional = parser.positionalArguments();
     const qsizetype colon = positional.size() == 1 ? positional[0].lastIndexOf(QLatin1Char(':')) : -1;

@@ -7,6 +7,7 @@
 #include "ingest/importerror.h"
 #include "probeengine.h"
 #include "prometheusscrape.h"
+#include "scheduleoptions.h"
 #include "timeformat.h"
 
 #include <QUrl>
@@ -33,11 +34,7 @@ int runScrape(const QStringList& arguments)
     auto& parser = command.parser();
     parser.addPositionalArgument(QStringLiteral("URL"),
                                  QStringLiteral("The endpoint, e.g. http://host:9100/metrics."));
-    parser.addOption({QStringLiteral("every"), QStringLiteral("Scrape at this interval (default 15s)."),
-                      QStringLiteral("DURATION"), QStringLiteral("15s")});
-    parser.addOption({QStringLiteral("count"), QStringLiteral("Stop after N scrapes."), QStringLiteral("N")});
-    parser.addOption(
-        {QStringLiteral("for"), QStringLiteral("Stop after this long."), QStringLiteral("DURATION")});
+    addScheduleOptions(parser, QStringLiteral("15s"), QStringLiteral("scrapes"));
     parser.addOption({QStringLiteral("timeout"),
                       QStringLiteral("Give up on one scrape after this long (default: the interval, at most "
                                      "10s)."),
@@ -54,35 +51,18 @@ int runScrape(const QStringList& arguments)
     if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
         throw UsageError{QStringLiteral("scrape takes an http:// or https:// URL")};
 
-    ProbeScheduler::Options schedule;
-    schedule.interval = std::chrono::nanoseconds(command.durationValue("every"));
-    if (schedule.interval.count() <= 0)
-        throw UsageError{QStringLiteral("--every takes a duration above zero, such as 15s")};
-    if (command.isSet("count") && command.isSet("for"))
-        throw UsageError{QStringLiteral("--count and --for exclude each other")};
-    if (command.isSet("count")) {
-        bool ok = false;
-        schedule.count = command.value("count").toLongLong(&ok);
-        if (!ok || *schedule.count < 1)
-            throw UsageError{QStringLiteral("--count takes a whole number above zero")};
-    }
-    if (command.isSet("for")) {
-        schedule.until = std::chrono::nanoseconds(command.durationValue("for"));
-        if (schedule.until->count() <= 0)
-            throw UsageError{QStringLiteral("--for takes a duration above zero, such as 60s")};
-    }
-    schedule.jitter = std::chrono::nanoseconds(0); // a command line starts at once
+    const ProbeScheduler::Options schedule = scheduleOptions(command);
 
     HttpRequest request;
     request.url = parser.positionalArguments().front().toStdString();
     request.headers = headerList(parser.values(QStringLiteral("header")));
     request.caFile = command.value("cacert").toStdString();
-    const qint64 timeoutNs = command.isSet("timeout")
-                                 ? command.durationValue("timeout")
-                                 : std::min<qint64>(schedule.interval.count(), 10'000'000'000);
-    if (timeoutNs < 1'000'000)
-        throw UsageError{QStringLiteral("--timeout takes a duration of at least 1ms, such as 10s")};
-    request.timeout = std::chrono::milliseconds(timeoutNs / 1'000'000);
+    request.timeout =
+        command.isSet("timeout")
+            ? timeoutValue(command)
+            : std::max(std::chrono::milliseconds(1),
+                       std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::min<std::chrono::nanoseconds>(schedule.interval, std::chrono::seconds(10))));
 
     const ImporterRegistry registry;
     const Importer* importer = registry.byFormat(QStringLiteral("prometheus"));
