@@ -8,6 +8,7 @@
 #include "probeengine.h"
 #include "store/store.h"
 #include "support/httptestserver.h"
+#include "support/incidentfiles.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -33,15 +34,6 @@ struct ApiSeries
     QJsonObject metric;
     std::vector<std::pair<qint64, QString>> values;
 };
-
-const Series* seriesNamed(const QList<Series>& all, const QString& name)
-{
-    for (const Series& series : all) {
-        if (series.name == name)
-            return &series;
-    }
-    return nullptr;
-}
 
 double number(const QString& text)
 {

@@ -8,6 +8,7 @@
 #include "clirun.h"
 #include "store/store.h"
 #include "support/httptestserver.h"
+#include "support/incidentfiles.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -127,28 +128,6 @@ TestResponse queryRange(const TestRequest& request, bool earlier = false)
         200, {{QStringLiteral("status"), QStringLiteral("success")},
               {QStringLiteral("data"), QJsonObject{{QStringLiteral("resultType"), QStringLiteral("matrix")},
                                                    {QStringLiteral("result"), result}}}});
-}
-
-const Series* seriesNamed(const QList<Series>& all, const QString& name)
-{
-    for (const Series& series : all) {
-        if (series.name == name)
-            return &series;
-    }
-    return nullptr;
-}
-
-// Every byte the incident's files hold (the database, and its WAL if one was left).
-QByteArray incidentBytes(const QString& path)
-{
-    QByteArray bytes;
-    for (const QString& file :
-         QStringList{path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
-        QFile f(file);
-        if (f.open(QIODevice::ReadOnly))
-            bytes += f.readAll();
-    }
-    return bytes;
 }
 
 } // namespace

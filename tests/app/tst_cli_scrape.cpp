@@ -7,6 +7,7 @@
 #include "clirun.h"
 #include "store/store.h"
 #include "support/httptestserver.h"
+#include "support/incidentfiles.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -28,15 +29,6 @@ int sampleLines(const QByteArray& exposition)
     for (const QByteArray& line : exposition.split('\n'))
         lines += !line.trimmed().isEmpty() && !line.startsWith('#');
     return lines;
-}
-
-const Series* seriesNamed(const QList<Series>& all, const QString& name)
-{
-    for (const Series& series : all) {
-        if (series.name == name)
-            return &series;
-    }
-    return nullptr;
 }
 
 } // namespace
@@ -101,11 +93,7 @@ class TestScrape : public QObject
         }
         QCOMPARE(store.counts().samples, qint64(3 * (perScrape + 2)));
 
-        for (const QString& path : QStringList{db, db + QStringLiteral("-wal")}) {
-            QFile bytes(path);
-            if (bytes.open(QIODevice::ReadOnly))
-                QVERIFY(!bytes.readAll().contains("scrape-secret-99"));
-        }
+        QVERIFY(!incidentBytes(db).contains("scrape-secret-99"));
     }
 
     void failuresAreRecorded()
