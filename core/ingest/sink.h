@@ -28,6 +28,17 @@ class Sink
     // input ("baseline", "incident" of a differential profile); call it before the first track
     // or series of the part. An input without parts is one source.
     virtual void beginPart(const QString& part) = 0;
+
+    // Writing ahead: an importer that writes before it has read its whole input, on a guess about
+    // the rest (a trace's slices written in start order while it is read), must be able to take
+    // back what it wrote when the rest proves the guess wrong. Only a sink that can rewind lets it.
+    virtual bool canRewind() const { return false; }
+    // Drops every track, span, flow, series and sample added so far, and the warnings and metadata,
+    // so that the importer can start again (interned strings stay).
+    virtual void rewind() {}
+    // Gives a track added ahead its final names and order, once the input has said them (only
+    // into a sink that can rewind is anything written ahead).
+    virtual void updateTrack(TrackId /*track*/, const TrackSpec& /*spec*/) {}
 };
 
 } // namespace lundi

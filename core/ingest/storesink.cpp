@@ -6,7 +6,7 @@
 namespace lundi {
 
 StoreSink::StoreSink(BulkWriter& writer, const SourceSpec& source, const Classifier& classifier)
-    : m_writer(writer), m_spec(source), m_classifier(classifier)
+    : m_writer(writer), m_start(writer.mark()), m_spec(source), m_classifier(classifier)
 {
 }
 
@@ -93,6 +93,22 @@ void StoreSink::addSample(SeriesId series, qint64 timeNs, double value)
 {
     ++m_counts.samples;
     m_writer.addSample(series, timeNs, value);
+}
+
+void StoreSink::rewind()
+{
+    m_writer.rewind(m_start);
+    m_counts = IncidentCounts();
+    m_counts.sources = qint64(m_sources.size());
+    m_warnings.clear();
+    m_metadata = "{}";
+    m_firstSpan = 0;
+    m_depths.clear();
+}
+
+void StoreSink::updateTrack(TrackId track, const TrackSpec& spec)
+{
+    m_writer.updateTrack(track, spec);
 }
 
 void StoreSink::warn(const QString& sentence)

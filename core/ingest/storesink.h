@@ -2,6 +2,7 @@
 
 #include "cachedclassifier.h"
 #include "sink.h"
+#include "store/bulkwriter.h"
 
 #include <QStringList>
 
@@ -11,8 +12,6 @@
 #include <vector>
 
 namespace lundi {
-
-class BulkWriter;
 
 // What every source of one import shares.
 struct SourceSpec
@@ -39,6 +38,9 @@ class StoreSink : public Sink
     void warn(const QString& sentence) override;
     void setMetadata(const QByteArray& json) override;
     void beginPart(const QString& part) override;
+    bool canRewind() const override { return true; }
+    void rewind() override;
+    void updateTrack(TrackId track, const TrackSpec& spec) override;
 
     // Adds to a source an earlier transaction created (a LiveSource that grows) instead of
     // starting one; before anything is added.
@@ -54,6 +56,7 @@ class StoreSink : public Sink
     SourceId source();
 
     BulkWriter& m_writer;
+    BulkWriter::Mark m_start; // what rewind() goes back to
     SourceSpec m_spec;
     QString m_part;
     SourceId m_source = 0; // of the current part; 0 until something needs it

@@ -20,6 +20,9 @@ BulkWriter::BulkWriter(Store& store)
       m_insertTrack(
           store.connection(),
           "INSERT INTO tracks(source_id, kind, name, process, thread, sort_index) VALUES(?1,?2,?3,?4,?5,?6)"),
+      m_updateTrack(
+          store.connection(),
+          "UPDATE tracks SET kind = ?2, name = ?3, process = ?4, thread = ?5, sort_index = ?6 WHERE id = ?1"),
       m_rows(store.connection())
 {
     // The writer assigns span and series ids itself, so that their rows can wait in a batch.
@@ -94,6 +97,18 @@ TrackId BulkWriter::addTrack(SourceId source, const TrackSpec& track)
     return sqlite3_last_insert_rowid(m_store.connection().handle());
 }
 
+void BulkWriter::updateTrack(TrackId track, const TrackSpec& spec)
+{
+    m_rows.flush();
+    m_updateTrack.bind(1, track)
+        .bind(2, qint64(spec.kind))
+        .bind(3, spec.name)
+        .bind(4, spec.process)
+        .bind(5, spec.thread)
+        .bind(6, qint64(spec.sortIndex))
+        .run();
+}
+
 SpanId BulkWriter::addSpan(const SpanSpec& span, Category category, int depth)
 {
     const SpanId id = m_nextSpan++;
@@ -116,6 +131,33 @@ SeriesId BulkWriter::addSeries(SourceId source, const SeriesSpec& series)
 void BulkWriter::addSample(SeriesId series, qint64 timeNs, double value)
 {
     m_rows.addSample(series, timeNs, value);
+}
+
+BulkWriter::Mark BulkWriter::mark()
+{
+    m_rows.flush();
+    const auto next = [this](const char* sql) {
+        Statement query(m_store.connection(), sql);
+        query.step();
+        return query.int64(0);
+    };
+    return {next("SELECT coalesce(max(id), 0) + 1 FROM tracks"), m_nextSpan,
+            next("SELECT coalesce(max(id), 0) + 1 FROM flows"), m_nextSeries};
+}
+
+void BulkWriter::rewind(const Mark& mark)
+{
+    m_rows.discard();
+    const auto drop = [this](const char* sql, qint64 first) {
+        Statement(m_store.connection(), sql).bind(1, first).run();
+    };
+    drop("DELETE FROM flows WHERE id >= ?1", mark.flow);
+    drop("DELETE FROM spans WHERE id >= ?1", mark.span);
+    drop("DELETE FROM sample_blocks WHERE series_id >= ?1", mark.series);
+    drop("DELETE FROM series WHERE id >= ?1", mark.series);
+    drop("DELETE FROM tracks WHERE id >= ?1", mark.track);
+    m_nextSpan = mark.span;
+    m_nextSeries = mark.series;
 }
 
 void BulkWriter::commit()

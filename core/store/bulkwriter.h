@@ -28,12 +28,25 @@ class BulkWriter
 
     StringId intern(std::string_view text);
     TrackId addTrack(SourceId source, const TrackSpec& track);
+    void updateTrack(TrackId track, const TrackSpec& spec);
     SpanId addSpan(const SpanSpec& span, Category category, int depth);
     void addFlow(SourceId source, SpanId from, SpanId to, StringId name);
     SeriesId addSeries(SourceId source, const SeriesSpec& series);
     void addSample(SeriesId series, qint64 timeNs, double value);
 
     void commit();
+
+    // Where the tracks, spans, flows, series and samples written from now on begin: rewind() drops
+    // them all again (sources and strings stay), for an importer that wrote ahead on a wrong guess.
+    struct Mark
+    {
+        TrackId track = 0;
+        SpanId span = 0;
+        qint64 flow = 0;
+        SeriesId series = 0;
+    };
+    Mark mark();
+    void rewind(const Mark& mark);
 
   private:
     struct StringHash
@@ -60,6 +73,7 @@ class BulkWriter
     Statement m_findString;
     Statement m_insertString;
     Statement m_insertTrack;
+    Statement m_updateTrack;
     std::unordered_map<std::string, StringId, StringHash, std::equal_to<>> m_strings;
     SpanId m_nextSpan = 1;
     SeriesId m_nextSeries = 1;

@@ -194,6 +194,21 @@ void RowInserter::finish()
     flush();
 }
 
+void RowInserter::discard()
+{
+    m_filling.clear();
+    for (const SeriesId series : m_openSeries)
+        m_open[size_t(series)].samples = {};
+    m_openSeries.clear();
+    m_openSamples = 0;
+    if (!m_thread.joinable())
+        return;
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return !m_busy; });
+    if (m_error)
+        std::rethrow_exception(m_error);
+}
+
 void RowInserter::bind(Statement& insert, int first, const Row& row, std::string_view& text)
 {
     insert.bind(first, row.id).bind(first + 1, row.track);

@@ -37,6 +37,8 @@ class RowInserter
     void flush();
     // Flushes the samples of blocks not yet full too.
     void finish();
+    // Drops every row not written yet and returns once the writing thread is idle.
+    void discard();
 
   private:
     struct Row

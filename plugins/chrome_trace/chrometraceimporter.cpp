@@ -58,11 +58,23 @@ void ChromeTraceImporter::import(const InputFile& input, Sink& sink, ImportContr
     std::string_view json = input.data();
     const qsizetype bom = json.starts_with(Bom) ? qsizetype(Bom.size()) : 0;
     json.remove_prefix(size_t(bom));
-    const rapidjson::MemoryStream stream(json.data(), json.size());
-    chrome::TraceEventReader reader(sink, control, stream);
-    reader.read(json, bom);
-    sink.setMetadata(reader.metadataJson());
-    chrome::TraceBuilder(reader.events(), sink, control, qint64(input.data().size())).build();
+    // Large plain traces are written while they are read (TraceBuilder); when the rest of the
+    // trace proves that too early, it is read again and written at its end.
+    const auto read = [&](bool writeAhead) {
+        const rapidjson::MemoryStream stream(json.data(), json.size());
+        chrome::TraceEventReader reader(sink, control, stream);
+        chrome::TraceBuilder builder(reader.events(), sink, control, qint64(input.data().size()), writeAhead);
+        reader.setBuilder(builder);
+        reader.read(json, bom);
+        sink.setMetadata(reader.metadataJson());
+        builder.build();
+    };
+    try {
+        read(sink.canRewind());
+    } catch (const chrome::TraceBuilder::GuessedWrong&) {
+        sink.rewind();
+        read(false);
+    }
 }
 
 } // namespace lundi

@@ -13,6 +13,22 @@ namespace lundi::chrome {
 
 namespace {
 
+// A lane writes ahead once it holds twice this many slices, and keeps this many back: a parent
+// comes after its children (live tracers write a slice when it ends), so the latest slices wait
+// for theirs.
+constexpr size_t KeptBack = 8192;
+// Once the args arena has grown to this, the args of the slices written ahead leave it.
+constexpr size_t ArgsCompaction = size_t(8) << 20;
+
+// The order slices are written in: by start, longer first at equal starts (so that a parent
+// precedes its children), then in file order.
+bool inStartOrder(const Slice& a, const Slice& b)
+{
+    return a.startNs != b.startNs ? a.startNs < b.startNs
+           : a.durNs != b.durNs   ? a.durNs > b.durNs
+                                  : a.order < b.order;
+}
+
 // pids and tids sort as numbers where they are numbers, after that as text.
 std::pair<qint64, std::string_view> idOrder(const std::string& id)
 {
@@ -79,17 +95,81 @@ const char* phaseName(const std::string& phase)
 
 } // namespace
 
-TraceBuilder::TraceBuilder(TraceEvents& events, Sink& sink, const ImportControl& control, qint64 inputSize)
-    : m_events(events), m_sink(sink), m_control(control), m_inputSize(inputSize)
+TraceBuilder::TraceBuilder(TraceEvents& events, Sink& sink, const ImportControl& control, qint64 inputSize,
+                           bool writeAhead)
+    : m_events(events), m_sink(sink), m_control(control), m_inputSize(inputSize), m_writeAhead(writeAhead),
+      m_compactArgsAt(ArgsCompaction)
 {
+}
+
+void TraceBuilder::sliceAdded(quint32 index)
+{
+    if (!m_writeAhead)
+        return;
+    if (m_sweeps.size() <= index)
+        m_sweeps.resize(index + 1);
+    const Lane& lane = m_events.lanes[index];
+    const Sweep& sweep = m_sweeps[index];
+    if (sweep.track && !inStartOrder(sweep.last, lane.slices.back()))
+        throw GuessedWrong();
+    if (lane.slices.size() >= 2 * KeptBack)
+        writeAhead(index);
+}
+
+void TraceBuilder::holdAll()
+{
+    if (m_wroteAhead)
+        throw GuessedWrong();
+    m_writeAhead = false;
+}
+
+void TraceBuilder::writeAhead(quint32 index)
+{
+    Lane& lane = m_events.lanes[index];
+    Sweep& sweep = m_sweeps[index];
+    std::sort(lane.slices.begin(), lane.slices.end(), inStartOrder);
+    if (!sweep.track) {
+        // build() gives the track its names and place; whether it is a GPU stream must not change.
+        const QString device = deviceOf(lane);
+        sweep.flat = !device.isEmpty();
+        sweep.track = m_sink.addTrack(trackFor(lane, device, 0));
+        m_wroteAhead = true;
+    }
+    const size_t count = lane.slices.size() - KeptBack;
+    addSpans(lane, sweep, count, nullptr);
+    lane.slices.erase(lane.slices.begin(), lane.slices.begin() + qsizetype(count));
+    if (m_events.args.size() >= m_compactArgsAt)
+        compactArgs();
+}
+
+// The slices written keep their args in the sink; while writing ahead only slices refer to the
+// arena (B/E pairs, whose args merge at the end, stop it), so the rest can move up.
+void TraceBuilder::compactArgs()
+{
+    std::string kept;
+    for (Lane& lane : m_events.lanes) {
+        for (Slice& slice : lane.slices) {
+            const quint64 from = slice.args.offset;
+            slice.args.offset = kept.size();
+            kept.append(m_events.args, from, slice.args.length);
+        }
+    }
+    m_events.args = std::move(kept);
+    m_compactArgsAt = std::max(ArgsCompaction, 2 * m_events.args.size());
 }
 
 void TraceBuilder::build()
 {
+    m_writeAhead = false;
     m_baseNs = baseTime();
     m_devices.reserve(m_events.lanes.size());
     for (const Lane& lane : m_events.lanes)
         m_devices.push_back(deviceOf(lane));
+    m_sweeps.resize(m_events.lanes.size());
+    for (size_t index = 0; index < m_sweeps.size(); ++index) {
+        if (m_sweeps[index].track && m_sweeps[index].flat == m_devices[index].isEmpty())
+            throw GuessedWrong();
+    }
     if (m_events.flows.empty())
         addCorrelationFlows();
     m_placed.resize(m_events.lanes.size());
@@ -101,11 +181,18 @@ void TraceBuilder::build()
         const size_t index = order[rank];
         Lane& lane = m_events.lanes[index];
         matchMarks(lane);
-        if (lane.slices.empty())
+        Sweep& sweep = m_sweeps[index];
+        if (lane.slices.empty() && !sweep.track)
             continue;
         const TrackSpec spec = trackFor(lane, m_devices[index], int(rank));
-        addSpans(lane, m_sink.addTrack(spec), spec.kind == TrackKind::Gpu,
-                 flowLanes[index] ? &m_placed[index] : nullptr);
+        if (sweep.track) {
+            m_sink.updateTrack(sweep.track, spec);
+        } else {
+            sweep.track = m_sink.addTrack(spec);
+            sweep.flat = spec.kind == TrackKind::Gpu;
+        }
+        std::sort(lane.slices.begin(), lane.slices.end(), inStartOrder);
+        addSpans(lane, sweep, lane.slices.size(), flowLanes[index] ? &m_placed[index] : nullptr);
     }
     for (const CounterSample& sample : m_events.samples)
         m_sink.addSample(sample.series, sample.timeNs + m_baseNs, sample.value);
@@ -313,30 +400,24 @@ void TraceBuilder::matchMarks(Lane& lane)
     lane.marks.shrink_to_fit();
 }
 
-// On a GPU stream (flat) kernels may overlap without nesting (concurrent kernels, clock skew):
-// each is a root of its own, never the child of another kernel.
-void TraceBuilder::addSpans(Lane& lane, TrackId track, bool flat, Placed* placed)
+// Writes the first count slices of the lane, which are in start order and sort after those
+// written before. On a GPU stream (flat) kernels may overlap without nesting (concurrent kernels,
+// clock skew): each is a root of its own, never the child of another kernel.
+void TraceBuilder::addSpans(const Lane& lane, Sweep& sweep, size_t count, Placed* placed)
 {
-    std::vector<Slice>& slices = lane.slices;
-    // Start order, longer first at equal starts, so that a parent precedes its children.
-    std::sort(slices.begin(), slices.end(), [](const Slice& a, const Slice& b) {
-        return a.startNs != b.startNs ? a.startNs < b.startNs
-               : a.durNs != b.durNs   ? a.durNs > b.durNs
-                                      : a.order < b.order;
-    });
     const bool nests = lane.kind != TrackKind::Async;
-    std::vector<std::pair<qint64, SpanId>> open; // end and span of the enclosing slices
-    std::vector<qint32> openPositions;
+    std::vector<std::pair<qint64, SpanId>>& open = sweep.open;
+    std::vector<qint32>& openPositions = sweep.openPositions;
     if (placed) {
-        placed->starts.reserve(slices.size());
-        placed->ends.reserve(slices.size());
-        placed->parents.reserve(slices.size());
-        placed->spans.reserve(slices.size());
+        placed->starts.reserve(placed->starts.size() + count);
+        placed->ends.reserve(placed->ends.size() + count);
+        placed->parents.reserve(placed->parents.size() + count);
+        placed->spans.reserve(placed->spans.size() + count);
     }
     SpanSpec span;
-    span.track = track;
-    for (size_t i = 0; i < slices.size(); ++i) {
-        const Slice& slice = slices[i];
+    span.track = sweep.track;
+    for (size_t i = 0; i < count; ++i) {
+        const Slice& slice = lane.slices[i];
         const qint64 end = slice.startNs + slice.durNs;
         while (!open.empty() && end > open.back().first) {
             if (slice.startNs < open.back().first && nests)
@@ -362,13 +443,17 @@ void TraceBuilder::addSpans(Lane& lane, TrackId track, bool flat, Placed* placed
             placed->parents.push_back(openPositions.empty() ? -1 : openPositions.back());
             placed->spans.push_back(id);
         }
-        if (!flat) {
+        if (!sweep.flat) {
             open.emplace_back(end, id);
-            openPositions.push_back(qint32(i));
+            openPositions.push_back(sweep.written);
         }
-        if ((++m_spansAdded & 0xffff) == 0)
+        ++sweep.written;
+        // While the reader reads, it reports progress itself.
+        if ((++m_spansAdded & 0xffff) == 0 && !m_writeAhead)
             m_control.progress(m_inputSize);
     }
+    if (count)
+        sweep.last = lane.slices[count - 1];
 }
 
 // Traces without flow events still tie launches to device work by args.correlation: the id's

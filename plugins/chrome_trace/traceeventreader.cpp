@@ -1,6 +1,7 @@
 #include "traceeventreader.h"
 #include "timeparse.h"
 #include "toplevelscalars.h"
+#include "tracebuilder.h"
 
 #include "ingest/importcontrol.h"
 #include "ingest/importerror.h"
@@ -328,7 +329,10 @@ bool TraceEventReader::Key(const char* text, SizeType length, bool copy)
             return true;
         }
         m_field = key == "baseTimeNanoseconds" ? Field::BaseTime : Field::Other;
-        m_sawBaseTime = m_sawBaseTime || m_field == Field::BaseTime;
+        if (m_field == Field::BaseTime) {
+            m_sawBaseTime = true;
+            m_builder->holdAll(); // the times written ahead would move
+        }
         m_sampledProfile = m_sampledProfile || key == "samples";
         return m_metaWriter.Key(text, length, true);
     }
@@ -517,6 +521,7 @@ void TraceEventReader::finishEvent()
     const auto instant = [&](Lane& lane) {
         lane.slices.push_back(
             {*ts, 0, m_sink.intern(e.name), e.cat.empty() ? 0 : m_sink.intern(e.cat), e.args, order});
+        m_builder->sliceAdded(quint32(&lane - m_events.lanes.data()));
     };
 
     switch (e.phase) {
@@ -542,12 +547,16 @@ void TraceEventReader::finishEvent()
         lane.lastNs = std::max(lane.lastNs, *ts + dur);
         lane.slices.push_back(
             {*ts, dur, m_sink.intern(e.name), e.cat.empty() ? 0 : m_sink.intern(e.cat), e.args, order});
-        if (e.hasCorrelation)
+        if (e.hasCorrelation) {
             m_events.correlated.push_back({e.correlation, *ts, index, order});
+            m_builder->holdAll(); // launch-to-kernel flows bind to slices once all are read
+        }
+        m_builder->sliceAdded(index);
         break;
     }
     case 'B':
     case 'E': {
+        m_builder->holdAll(); // pairs are matched once all are read
         Lane& lane = laneFor(TrackKind::Thread, e.tid);
         // A begin becomes a span and needs a name, even "" (as an X event); an end without a
         // name (0) closes whatever is open.
@@ -579,6 +588,7 @@ void TraceEventReader::finishEvent()
     case 'F':
     case 'T':
     case 'p': {
+        m_builder->holdAll();
         // Async slices of one id live on a lane of their own.
         Lane& lane = laneFor(TrackKind::Async, e.cat + ':' + e.id);
         const StringId name = m_sink.intern(e.name);
@@ -595,6 +605,7 @@ void TraceEventReader::finishEvent()
     case 's':
     case 't':
     case 'f':
+        m_builder->holdAll(); // flows bind to slices once all are read
         laneFor(TrackKind::Thread, e.tid);
         m_events.flows.push_back({*ts, findLane(TrackKind::Thread, e.pid, e.tid), order, e.phase,
                                   e.phase == 's' || e.enclosing, e.cat + '\x1f' + e.id,
@@ -605,6 +616,7 @@ void TraceEventReader::finishEvent()
         return;
     }
     if (!e.bindId.empty() && (e.flowIn || e.flowOut) && (e.phase == 'X' || e.phase == 'B')) {
+        m_builder->holdAll();
         m_events.flows.push_back({*ts, findLane(TrackKind::Thread, e.pid, e.tid), order,
                                   e.flowIn && e.flowOut ? 'b'
                                   : e.flowIn            ? 'i'

@@ -18,6 +18,8 @@ class Sink;
 
 namespace lundi::chrome {
 
+class TraceBuilder;
+
 // The SAX handler over a Chrome trace (JSON object or bare array form). Keeps what each event
 // says in TraceEvents, writes counters straight to the sink, and forwards the raw JSON of args
 // and of the other top-level keys to writers, so nothing is parsed into a DOM.
@@ -30,6 +32,8 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
     void read(std::string_view json, qsizetype bomLength);
 
     TraceEvents& events() { return m_events; }
+    // Tells the builder of each slice added and of what ends writing ahead; before read().
+    void setBuilder(TraceBuilder& builder) { m_builder = &builder; }
     QByteArray metadataJson() const;
 
     // SAX callbacks (numbers arrive as text: kParseNumbersAsStringsFlag).
@@ -97,6 +101,7 @@ class TraceEventReader : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, 
 
     Sink& m_sink;
     const ImportControl& m_control;
+    TraceBuilder* m_builder = nullptr;
     const rapidjson::MemoryStream& m_stream;
     TraceEvents m_events;
     std::unordered_map<std::string, quint32> m_laneIndex;

@@ -1,7 +1,8 @@
 #pragma once
 
 // What TraceEventReader collects from a Chrome trace, compact enough for millions of events,
-// for TraceBuilder to turn into tracks, nested spans and flows once the whole file is read.
+// for TraceBuilder to turn into tracks, nested spans and flows once the whole file is read (or,
+// for the slices of a large plain trace, while it is read).
 
 #include "model.h"
 
@@ -101,7 +102,7 @@ struct ThreadInfo
 struct TraceEvents
 {
     std::vector<Lane> lanes;
-    std::string args; // every captured args object, back to back
+    std::string args; // every captured args object, back to back (but those written ahead)
     std::vector<FlowStep> flows;
     std::vector<Correlated> correlated;
     std::vector<CounterSample> samples;

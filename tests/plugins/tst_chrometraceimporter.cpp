@@ -37,6 +37,10 @@ class TestChromeTraceImporter : public QObject
     void kinetoMetadataKeptWhole_data();
     void kinetoMetadataKeptWhole();
     void unknownPhasesAreCounted();
+    void largeTraceIsWrittenWhileRead();
+    void lateParentOfAllRewrites();
+    void lateNewsRewrites_data();
+    void lateNewsRewrites();
     void gzipIsReadTransparently();
     void detection();
     void corpus_data();
@@ -666,6 +670,179 @@ void TestChromeTraceImporter::unknownPhasesAreCounted()
     const ImportSummary sampled = hermes.import(
         QStringLiteral(LUNDI_CORPUS_DIR "/chrome-trace/speedscope_te_hermes_samples_string_ts.json"));
     QVERIFY(anyWarningContains(sampled, "sampled CPU profile"));
+}
+
+namespace {
+
+// A trace large enough to be written while it is read (tens of thousands of slices a thread):
+// on threads 1 and 2 (pid 1 and pid `secondPid`), call trees of a root, three children and two
+// leaves each, in completion order as live tracers write them, the threads' trees interleaved.
+// Each slice's args hold its start in ns and some padding; a counter comes first. `before` and `after` go
+// around the events. `rendered` is what the incident must look like (as render() writes it), worked out from
+// the trees, not by the importer; `parentOfAll` adds a slice on thread 1 that encloses all of its trees,
+// written last.
+struct LargeTrace
+{
+    QByteArray json;
+    QString rendered;
+};
+
+LargeTrace largeTrace(const QByteArray& before, const QByteArray& after, int secondPid = 1,
+                      bool parentOfAll = false)
+{
+    constexpr int Trees = 2500;
+    const QByteArray pad(150, 'x');
+    LargeTrace trace;
+    trace.json = before + R"({"ph":"C","name":"queue","ts":1000,"pid":1,"args":{"depth":3}},)" + '\n';
+    QStringList lines[2];
+    qint64 clock = 1000; // µs
+    const auto slice = [&](int thread, const char* name, qint64 ts, qint64 dur, int depth) -> QString {
+        trace.json += "{\"ph\":\"X\",\"name\":\"" + QByteArray(name) + "\",\"ts\":" + QByteArray::number(ts) +
+                      ",\"dur\":" + QByteArray::number(dur) +
+                      ",\"pid\":" + QByteArray::number(thread == 0 ? 1 : secondPid) +
+                      ",\"tid\":" + QByteArray::number(thread + 1) +
+                      ",\"args\":{\"start_ns\":" + QByteArray::number(ts * 1000) + ",\"pad\":\"" + pad +
+                      "\"}},\n";
+        return QString(2 * (depth + 1 + (parentOfAll && thread == 0)), QLatin1Char(' ')) +
+               QStringLiteral("%1 [%2 +%3]").arg(QLatin1String(name)).arg(ts * 1000).arg(dur * 1000);
+    };
+    for (int tree = 0; tree < Trees; ++tree, clock += 120) {
+        for (int thread = 0; thread < 2; ++thread) {
+            QStringList preorder; // children's lines after their parent's
+            QStringList children;
+            for (int child = 0; child < 3; ++child) {
+                const qint64 childStart = clock + 1 + 30 * child;
+                QStringList leaves;
+                for (int leaf = 0; leaf < 2; ++leaf)
+                    leaves.append(slice(thread, "leaf", childStart + 1 + 10 * leaf, 8, 2));
+                children.append(slice(thread, "child", childStart, 25, 1));
+                children.append(leaves);
+            }
+            preorder.append(slice(thread, "root", clock, 100, 0));
+            preorder.append(children);
+            lines[thread].append(preorder);
+        }
+    }
+    if (parentOfAll) {
+        trace.json += "{\"ph\":\"X\",\"name\":\"main\",\"ts\":0,\"dur\":" + QByteArray::number(clock) +
+                      ",\"pid\":1,\"tid\":1},\n";
+        lines[0].prepend(QStringLiteral("  main [0 +%1]").arg(clock * 1000));
+    }
+    trace.json +=
+        "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":1,\"args\":{\"name\":\"worker-1\"}},\n"
+        "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":" +
+        QByteArray::number(secondPid) + ",\"tid\":2,\"args\":{\"name\":\"worker-2\"}}";
+    trace.json += after;
+    trace.rendered = QStringLiteral("worker-1 (thread)\n") + lines[0].join(QLatin1Char('\n')) +
+                     QStringLiteral("\nworker-2 (thread)\n") + lines[1].join(QLatin1Char('\n'));
+    return trace;
+}
+
+} // namespace
+
+void TestChromeTraceImporter::largeTraceIsWrittenWhileRead()
+{
+    const LargeTrace trace = largeTrace("[", "]");
+    Fixture fixture;
+    const ImportSummary summary = fixture.importJson(trace.json);
+    QVERIFY2(summary.warnings.isEmpty(), qPrintable(summary.warnings.join(QLatin1Char('\n'))));
+    QCOMPARE(fixture.rendered(), trace.rendered);
+    // Written while read, the two threads' spans took turns; held to the end, one after the other.
+    const Store store = fixture.store();
+    const QList<Track> tracks = store.tracks();
+    QCOMPARE(tracks.size(), 2);
+    const std::vector<Span> first = store.spansOfTrack(tracks[0].id);
+    const std::vector<Span> second = store.spansOfTrack(tracks[1].id);
+    const auto lowest = [](const std::vector<Span>& spans) {
+        return std::min_element(spans.begin(), spans.end(), [](auto& a, auto& b) { return a.id < b.id; })->id;
+    };
+    const auto highest = [](const std::vector<Span>& spans) {
+        return std::max_element(spans.begin(), spans.end(), [](auto& a, auto& b) { return a.id < b.id; })->id;
+    };
+    QVERIFY(lowest(second) < highest(first));
+    QVERIFY(lowest(first) < highest(second));
+    // Every span kept its own args, also after the arena dropped those of the spans written.
+    for (const std::vector<Span>* spans : {&first, &second}) {
+        for (const Span& span : *spans) {
+            if (!span.attributesJson.contains(
+                    QByteArray("\"start_ns\":" + QByteArray::number(span.startNs) + ",")))
+                QFAIL(qPrintable(QStringLiteral("%1 at %2 has the args %3")
+                                     .arg(span.name)
+                                     .arg(span.startNs)
+                                     .arg(QString::fromUtf8(span.attributesJson))));
+        }
+    }
+}
+
+void TestChromeTraceImporter::lateParentOfAllRewrites()
+{
+    // Thread 1's trees have been written when a slice enclosing them all comes: the import starts
+    // again and holds the whole trace.
+    const LargeTrace trace = largeTrace("[", "]", 1, true);
+    Fixture fixture;
+    fixture.importJson(trace.json);
+    QCOMPARE(fixture.rendered(), trace.rendered);
+}
+
+// What the end of a trace says can show that writing ahead was wrong: the import starts again
+// and ends as if the news had come first.
+void TestChromeTraceImporter::lateNewsRewrites_data()
+{
+    QTest::addColumn<QByteArray>("firstBefore");
+    QTest::addColumn<QByteArray>("firstAfter");
+    QTest::addColumn<QByteArray>("lastBefore");
+    QTest::addColumn<QByteArray>("lastAfter");
+    QTest::addColumn<int>("secondPid");
+    QTest::addColumn<QString>("shows"); // in the rendered incident: the news was read
+    QTest::addColumn<int>("flows");
+
+    const QByteArray pair = R"({"ph":"B","name":"pair","ts":5,"pid":1,"tid":3},
+                               {"ph":"E","name":"pair","ts":7,"pid":1,"tid":3})";
+    QTest::newRow("a B/E pair") << "[" + pair + ",\n"
+                                << QByteArray("]") << QByteArray("[") << ",\n" + pair + "]" << 1
+                                << QStringLiteral("pair [5000 +2000]") << 0;
+    const QByteArray flow = R"({"ph":"s","name":"f","cat":"c","id":1,"ts":1005,"pid":1,"tid":1},
+                               {"ph":"f","name":"f","cat":"c","id":1,"ts":1005,"pid":1,"tid":2,"bp":"e"})";
+    QTest::newRow("a flow") << "[" + flow + ",\n"
+                            << QByteArray("]") << QByteArray("[") << ",\n" + flow + "]" << 1
+                            << QStringLiteral("worker-1") << 1;
+    const QByteArray gpu = R"({"ph":"M","name":"process_labels","pid":2,"args":{"labels":"GPU 0"}})";
+    QTest::newRow("a GPU stream") << "[" + gpu + ",\n"
+                                  << QByteArray("]") << QByteArray("[") << ",\n" + gpu + "]" << 2
+                                  << QStringLiteral("GPU 0 \u00b7 worker-2 (gpu)") << 0;
+    QTest::newRow("baseTimeNanoseconds")
+        << QByteArray(R"({"baseTimeNanoseconds":1700000000000000000,"traceEvents":[)") << QByteArray("]}")
+        << QByteArray(R"({"traceEvents":[)") << QByteArray(R"(],"baseTimeNanoseconds":1700000000000000000})")
+        << 1 << QStringLiteral("root [1700000000001000000 +100000]") << 0;
+}
+
+void TestChromeTraceImporter::lateNewsRewrites()
+{
+    QFETCH(QByteArray, firstBefore);
+    QFETCH(QByteArray, firstAfter);
+    QFETCH(QByteArray, lastBefore);
+    QFETCH(QByteArray, lastAfter);
+    QFETCH(int, secondPid);
+    QFETCH(QString, shows);
+    QFETCH(int, flows);
+    Fixture first;
+    const ImportSummary newsFirst = first.importJson(largeTrace(firstBefore, firstAfter, secondPid).json);
+    Fixture last;
+    const ImportSummary newsLast = last.importJson(largeTrace(lastBefore, lastAfter, secondPid).json);
+    QCOMPARE(newsFirst.counts.flows, flows);
+    QCOMPARE(newsLast.counts.flows, flows);
+    QCOMPARE(newsLast.counts.spans, newsFirst.counts.spans);
+    QCOMPARE(newsLast.counts.tracks, newsFirst.counts.tracks);
+    QCOMPARE(newsLast.warnings, newsFirst.warnings);
+    // What was written ahead is gone, the counter's series (made while reading) too.
+    const IncidentCounts stored = last.store().counts();
+    QCOMPARE(stored.spans, newsLast.counts.spans);
+    QCOMPARE(stored.tracks, newsLast.counts.tracks);
+    QCOMPARE(stored.series, 1);
+    QCOMPARE(stored.samples, 1);
+    const QString rendered = last.rendered();
+    QVERIFY(rendered.contains(shows));
+    QCOMPARE(rendered, first.rendered());
 }
 
 void TestChromeTraceImporter::gzipIsReadTransparently()
