@@ -2,7 +2,11 @@
 #include "commands.h"
 
 #include "classifier.h"
+#include "gpuprobe.h"
 #include "httpprobe.h"
+#include "ingest/importerregistry.h"
+#include "ingest/ingestor.h"
+#include "ingest/livesource.h"
 #include "probeengine.h"
 #include "proberecorder.h"
 #include "scheduleoptions.h"
@@ -297,13 +301,101 @@ int runProbeTcp(const QStringList& arguments)
     return runUntilDone(probe, outcomes, recorder, json);
 }
 
+int runProbeGpu(const QStringList& arguments)
+{
+    Command command(
+        QStringLiteral("probe gpu"),
+        QStringLiteral("Samples the GPUs with nvidia-smi --query-gpu at an interval, each field "
+                       "of each GPU a series, recorded in the incident (--db) as one live source."));
+    auto& parser = command.parser();
+    addScheduleOptions(parser, QStringLiteral("1s"), QStringLiteral("samples of each series"));
+    parser.addOption({QStringLiteral("fields"),
+                      QStringLiteral("The --query-gpu fields (timestamp and index are always asked; "
+                                     "default %1).")
+                          .arg(GpuProbe::defaultFields().join(QLatin1Char(','))),
+                      QStringLiteral("F")});
+    parser.addOption({QStringLiteral("nvidia-smi"),
+                      QStringLiteral("The nvidia-smi to run (default: the one on PATH)."),
+                      QStringLiteral("PATH"), QStringLiteral("nvidia-smi")});
+    command.parse(arguments);
+    if (!parser.positionalArguments().isEmpty())
+        throw UsageError{QStringLiteral("probe gpu takes no arguments, only options")};
+    const ProbeScheduler::Options schedule = scheduleOptions(command);
+    GpuProbe::Options options;
+    options.program = command.value("nvidia-smi");
+    options.interval = std::max(std::chrono::milliseconds(1),
+                                std::chrono::duration_cast<std::chrono::milliseconds>(schedule.interval));
+    options.count = schedule.count;
+    options.duration = schedule.until;
+    if (command.isSet("fields")) {
+        const std::optional<QStringList> fields = ImportOptions::columnList(command.value("fields"));
+        if (!fields)
+            throw UsageError{QStringLiteral("--fields takes field names separated by commas, such as "
+                                            "utilization.gpu,memory.used")};
+        options.fields = *fields;
+    }
+
+    // Said before the incident gains a source: a machine without a GPU gets no empty one.
+    QString missing;
+    if (GpuProbe::locate(options.program, &missing).isEmpty()) {
+        printError(missing);
+        return ExitFailure;
+    }
+    const ImporterRegistry registry;
+    const Importer* importer = registry.byFormat(QStringLiteral("gpu-csv"));
+    if (!importer) {
+        printError(QStringLiteral("The GPU CSV importer (the gpu_csv plugin) was not found in %1.")
+                       .arg(ImporterRegistry::pluginDirectories().join(QStringLiteral(", "))));
+        return ExitFailure;
+    }
+    LiveSource live(command.db(), GpuProbe::sourceSpec(options), classifier());
+    QString failure;
+    ProbeEngine engine;
+    GpuProbe probe(engine, live, *importer, options,
+                   {[](const GpuProbe::Progress& progress) {
+                        out() << QStringLiteral("%1  %2 rows, %3 samples of %4 series\n")
+                                     .arg(TimeFormat::utc(progress.lastSampleNs))
+                                     .arg(progress.rows)
+                                     .arg(progress.samples)
+                                     .arg(progress.series);
+                        out().flush();
+                    },
+                    [&failure](const QString& error) { failure = error; }});
+    if (const std::optional<QString> error = probe.start()) {
+        printError(*error);
+        return ExitFailure;
+    }
+    interrupted = false;
+    const auto previous = std::signal(SIGINT, [](int) { interrupted = true; });
+    while (!probe.finished()) {
+        if (interrupted)
+            probe.stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    probe.wait();
+    std::signal(SIGINT, previous);
+    if (!failure.isEmpty()) {
+        printError(failure);
+        return ExitFailure;
+    }
+    const GpuProbe::Progress progress = probe.progress();
+    out() << QStringLiteral("--- %1: %2 rows, %3 samples of %4 series; recorded as source %5\n")
+                 .arg(GpuProbe::commandLine(options))
+                 .arg(progress.rows)
+                 .arg(progress.samples)
+                 .arg(progress.series)
+                 .arg(live.source());
+    out().flush();
+    return 0;
+}
+
 } // namespace
 
 int runProbe(const QStringList& arguments)
 {
     // arguments[1] names the kind; its own parser sees the rest as "lundi-cli ARGS...".
-    const std::pair<const char*, int (*)(const QStringList&)> kinds[] = {{"http", runProbeHttp},
-                                                                         {"tcp", runProbeTcp}};
+    const std::pair<const char*, int (*)(const QStringList&)> kinds[] = {
+        {"http", runProbeHttp}, {"tcp", runProbeTcp}, {"gpu", runProbeGpu}};
     const QString kind = arguments.value(1);
     QStringList rest = arguments;
     if (rest.size() > 1)
@@ -313,8 +405,8 @@ int runProbe(const QStringList& arguments)
             return run(rest);
     }
     throw UsageError{kind.isEmpty()
-                         ? QStringLiteral("probe takes a kind: http or tcp")
-                         : QStringLiteral("unknown probe kind \"%1\" (known: http, tcp)").arg(kind)};
+                         ? QStringLiteral("probe takes a kind: http, tcp or gpu")
+                         : QStringLiteral("unknown probe kind \"%1\" (known: http, tcp, gpu)").arg(kind)};
 }
 
 } // namespace lundi::cli

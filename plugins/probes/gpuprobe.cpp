@@ -1,4 +1,5 @@
 #include "gpuprobe.h"
+#include "continuingsink.h"
 #include "probeengine.h"
 
 #include "ingest/importcontrol.h"
@@ -10,7 +11,6 @@
 #include "store/storeerror.h"
 
 #include <QFileInfo>
-#include <QSet>
 #include <QStandardPaths>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -47,8 +47,6 @@ constexpr auto KillGrace = std::chrono::seconds(2);
 constexpr auto ReapPoll = std::chrono::milliseconds(10);
 // What is kept of the child's stderr for the sentence when it fails.
 constexpr size_t MaxErrorBytes = 4096;
-// Distinct warnings passed on; each batch tends to repeat the ones before.
-constexpr int MaxWarnings = 20;
 
 QString firstLine(const std::string& text)
 {
@@ -60,103 +58,68 @@ QString firstLine(const std::string& text)
 
 namespace {
 
-// What the batches have written so far, kept by the writer thread: each batch's importer adds
-// its series again, and they map onto the first ones.
-struct SeriesBook
-{
-    std::optional<qint64> count; // samples per series, then stop
-    std::unordered_map<std::string, SeriesId> seriesByKey;
-    std::unordered_map<SeriesId, qint64> samplesBySeries;
-    QSet<QString> warned;
-};
-
-// The importer's sink for one batch: series already made by an earlier batch are reused, a
-// series takes at most count samples, and a warning is passed on the first time only.
-class BatchSink : public Sink
+// The importer's sink for one batch, over the ContinuingSink that keeps each GPU's series across
+// batches: it counts the samples of each series, and takes at most count of them.
+class CountingSink : public Sink
 {
   public:
-    explicit BatchSink(SeriesBook& book) : m_book(book) {}
-    // The sink of the write under way.
-    void setSink(Sink& sink) { m_sink = &sink; }
+    // Samples per series so far, kept by the writer thread.
+    using Counts = std::unordered_map<SeriesId, qint64>;
 
-    StringId intern(std::string_view text) override { return m_sink->intern(text); }
-    TrackId addTrack(const TrackSpec& track) override { return m_sink->addTrack(track); }
-    SpanId addSpan(const SpanSpec& span) override { return m_sink->addSpan(span); }
-    void addFlow(SpanId from, SpanId to, StringId name) override { m_sink->addFlow(from, to, name); }
-    SeriesId addSeries(const SeriesSpec& series) override
+    CountingSink(ContinuingSink& sink, Counts& counts, std::optional<qint64> count)
+        : m_sink(sink), m_counts(counts), m_count(count)
     {
-        std::string key = series.name.toStdString();
-        key += '\0';
-        key += series.labelsJson.toStdString();
-        key += '\0';
-        key += series.unit.toStdString();
-        const auto it = m_book.seriesByKey.find(key);
-        if (it != m_book.seriesByKey.end())
-            return it->second;
-        const SeriesId id = m_sink->addSeries(series);
-        m_newSeries.emplace_back(std::move(key), id);
-        return id;
     }
+
+    StringId intern(std::string_view text) override { return m_sink.intern(text); }
+    TrackId addTrack(const TrackSpec& track) override { return m_sink.addTrack(track); }
+    SpanId addSpan(const SpanSpec& span) override { return m_sink.addSpan(span); }
+    void addFlow(SpanId from, SpanId to, StringId name) override { m_sink.addFlow(from, to, name); }
+    SeriesId addSeries(const SeriesSpec& series) override { return m_sink.addSeries(series); }
     void addSample(SeriesId series, qint64 timeNs, double value) override
     {
         qint64& samples = m_samples[series];
-        const auto before = m_book.samplesBySeries.find(series);
-        const qint64 total = samples + (before != m_book.samplesBySeries.end() ? before->second : 0);
-        if (m_book.count && total >= *m_book.count) {
+        const auto before = m_counts.find(series);
+        if (m_count && samples + (before != m_counts.end() ? before->second : 0) >= *m_count) {
             // The next round has begun: every GPU has had its count.
             m_countReached = true;
             return;
         }
-        m_sink->addSample(series, timeNs, value);
+        m_sink.addSample(series, timeNs, value);
         ++samples;
         m_lastSampleNs = std::max(m_lastSampleNs, timeNs);
     }
-    void warn(const QString& sentence) override
-    {
-        if (m_book.warned.size() + m_warnings.size() < MaxWarnings && !m_book.warned.contains(sentence) &&
-            !m_warnings.contains(sentence)) {
-            m_warnings.append(sentence);
-            m_sink->warn(sentence);
-        }
-    }
-    void setMetadata(const QByteArray& json) override { m_sink->setMetadata(json); }
-    void beginPart(const QString& part) override { m_sink->beginPart(part); }
+    void warn(const QString& sentence) override { m_sink.warn(sentence); }
+    void setMetadata(const QByteArray& json) override { m_sink.setMetadata(json); }
+    void beginPart(const QString& part) override { m_sink.beginPart(part); }
 
-    // After the write was committed: what it added counts. Returns the samples it added.
+    // After the write was committed: its samples count. Returns how many there were.
     qint64 commit()
     {
-        for (auto& [key, id] : m_newSeries)
-            m_book.seriesByKey.emplace(std::move(key), id);
         qint64 added = 0;
         for (const auto& [series, samples] : m_samples) {
-            m_book.samplesBySeries[series] += samples;
+            m_counts[series] += samples;
             added += samples;
         }
-        for (const QString& warning : std::as_const(m_warnings))
-            m_book.warned.insert(warning);
         return added;
     }
     // Every series has its count, or a series was offered one more.
     bool countReached() const
     {
-        if (!m_book.count)
+        if (!m_count)
             return false;
-        if (m_countReached)
-            return true;
-        for (const auto& [series, samples] : m_book.samplesBySeries) {
-            if (samples < *m_book.count)
-                return false;
-        }
-        return !m_book.samplesBySeries.empty();
+        return m_countReached || (!m_counts.empty() &&
+                                  std::all_of(m_counts.begin(), m_counts.end(), [this](const auto& series) {
+                                      return series.second >= *m_count;
+                                  }));
     }
     qint64 lastSampleNs() const { return m_lastSampleNs; }
 
   private:
-    Sink* m_sink = nullptr;
-    SeriesBook& m_book;
-    std::vector<std::pair<std::string, SeriesId>> m_newSeries;
-    std::unordered_map<SeriesId, qint64> m_samples;
-    QStringList m_warnings;
+    ContinuingSink& m_sink;
+    Counts& m_counts;
+    const std::optional<qint64> m_count;
+    Counts m_samples; // of this batch
     qint64 m_lastSampleNs = 0;
     bool m_countReached = false;
 };
@@ -172,7 +135,6 @@ struct GpuProbe::State : std::enable_shared_from_this<GpuProbe::State>
         : live(live), importer(importer), options(std::move(options)), callbacks(std::move(callbacks)),
           out(engine.context()), err(engine.context()), timer(engine.context()), reaper(engine.context())
     {
-        book.count = this->options.count;
     }
 
     // Engine's thread.
@@ -212,7 +174,8 @@ struct GpuProbe::State : std::enable_shared_from_this<GpuProbe::State>
 
     // Writer thread.
     boost::asio::thread_pool writer{1};
-    SeriesBook book;
+    ContinuingSink continuing; // each batch's importer adds its series again: the first ones
+    CountingSink::Counts counts;
     bool writeFailed = false;
 
     mutable std::mutex mutex;
@@ -470,11 +433,11 @@ void GpuProbe::State::writeBatch(const std::string& lines)
     if (writeFailed || lines.find_first_not_of(" \t\r\n") == std::string::npos)
         return;
     const qint64 rows = qint64(std::count(lines.begin(), lines.end(), '\n')) + (lines.back() != '\n');
-    BatchSink batch(book);
+    CountingSink batch(continuing, counts, options.count);
     QString failure;
     try {
         live.write([&](Sink& sink) {
-            batch.setSink(sink);
+            continuing.begin(sink);
             ImportControl control;
             control.setColumns(fields);
             control.setZonelessTimesAreUtc(true);
@@ -490,18 +453,20 @@ void GpuProbe::State::writeBatch(const std::string& lines)
         failure = storeError.sentence();
     }
     if (!failure.isEmpty()) {
+        continuing.rollback();
         writeFailed = true;
         boost::asio::post(out.get_executor(), [self = shared_from_this(), failure] { self->fail(failure); });
         return;
     }
     // Counted only now that the write is committed: a failed one added nothing.
+    continuing.commit();
     const qint64 added = batch.commit();
     Progress now;
     {
         const std::lock_guard lock(mutex);
         progress.rows += rows;
         progress.samples += added;
-        progress.series = qint64(book.seriesByKey.size());
+        progress.series = qint64(counts.size());
         progress.lastSampleNs = std::max(progress.lastSampleNs, batch.lastSampleNs());
         now = progress;
     }

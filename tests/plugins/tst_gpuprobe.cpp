@@ -6,6 +6,7 @@
 // time without a zone). The capture was taken with units ("100 %"), which the importer reads as
 // it reads nounits output. The missing-tool case is real: PATH points at an empty folder.
 
+#include "app/clirun.h"
 #include "classifier.h"
 #include "gpuprobe.h"
 #include "ingest/importer.h"
@@ -155,6 +156,8 @@ class TestGpuProbe : public QObject
     void replaysRealOutput();
     void stopEndsTheStandInAndItsChildren();
     void failingToolIsTold();
+    void cliWithoutNvidiaSmi();
+    void cliReplaysRealOutput();
 
   private:
     Outcome run(GpuProbe::Options options, const QString& incident, bool stopAfterFirstBatch = false);
@@ -329,6 +332,54 @@ void TestGpuProbe::failingToolIsTold()
     QCOMPARE(
         run(options, incident).error,
         QStringLiteral("nvidia-smi ended with status 2: Field \"bogus\" is not a valid field to query."));
+}
+
+// lundi-cli probe gpu on this machine, with no nvidia-smi on its PATH: one sentence, no source.
+void TestGpuProbe::cliWithoutNvidiaSmi()
+{
+    QTemporaryDir empty;
+    const QString incident = empty.filePath(QStringLiteral("incident.lundi"));
+    const QByteArray path = qgetenv("PATH");
+    qputenv("PATH", QFile::encodeName(empty.path()));
+    const test::CliRun run =
+        test::cli({QStringLiteral("probe"), QStringLiteral("gpu"), QStringLiteral("--count"),
+                   QStringLiteral("3"), QStringLiteral("--db"), incident});
+    qputenv("PATH", path);
+    QCOMPARE(run.status, 1);
+    QCOMPARE(run.err, QByteArray("lundi-cli: nvidia-smi was not found on PATH: GPU sampling needs the NVIDIA "
+                                 "driver's tools.\n"));
+    QCOMPARE(run.out, QByteArray());
+    QVERIFY(!QFile::exists(incident) || Store(incident).sources().isEmpty());
+}
+
+void TestGpuProbe::cliReplaysRealOutput()
+{
+    QTemporaryDir dir;
+    StandIn standIn(dir);
+    standIn.replay({cellsAfterTimestamp(m_idle), cellsAfterTimestamp(m_load)}, true);
+    const QString incident = dir.filePath(QStringLiteral("incident.lundi"));
+    const test::CliRun run =
+        test::cli({QStringLiteral("probe"), QStringLiteral("gpu"), QStringLiteral("--nvidia-smi"),
+                   standIn.path(), QStringLiteral("--fields"), Fields.join(QLatin1Char(',')),
+                   QStringLiteral("--every"), QStringLiteral("50ms"), QStringLiteral("--count"),
+                   QStringLiteral("4"), QStringLiteral("--db"), incident});
+    QVERIFY2(run.status == 0, run.err.constData());
+    QCOMPARE(standIn.read(QStringLiteral("args")).split('\n').mid(1),
+             (QList<QByteArray>{"--format=csv,noheader,nounits", "-lms", "50"}));
+    QVERIFY2(run.out.contains(QStringLiteral("%1 samples of %2 series; recorded as source 1")
+                                  .arg(4 * Measured.size())
+                                  .arg(Measured.size())
+                                  .toUtf8()),
+             run.out.constData());
+    const Store store(incident);
+    QCOMPARE(store.sources().size(), 1);
+    QCOMPARE(store.sources().front().format, QStringLiteral("probe-gpu"));
+    QCOMPARE(store.series().size(), Measured.size());
+    for (const Series& one : store.series()) {
+        const std::vector<Sample> samples = store.samples(one.id);
+        QCOMPARE(samples.size(), size_t(4));
+        QCOMPARE(samples[1].value, number(m_load.at(one.name)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGpuProbe)
