@@ -34,6 +34,14 @@ class SpanIndex
     bool insert(SpanKey key, quint32 value);
     qsizetype size() const { return m_size; }
 
+    // Calls f(key, value) for every key, in no particular order.
+    template <typename F> void forEach(F&& f) const
+    {
+        for (const Slot& slot : m_slots)
+            if (slot.value != Empty)
+                f(SpanKey{slot.mixed, slot.check}, slot.value);
+    }
+
   private:
     static constexpr quint32 Empty = MaxValue + 1;
 

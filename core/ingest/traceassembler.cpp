@@ -26,8 +26,9 @@ constexpr quint32 Pending = 0x8000'0000;
 
 } // namespace
 
-TraceAssembler::TraceAssembler(Sink& sink, const ImportControl& control, size_t batch)
-    : m_sink(sink), m_control(control), m_batch(std::max<size_t>(batch, 1)), m_batchEnd(m_batch)
+TraceAssembler::TraceAssembler(Sink& sink, const ImportControl& control, size_t batch, size_t archiveAt)
+    : m_sink(sink), m_control(control), m_batch(std::max<size_t>(batch, 1)), m_archiveAt(archiveAt),
+      m_batchEnd(m_batch)
 {
 }
 
@@ -45,7 +46,9 @@ void TraceAssembler::add(const PendingSpan& span)
     }
     if (m_waiting.size() >= Pending)
         tooMany();
-    waiting.first = m_index.insert(waiting.key, Pending | quint32(m_waiting.size()));
+    // An archived key is never in the index as well: a span with it repeats an earlier id.
+    waiting.first =
+        !m_archive.find(waiting.key) && m_index.insert(waiting.key, Pending | quint32(m_waiting.size()));
     m_duplicates += !waiting.first;
     waiting.status = span.status;
     waiting.kind = span.kind;
@@ -115,7 +118,9 @@ void TraceAssembler::writeBatch(bool last)
             continue;
         const quint32* found = m_index.find(span.parent);
         if (!found) {
-            if (last)
+            if (const std::optional<SpanId> archived = m_archive.find(span.parent))
+                written[i] = *archived;
+            else if (last)
                 ++m_orphans;
             else
                 waitsForParent[i] = true;
@@ -254,6 +259,32 @@ void TraceAssembler::writeBatch(bool last)
     m_waiting.resize(kept);
     m_text.clear();
     m_batchEnd = kept + std::max(m_batch, kept);
+    if (!last && m_written.size() >= m_archiveAt)
+        archiveWritten();
+}
+
+void TraceAssembler::archiveWritten()
+{
+    std::vector<SpanArchive::Entry> entries;
+    entries.reserve(m_written.size());
+    m_index.forEach([&](SpanKey key, quint32 value) {
+        if (!(value & Pending))
+            entries.push_back({key, m_written[value]});
+    });
+    m_archive.add(std::move(entries));
+    SpanIndex waiting;
+    for (size_t i = 0; i < m_waiting.size(); ++i)
+        if (m_waiting[i].first)
+            waiting.insert(m_waiting[i].key, Pending | quint32(i));
+    m_index = std::move(waiting);
+    m_written.clear();
+}
+
+std::optional<SpanId> TraceAssembler::writtenId(SpanKey key)
+{
+    if (const quint32* at = m_index.find(key))
+        return m_written[*at];
+    return m_archive.find(key);
 }
 
 void TraceAssembler::finish()
@@ -262,12 +293,12 @@ void TraceAssembler::finish()
 
     qint64 unresolvedLinks = 0;
     for (const Link& link : m_links) {
-        const quint32* from = m_index.find(link.from);
-        const quint32* to = m_index.find(link.to);
+        const std::optional<SpanId> from = writtenId(link.from);
+        const std::optional<SpanId> to = writtenId(link.to);
         if (!from || !to)
             ++unresolvedLinks;
         else
-            m_sink.addFlow(m_written[*from], m_written[*to], link.name);
+            m_sink.addFlow(*from, *to, link.name);
     }
 
     // One sentence per kind of oddity, in the grammar of its count.
@@ -295,6 +326,7 @@ void TraceAssembler::finish()
     m_text.clear();
     m_index = SpanIndex();
     m_written.clear();
+    m_archive = SpanArchive();
     m_links.clear();
     m_spill.reset();
     m_spilled = 0;

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "model.h"
+#include "spanarchive.h"
 #include "spanindex.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +25,9 @@ class Sink;
 // Spans do not wait for the end of the input: they wait in batches, and when a batch is full
 // every span whose parent is written (or that is a root) is written, parents first, then
 // children by start time; the rest wait on, their text moved to a temporary file (about 100
-// bytes of each stay in memory). What grows with the input is only a SpanIndex of every span
-// (20 to 40 bytes a span) and each written span's id (8 bytes), for late children, links and
-// repeated ids: about 60 MB for a 1 GB OTLP file.
+// bytes of each stay in memory). Written spans stay findable for late children, links and
+// repeated ids: a SpanIndex holds the latest half million or so (about 30 MB at most), and older
+// ones move to a SpanArchive on disk, which keeps under 2 bytes a span in memory.
 class TraceAssembler
 {
   public:
@@ -61,8 +63,11 @@ class TraceAssembler
     // their attributes take BatchBytes.
     static constexpr size_t DefaultBatch = 1 << 16;
     static constexpr size_t BatchBytes = 8 << 20;
+    // Written spans move from the index to the archive when this many are in the index.
+    static constexpr size_t DefaultArchiveAt = 1 << 19;
 
-    TraceAssembler(Sink& sink, const ImportControl& control, size_t batch = DefaultBatch);
+    TraceAssembler(Sink& sink, const ImportControl& control, size_t batch = DefaultBatch,
+                   size_t archiveAt = DefaultArchiveAt);
     ~TraceAssembler();
 
     void add(const PendingSpan& span);
@@ -109,10 +114,15 @@ class TraceAssembler
     void writeBatch(bool last);
     qint64 spill(const char* data, qint64 size);
     const char* mapSpill();
+    // Moves the written spans of the index to the archive; the index keeps the waiting ones.
+    void archiveWritten();
+    // The id of a written span, or none when no span has the key.
+    std::optional<SpanId> writtenId(SpanKey key);
 
     Sink& m_sink;
     const ImportControl& m_control;
     const size_t m_batch;
+    const size_t m_archiveAt;
     size_t m_batchEnd; // write a batch when this many spans wait
     qint64 m_added = 0;
     std::vector<Waiting> m_waiting;
@@ -120,6 +130,7 @@ class TraceAssembler
     // Value: a written span's index in m_written, or Pending | its index in m_waiting.
     SpanIndex m_index;
     std::vector<SpanId> m_written;
+    SpanArchive m_archive; // written spans that left the index
     std::vector<Link> m_links;
     std::unique_ptr<QTemporaryFile> m_spill; // opened when a span first waits through a batch
     qint64 m_spilled = 0;

@@ -34,9 +34,11 @@ struct Assembled
 };
 
 // Spans as "trace span parent name start dur" (parent "-": a root, "~id": FOLLOWS_FROM), links as
-// "fromTrace fromSpan toTrace toSpan"; the assembler writes a batch every `batch` spans.
+// "fromTrace fromSpan toTrace toSpan"; the assembler writes a batch every `batch` spans and moves
+// written spans to its archive when `archiveAt` of them are in its index.
 Assembled assemble(const QStringList& spans, const QStringList& links = {},
-                   size_t batch = TraceAssembler::DefaultBatch)
+                   size_t batch = TraceAssembler::DefaultBatch,
+                   size_t archiveAt = TraceAssembler::DefaultArchiveAt)
 {
     QTemporaryDir dir;
     Store store(dir.filePath(QStringLiteral("incident.lundi")));
@@ -48,7 +50,7 @@ Assembled assemble(const QStringList& spans, const QStringList& links = {},
     const ImportSummary summary = ingestor.importGenerated(
         QStringLiteral("test"), QStringLiteral("assembler"), "assembler", {}, [&](Sink& sink) {
             ImportControl control([&](qint64, qint64) { ++result.progressReports; }, nullptr);
-            TraceAssembler assembler(sink, control, batch);
+            TraceAssembler assembler(sink, control, batch, archiveAt);
             const TrackId track = sink.addTrack({TrackKind::Service, QStringLiteral("svc"), {}, {}, 0});
             for (const QString& line : spans) {
                 const QStringList f = line.split(QLatin1Char(' '));
@@ -181,24 +183,29 @@ void TestTraceAssembler::trees()
     QCOMPARE(assembled.warnings, warnings);
     QVERIFY(assembled.parentsFirst);
     // Written in batches as small as one span (as a long input is), the incident is the same;
-    // only the order of writing differs.
+    // only the order of writing differs. So it is when every written span leaves the index for
+    // the archive after each batch: parents, repeated ids and orphans are found there.
     for (const size_t batch : {1, 2}) {
-        const Assembled batched = assemble(spans, {}, batch);
-        QCOMPARE(batched.rendered, expected);
-        QCOMPARE(batched.warnings, warnings);
-        QVERIFY(batched.parentsFirst);
+        for (const size_t archiveAt : {TraceAssembler::DefaultArchiveAt, size_t(1)}) {
+            const Assembled batched = assemble(spans, {}, batch, archiveAt);
+            QCOMPARE(batched.rendered, expected);
+            QCOMPARE(batched.warnings, warnings);
+            QVERIFY(batched.parentsFirst);
+        }
     }
 }
 
 void TestTraceAssembler::links()
 {
     // Links find spans by trace and id: t1/a is "producer", not "shadow" (t2/a), also when the
-    // spans were written in batches before the links were resolved.
-    for (const size_t batch : {TraceAssembler::DefaultBatch, size_t(1)}) {
+    // spans were written in batches before the links were resolved, or archived.
+    for (const auto& [batch, archiveAt] :
+         {std::pair{TraceAssembler::DefaultBatch, TraceAssembler::DefaultArchiveAt},
+          std::pair{size_t(1), TraceAssembler::DefaultArchiveAt}, std::pair{size_t(1), size_t(1)}}) {
         const Assembled assembled =
             assemble(list({"t1 a - producer 0 5", "t2 b - consumer 10 5", "t2 c b handler 11 2",
                            "t2 a - shadow 12 1"}),
-                     list({"t1 a t2 b", "t2 b t2 c", "t1 a t2 nowhere", "t9 x t2 b"}), batch);
+                     list({"t1 a t2 b", "t2 b t2 c", "t1 a t2 nowhere", "t9 x t2 b"}), batch, archiveAt);
         QCOMPARE(assembled.flows, list({"producer->consumer", "consumer->handler"}));
         QCOMPARE(assembled.warnings,
                  list({"2 links point at spans that are not in the input; they were left out"}));
@@ -208,10 +215,12 @@ void TestTraceAssembler::links()
 void TestTraceAssembler::followsFromNeedsAParent()
 {
     // A FOLLOWS_FROM span whose parent is missing is shown as a root, which follows nothing.
-    for (const size_t batch : {TraceAssembler::DefaultBatch, size_t(1)}) {
+    for (const auto& [batch, archiveAt] :
+         {std::pair{TraceAssembler::DefaultBatch, TraceAssembler::DefaultArchiveAt},
+          std::pair{size_t(1), TraceAssembler::DefaultArchiveAt}, std::pair{size_t(1), size_t(1)}}) {
         const Assembled assembled =
             assemble(list({"t1 b ~a later 5 1", "t1 a - root 0 2", "t1 c ~zz lost 6 1", "t1 d a child 1 1"}),
-                     {}, batch);
+                     {}, batch, archiveAt);
         QCOMPARE(assembled.followers, list({"later"}));
         QCOMPARE(assembled.rendered,
                  QStringLiteral(
@@ -222,9 +231,12 @@ void TestTraceAssembler::followsFromNeedsAParent()
 void TestTraceAssembler::longChainsAndCycles_data()
 {
     QTest::addColumn<size_t>("batch");
-    QTest::newRow("one batch") << size_t(1 << 20);
+    QTest::addColumn<size_t>("archiveAt");
+    QTest::newRow("one batch") << size_t(1 << 20) << TraceAssembler::DefaultArchiveAt;
     // The chain waits through batches until its root comes; the cycle waits to the end.
-    QTest::newRow("batches of 1000") << size_t(1000);
+    QTest::newRow("batches of 1000") << size_t(1000) << TraceAssembler::DefaultArchiveAt;
+    // Written spans go to the archive in runs of about 50,000.
+    QTest::newRow("batches of 1000, archived") << size_t(1000) << size_t(50'000);
 }
 
 void TestTraceAssembler::longChainsAndCycles()
@@ -232,6 +244,7 @@ void TestTraceAssembler::longChainsAndCycles()
     // A chain 200,000 deep, given leaf first, and a cycle through 100,000 spans: no recursion,
     // each span written once, the cycle broken once.
     QFETCH(size_t, batch);
+    QFETCH(size_t, archiveAt);
     constexpr int Depth = 200'000;
     QStringList spans;
     spans.reserve(Depth + 100'000);
@@ -243,7 +256,7 @@ void TestTraceAssembler::longChainsAndCycles()
     constexpr int Cycle = 100'000;
     for (int i = 0; i < Cycle; ++i)
         spans.append(QStringLiteral("t2 c%1 c%2 ring 0 1").arg(i).arg((i + 1) % Cycle));
-    const Assembled assembled = assemble(spans, {}, batch);
+    const Assembled assembled = assemble(spans, {}, batch, archiveAt);
     QCOMPARE(assembled.writeOrder.size(), Depth + Cycle);
     QVERIFY(assembled.parentsFirst);
     QCOMPARE(assembled.warnings,
