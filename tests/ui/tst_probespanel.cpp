@@ -6,8 +6,10 @@
 //
 // With LUNDI_PROBESPANEL_PNG set, the dock with a probe of each kind is rendered into that file.
 
+#include "customplot.h"
 #include "flamechartview.h"
 #include "mainwindow.h"
+#include "metricplotpanel.h"
 #include "probedialog.h"
 #include "probespanel.h"
 #include "store/store.h"
@@ -122,6 +124,18 @@ class TestProbesPanel : public QObject
         QCOMPARE(snapshot->sources.size(), 1);
         QCOMPARE(snapshot->sources.front().format, QStringLiteral("probe-http"));
         QVERIFY(!snapshot->sources.front().origin.contains(QString::fromStdString(Token)));
+
+        // A plotted probe series grows with the reloads too.
+        MetricPlotPanel* plots = window.metricPlots();
+        QCOMPARE(plots->plotByName(QStringLiteral("probe_duration_seconds")), 1);
+        const auto metric = std::find_if(plots->catalog().begin(), plots->catalog().end(), [](const auto& m) {
+            return m.name == QLatin1String("probe_duration_seconds");
+        });
+        QVERIFY(metric != plots->catalog().end());
+        QCustomPlot* plot = plots->plotOf(metric->series.front());
+        QTRY_VERIFY_WITH_TIMEOUT(plots->isSettled() && plot->graph(0)->dataCount() > 0, 30000);
+        const int points = plot->graph(0)->dataCount();
+        QTRY_VERIFY_WITH_TIMEOUT(plot->graph(0)->dataCount() > points, 30000);
 
         // The chart shows the whole incident, the probe's first results, and grows with it.
         const auto present = [&] { return window.workbench()->snapshot()->timeRange; };
