@@ -30,6 +30,8 @@ int runCorrelate(const QStringList& arguments);
 
 // criticalpathcommand.cpp: the chain of spans behind each trace's latency.
 int runCriticalPath(const QStringList& arguments);
+// reportcommand.cpp: the PDF report.
+int runReport(const QStringList& arguments);
 
 // pullcommands.cpp: a cluster's slice of the incident, from its query APIs.
 int runPullPrometheus(const QStringList& arguments);

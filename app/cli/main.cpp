@@ -8,9 +8,10 @@
 #include "ingest/importerror.h"
 #include "store/storeerror.h"
 
-#include <QCoreApplication>
+#include <QApplication>
 
 #include <cstdio>
+#include <memory>
 
 using namespace lundi;
 using namespace lundi::cli;
@@ -32,6 +33,7 @@ commands:
   correlate --db F [--range A..B] [--step DURATION] [--max-lag N] [--json]
   suspects --db F [--baseline SOURCE|RANGE] [--incident SOURCE|RANGE] [--json]
   critical-path --db F [--trace ID] [--range A..B] [--slowest PERCENT] [--crisp] [--limit N] [--json]
+  report --db F -o FILE.pdf [--baseline SOURCE|RANGE] [--incident SOURCE|RANGE] [--title T] [--slo-ms N] [--page a4|letter]
   scrape URL [--every 15s] [--count N | --for D] [--header K:V] --db F
   pull-prometheus URL --query Q --start T --end T --step S [--header K:V] --db F
   pull-traces URL (--trace ID | --service S [--operation O] --start T --end T [--min-duration D]
@@ -50,10 +52,16 @@ commands:
 
 int main(int argc, char* argv[])
 {
-    QCoreApplication app(argc, argv);
+    // report paints charts and the flame graph (widgets) into its PDF: it needs a QApplication,
+    // on the offscreen platform unless the user chose one, so that it runs without a display.
+    const bool paints = argc > 1 && qstrcmp(argv[1], "report") == 0;
+    if (paints && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> app =
+        paints ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("lundi-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(LUNDI_VERSION));
-    QStringList arguments = app.arguments();
+    QStringList arguments = QCoreApplication::arguments();
     if (arguments.size() < 2 || arguments[1] == QLatin1String("--help") ||
         arguments[1] == QLatin1String("-h")) {
         std::fputs(Usage, arguments.size() < 2 ? stderr : stdout);
@@ -78,7 +86,8 @@ int main(int argc, char* argv[])
         {"pull-prometheus", runPullPrometheus},
         {"pull-traces", runPullTraces},
         {"probe", runProbe},
-        {"suspects", runSuspects}};
+        {"suspects", runSuspects},
+        {"report", runReport}};
     try {
         for (const auto& [commandName, run] : commands) {
             if (name == QLatin1String(commandName))

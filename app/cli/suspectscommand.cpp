@@ -11,30 +11,6 @@ namespace lundi::cli {
 
 namespace {
 
-// The spans of every source but one.
-SpanFilter allSourcesBut(SourceId source, const QList<Track>& tracks)
-{
-    SpanFilter filter;
-    for (const Track& track : tracks) {
-        if (track.source == source)
-            filter.hiddenTracks.insert(track.id);
-    }
-    return filter;
-}
-
-// Without --incident, the incident is what the baseline is not: the other sources, or the time
-// after a baseline range (before it, when nothing comes after).
-SpanFilter defaultIncident(const SourceOrRange& baseline, const Store& store, const QList<Track>& tracks)
-{
-    if (baseline.source)
-        return allSourcesBut(*baseline.source, tracks);
-    const TimeRange all = store.timeRange();
-    SpanFilter filter;
-    filter.range = all.endNs > baseline.range.endNs ? TimeRange{baseline.range.endNs, all.endNs}
-                                                    : TimeRange{all.startNs, baseline.range.startNs};
-    return filter;
-}
-
 QJsonValue rangeJson(TimeRange range)
 {
     return QJsonObject{{QStringLiteral("start_ns"), range.startNs}, {QStringLiteral("end_ns"), range.endNs}};
@@ -81,7 +57,7 @@ int runSuspects(const QStringList& arguments)
     if (command.isSet("incident"))
         incident = filterOf(command.sourceOrRangeValue(store, "incident"));
     else if (baseline)
-        incident = defaultIncident(*baseline, store, tracks);
+        incident = SpanSelection{baseline->source, baseline->range}.complement(tracks, store.timeRange());
 
     const std::vector<QString> names = store.strings();
     const Suspects::Result result =

@@ -145,29 +145,8 @@ void rank(std::vector<BaselineDiff::Contributor>& rows, const BaselineDiff::Side
     });
 }
 
-} // namespace
-
-QString contributorStatusName(BaselineDiff::Contributor::Status status)
+BaselineDiff compareSides(const SideSummary& before, const SideSummary& after)
 {
-    switch (status) {
-    case BaselineDiff::Contributor::Status::New:
-        return QStringLiteral("new");
-    case BaselineDiff::Contributor::Status::Missing:
-        return QStringLiteral("missing");
-    case BaselineDiff::Contributor::Status::Changed:
-        break;
-    }
-    return QStringLiteral("changed");
-}
-
-BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const QList<Track>& tracks,
-                                   const SpanSelection& baseline, const SpanSelection& incident)
-{
-    // The sides are independent: the baseline's on a thread of its own (whose exceptions, such as
-    // running out of memory, get() passes on).
-    auto baselineSide = std::async(std::launch::async, [&] { return summarise(spans, tracks, baseline); });
-    const SideSummary after = summarise(spans, tracks, incident);
-    const SideSummary before = baselineSide.get();
     BaselineDiff diff;
     diff.flame = FlameDiff::compare(before.tree, after.tree);
     diff.baseline = sideOf(before.critical);
@@ -220,7 +199,7 @@ BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const Q
         if (b.traces == 0 && a.traces == 0)
             continue;
         const FlameDiff::Change& change = diff.flame.changes()[n];
-        Contributor row =
+        BaselineDiff::Contributor row =
             contributor(b, a, change.baselineCount, change.incidentCount, diff.baseline, diff.incident);
         if (isNoise(row, noise))
             continue;
@@ -231,7 +210,7 @@ BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const Q
         diff.paths.push_back(std::move(row));
     }
     for (const auto& [path, observed] : elsewhere) {
-        Contributor row = contributor(observed.first, observed.second, 0, 0, diff.baseline, diff.incident);
+        BaselineDiff::Contributor row = contributor(observed.first, observed.second, 0, 0, diff.baseline, diff.incident);
         row.path = path;
         row.category = elsewhereCategory[path];
         diff.paths.push_back(std::move(row));
@@ -249,7 +228,7 @@ BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const Q
     for (size_t c = 0; c < AllCategories.size(); ++c) {
         const auto& b = before.critical.categories()[c];
         const auto& a = after.critical.categories()[c];
-        Contributor row = contributor({b.perTrace, b.criticalNs, before.tracesByCategory[c]},
+        BaselineDiff::Contributor row = contributor({b.perTrace, b.criticalNs, before.tracesByCategory[c]},
                                       {a.perTrace, a.criticalNs, after.tracesByCategory[c]}, baselineCalls[c],
                                       incidentCalls[c], diff.baseline, diff.incident);
         row.category = AllCategories[c];
@@ -257,6 +236,39 @@ BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const Q
     }
     rank(diff.categories, diff.baseline, diff.incident);
     return diff;
+}
+
+} // namespace
+
+QString contributorStatusName(BaselineDiff::Contributor::Status status)
+{
+    switch (status) {
+    case BaselineDiff::Contributor::Status::New:
+        return QStringLiteral("new");
+    case BaselineDiff::Contributor::Status::Missing:
+        return QStringLiteral("missing");
+    case BaselineDiff::Contributor::Status::Changed:
+        break;
+    }
+    return QStringLiteral("changed");
+}
+
+BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const QList<Track>& tracks,
+                                   const SpanSelection& baseline, const SpanSelection& incident)
+{
+    // The sides are independent: the baseline's on a thread of its own (whose exceptions, such as
+    // running out of memory, get() passes on).
+    auto baselineSide = std::async(std::launch::async, [&] { return summarise(spans, tracks, baseline); });
+    const SideSummary after = summarise(spans, tracks, incident);
+    return compareSides(baselineSide.get(), after);
+}
+
+BaselineDiff BaselineDiff::compute(const std::vector<SpanRecord>& spans, const SpanFilter& baseline,
+                                   const SpanFilter& incident)
+{
+    auto baselineSide = std::async(std::launch::async, [&] { return summarise(spans, baseline); });
+    const SideSummary after = summarise(spans, incident);
+    return compareSides(baselineSide.get(), after);
 }
 
 } // namespace lundi

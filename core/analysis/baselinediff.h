@@ -76,6 +76,9 @@ struct BaselineDiff
     // range side takes the traces whose root starts in it, and the span time inside it.
     static BaselineDiff compute(const std::vector<SpanRecord>& spans, const QList<Track>& tracks,
                                 const SpanSelection& baseline, const SpanSelection& incident);
+    // The same with each side a filter, such as every source but the baseline's.
+    static BaselineDiff compute(const std::vector<SpanRecord>& spans, const SpanFilter& baseline,
+                                const SpanFilter& incident);
 };
 
 QString contributorStatusName(BaselineDiff::Contributor::Status status);

@@ -35,6 +35,24 @@ struct SpanSelection
         }
         return filter;
     }
+
+    // What a comparison against this side as its baseline takes as the incident when none is
+    // named: the other sources, or the time after a range (before it, when nothing comes after).
+    // all: the incident's time range.
+    SpanFilter complement(const QList<Track>& tracks, TimeRange all) const
+    {
+        SpanFilter filter;
+        if (!source) {
+            filter.range = all.endNs > range.endNs ? TimeRange{range.endNs, all.endNs}
+                                                   : TimeRange{all.startNs, range.startNs};
+            return filter;
+        }
+        for (const Track& track : tracks) {
+            if (track.source == *source)
+                filter.hiddenTracks.insert(track.id);
+        }
+        return filter;
+    }
 };
 
 } // namespace lundi
