@@ -18,16 +18,11 @@
 #include <QUrl>
 
 #include <algorithm>
-#include <atomic>
-#include <csignal>
 #include <map>
-#include <thread>
 
 namespace lundi::cli {
 
 namespace {
-
-std::atomic<bool> interrupted{false};
 
 // The options every probe kind shares: the schedule, the timeout and the output.
 void addProbeOptions(QCommandLineParser& parser)
@@ -77,18 +72,10 @@ QString failureText(ProbeErrorClass errorClass, const std::string& error)
 template <typename Probe>
 int runUntilDone(Probe& probe, const std::vector<Outcome>& outcomes, ProbeRecorder& recorder, bool json)
 {
-    interrupted = false;
-    const auto previous = std::signal(SIGINT, [](int) { interrupted = true; });
     probe.start();
-    // A flag polled here rather than work in the signal handler, where almost nothing is safe.
-    while (!probe.scheduler().finished()) {
-        if (interrupted)
-            probe.stop();
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    waitInterruptibly([&] { return probe.scheduler().finished(); }, [&] { probe.stop(); });
     probe.wait();
     const QString& target = probe.target();
-    std::signal(SIGINT, previous);
     recorder.flush();
     if (const std::optional<QString> error = recorder.error()) {
         printError(*error);
@@ -365,15 +352,8 @@ int runProbeGpu(const QStringList& arguments)
         printError(*error);
         return ExitFailure;
     }
-    interrupted = false;
-    const auto previous = std::signal(SIGINT, [](int) { interrupted = true; });
-    while (!probe.finished()) {
-        if (interrupted)
-            probe.stop();
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    waitInterruptibly([&] { return probe.finished(); }, [&] { probe.stop(); });
     probe.wait();
-    std::signal(SIGINT, previous);
     if (!failure.isEmpty()) {
         printError(failure);
         return ExitFailure;

@@ -1,6 +1,16 @@
 #include "scheduleoptions.h"
 
+#include <atomic>
+#include <csignal>
+#include <thread>
+
 namespace lundi::cli {
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+} // namespace
 
 void addScheduleOptions(QCommandLineParser& parser, const QString& defaultEvery, const QString& runs)
 {
@@ -44,6 +54,19 @@ std::chrono::milliseconds timeoutValue(const Command& command)
     if (ns < 1'000'000)
         throw UsageError{QStringLiteral("--timeout takes a duration of at least 1ms, such as 10s")};
     return std::chrono::milliseconds(ns / 1'000'000);
+}
+
+void waitInterruptibly(const std::function<bool()>& finished, const std::function<void()>& stop)
+{
+    interrupted = false;
+    const auto previous = std::signal(SIGINT, [](int) { interrupted = true; });
+    // A flag polled here rather than work in the signal handler, where almost nothing is safe.
+    while (!finished()) {
+        if (interrupted.exchange(false))
+            stop();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    std::signal(SIGINT, previous);
 }
 
 } // namespace lundi::cli

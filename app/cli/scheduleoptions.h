@@ -6,6 +6,7 @@
 #include "probescheduler.h"
 
 #include <chrono>
+#include <functional>
 
 namespace lundi::cli {
 
@@ -16,5 +17,8 @@ void addScheduleOptions(QCommandLineParser& parser, const QString& defaultEvery,
 ProbeScheduler::Options scheduleOptions(const Command& command);
 // --timeout, at least a millisecond. Throws UsageError.
 std::chrono::milliseconds timeoutValue(const Command& command);
+// Returns once finished() is true, calling stop() once Ctrl-C was pressed meanwhile; SIGINT's
+// handler is put back before it returns.
+void waitInterruptibly(const std::function<bool()>& finished, const std::function<void()>& stop);
 
 } // namespace lundi::cli
