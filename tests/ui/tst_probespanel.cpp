@@ -46,6 +46,17 @@ ProbeDefinition httpProbe(const test::HttpTestServer& server, const std::string&
     return probe;
 }
 
+// A TCP connect to a loopback port where nothing listens.
+ProbeDefinition refusedTcpProbe()
+{
+    ProbeDefinition probe;
+    probe.kind = ProbeDefinition::Kind::Tcp;
+    probe.tcp.host = "127.0.0.1";
+    probe.tcp.port = std::to_string(test::closedLoopbackPort());
+    probe.interval = std::chrono::milliseconds(200);
+    return probe;
+}
+
 QString cellText(const ProbesPanel& panel, int row, int column)
 {
     const QTableWidgetItem* item = panel.table()->item(row, column);
@@ -185,12 +196,7 @@ class TestProbesPanel : public QObject
         workbench.open(m_dir.filePath(QStringLiteral("failures.lundi")));
         QTRY_VERIFY(workbench.snapshot() != nullptr);
         ProbesPanel panel(&workbench, QString());
-        ProbeDefinition refused;
-        refused.kind = ProbeDefinition::Kind::Tcp;
-        refused.tcp.host = "127.0.0.1";
-        refused.tcp.port = std::to_string(test::closedLoopbackPort());
-        refused.interval = std::chrono::milliseconds(200);
-        const int row = panel.addProbe(refused);
+        const int row = panel.addProbe(refusedTcpProbe());
         panel.start(row);
         QTRY_VERIFY_WITH_TIMEOUT(panel.runs(row) >= 1, 30000);
         QCOMPARE(panel.successes(row), 0);
@@ -344,11 +350,7 @@ class TestProbesPanel : public QObject
         insecure.http.url = tlsServer.url("/status/503");
         insecure.http.verifyTls = false;
         const int failing = panel.addProbe(insecure);
-        ProbeDefinition refused;
-        refused.kind = ProbeDefinition::Kind::Tcp;
-        refused.tcp.host = "127.0.0.1";
-        refused.tcp.port = std::to_string(test::closedLoopbackPort());
-        const int tcp = panel.addProbe(refused);
+        const int tcp = panel.addProbe(refusedTcpProbe());
         ProbeDefinition gpu;
         gpu.kind = ProbeDefinition::Kind::Gpu;
         const int gpuRow = panel.addProbe(gpu);
