@@ -15,6 +15,7 @@
 #include "ingest/importerregistry.h"
 #include "metricplotpanel.h"
 #include "probespanel.h"
+#include "report/reportdialog.h"
 #include "rulesdialog.h"
 #include "sandwichview.h"
 #include "sourcespanel.h"
@@ -212,6 +213,7 @@ void MainWindow::createActions()
     file->addAction(tr("Open the &demo incident"), this, &MainWindow::openDemo);
     file->addSeparator();
     file->addAction(tr("Save a &copy as…"), QKeySequence::SaveAs, this, &MainWindow::saveCopy);
+    file->addAction(tr("&Export report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportReport);
     file->addAction(tr("Classification &rules…"), this, &MainWindow::editRules);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -673,6 +675,15 @@ void MainWindow::saveCopy()
     } catch (const StoreError& error) {
         showError(error.sentence());
     }
+}
+
+void MainWindow::exportReport()
+{
+    if (m_workbench->path().isEmpty())
+        return;
+    ReportDialog dialog(m_workbench, this);
+    dialog.resize(980, 900);
+    dialog.exec();
 }
 
 void MainWindow::addRecent(const QString& path)

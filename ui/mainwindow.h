@@ -104,6 +104,8 @@ class MainWindow : public QMainWindow
     void chooseImportsWithOptions();
     QStringList chooseFiles(const QString& title);
     void saveCopy();
+    // File > Export report: the PDF for those who do not open Lundi, with a preview.
+    void exportReport();
     void editRules();
     void addRecent(const QString& path);
     void updateRecentMenu();
