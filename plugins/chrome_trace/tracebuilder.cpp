@@ -21,12 +21,20 @@ constexpr size_t KeptBack = 8192;
 constexpr size_t ArgsCompaction = size_t(8) << 20;
 
 // The order slices are written in: by start, longer first at equal starts (so that a parent
-// precedes its children), then in file order.
-bool inStartOrder(const Slice& a, const Slice& b)
-{
+// precedes its children), then in file order. A lambda, so that std::sort inlines it.
+constexpr auto inStartOrder = [](const Slice& a, const Slice& b) {
     return a.startNs != b.startNs ? a.startNs < b.startNs
            : a.durNs != b.durNs   ? a.durNs > b.durNs
                                   : a.order < b.order;
+};
+
+// Sorts the slices of a lane whose first `sorted` are in order already (those kept back when it
+// last wrote ahead): the others are sorted and merged in.
+void sortSlices(std::vector<Slice>& slices, size_t sorted)
+{
+    const auto middle = slices.begin() + qsizetype(std::min(sorted, slices.size()));
+    std::sort(middle, slices.end(), inStartOrder);
+    std::inplace_merge(slices.begin(), middle, slices.end(), inStartOrder);
 }
 
 // pids and tids sort as numbers where they are numbers, after that as text.
@@ -127,7 +135,7 @@ void TraceBuilder::writeAhead(quint32 index)
 {
     Lane& lane = m_events.lanes[index];
     Sweep& sweep = m_sweeps[index];
-    std::sort(lane.slices.begin(), lane.slices.end(), inStartOrder);
+    sortSlices(lane.slices, sweep.track ? KeptBack : 0);
     if (!sweep.track) {
         // build() gives the track its names and place; whether it is a GPU stream must not change.
         const QString device = deviceOf(lane);
@@ -191,7 +199,7 @@ void TraceBuilder::build()
             sweep.track = m_sink.addTrack(spec);
             sweep.flat = spec.kind == TrackKind::Gpu;
         }
-        std::sort(lane.slices.begin(), lane.slices.end(), inStartOrder);
+        sortSlices(lane.slices, sweep.written ? KeptBack : 0);
         addSpans(lane, sweep, lane.slices.size(), flowLanes[index] ? &m_placed[index] : nullptr);
     }
     for (const CounterSample& sample : m_events.samples)
