@@ -6,8 +6,10 @@
 #include <QTemporaryFile>
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <string_view>
 
 namespace lundi {
@@ -74,6 +76,12 @@ void TraceAssembler::addLink(const PendingLink& link)
 {
     m_links.push_back({SpanKey::of(link.fromTraceId, link.fromSpanId),
                        SpanKey::of(link.toTraceId, link.toSpanId), link.name});
+    // Links wait for the end in the spill file, a few thousand at a time.
+    if (m_links.size() == LinksInMemory) {
+        m_spilledLinks.push_back(
+            spill(reinterpret_cast<const char*>(m_links.data()), qint64(m_links.size() * sizeof(Link))));
+        m_links.clear();
+    }
 }
 
 qint64 TraceAssembler::spill(const char* data, qint64 size)
@@ -92,10 +100,15 @@ qint64 TraceAssembler::spill(const char* data, qint64 size)
     return offset;
 }
 
-const char* TraceAssembler::mapSpill()
+void TraceAssembler::flushSpill()
 {
     if (!m_spill->flush())
         throw ImportError(QStringLiteral("cannot write a temporary file (%1)").arg(m_spill->errorString()));
+}
+
+const char* TraceAssembler::mapSpill()
+{
+    flushSpill();
     const char* mapped = reinterpret_cast<const char*>(m_spill->map(0, m_spilled));
     if (!mapped)
         throw ImportError(QStringLiteral("cannot read a temporary file (%1)").arg(m_spill->errorString()));
@@ -292,14 +305,27 @@ void TraceAssembler::finish()
     writeBatch(true);
 
     qint64 unresolvedLinks = 0;
-    for (const Link& link : m_links) {
+    const auto resolve = [&](const Link& link) {
         const std::optional<SpanId> from = writtenId(link.from);
         const std::optional<SpanId> to = writtenId(link.to);
         if (!from || !to)
             ++unresolvedLinks;
         else
             m_sink.addFlow(*from, *to, link.name);
+    };
+    if (!m_spilledLinks.empty()) {
+        flushSpill();
+        std::vector<Link> spilled(LinksInMemory);
+        const auto bytes = qint64(spilled.size() * sizeof(Link));
+        for (const qint64 offset : m_spilledLinks) {
+            // pread: the file's position, where spill() writes, stays.
+            if (pread(m_spill->handle(), spilled.data(), size_t(bytes), offset) != bytes)
+                throw ImportError(
+                    QStringLiteral("cannot read a temporary file (%1)").arg(qt_error_string(errno)));
+            std::for_each(spilled.begin(), spilled.end(), resolve);
+        }
     }
+    std::for_each(m_links.begin(), m_links.end(), resolve);
 
     // One sentence per kind of oddity, in the grammar of its count.
     const auto warn = [this](qint64 count, const QString& one, const QString& many) {
@@ -328,6 +354,7 @@ void TraceAssembler::finish()
     m_written.clear();
     m_archive = SpanArchive();
     m_links.clear();
+    m_spilledLinks.clear();
     m_spill.reset();
     m_spilled = 0;
     m_selfParents = m_duplicates = m_cycles = m_orphans = 0;

@@ -113,6 +113,7 @@ class TraceAssembler
     // Writes the waiting spans that can be written; at the end (last), all of them.
     void writeBatch(bool last);
     qint64 spill(const char* data, qint64 size);
+    void flushSpill();
     const char* mapSpill();
     // Moves the written spans of the index to the archive; the index keeps the waiting ones.
     void archiveWritten();
@@ -131,8 +132,11 @@ class TraceAssembler
     SpanIndex m_index;
     std::vector<SpanId> m_written;
     SpanArchive m_archive; // written spans that left the index
-    std::vector<Link> m_links;
-    std::unique_ptr<QTemporaryFile> m_spill; // opened when a span first waits through a batch
+    static constexpr size_t LinksInMemory = 4096;
+    std::vector<Link> m_links;          // the latest links
+    std::vector<qint64> m_spilledLinks; // where earlier ones lie in the spill file, LinksInMemory each
+    // Opened when a span first waits through a batch, or links first fill m_links.
+    std::unique_ptr<QTemporaryFile> m_spill;
     qint64 m_spilled = 0;
     qint64 m_selfParents = 0;
     qint64 m_duplicates = 0;

@@ -107,6 +107,7 @@ class TestTraceAssembler : public QObject
     void trees_data();
     void trees();
     void links();
+    void manyLinks();
     void followsFromNeedsAParent();
     void longChainsAndCycles_data();
     void longChainsAndCycles();
@@ -209,6 +210,30 @@ void TestTraceAssembler::links()
         QCOMPARE(assembled.flows, list({"producer->consumer", "consumer->handler"}));
         QCOMPARE(assembled.warnings,
                  list({"2 links point at spans that are not in the input; they were left out"}));
+    }
+}
+
+void TestTraceAssembler::manyLinks()
+{
+    // More links than the assembler keeps in memory: the earlier ones wait in its spill file,
+    // and all are resolved, in their order. Each span links to the one before it; every tenth
+    // link comes from a span that is not there.
+    constexpr int Count = 10'000;
+    QStringList spans;
+    QStringList links;
+    for (int i = 0; i < Count; ++i) {
+        spans.append(QStringLiteral("t1 s%1 - n%1 %1 1").arg(i));
+        links.append(i % 10 == 0 ? QStringLiteral("t1 x%1 t1 s%1").arg(i)
+                                 : QStringLiteral("t1 s%1 t1 s%2").arg(i - 1).arg(i));
+    }
+    for (const size_t archiveAt : {TraceAssembler::DefaultArchiveAt, size_t(1000)}) {
+        const Assembled assembled = assemble(spans, links, 1000, archiveAt);
+        QCOMPARE(assembled.flows.size(), Count - Count / 10);
+        QCOMPARE(assembled.flows.first(), QStringLiteral("n0->n1"));
+        QCOMPARE(assembled.flows.at(9), QStringLiteral("n10->n11"));
+        QCOMPARE(assembled.flows.last(), QStringLiteral("n9998->n9999"));
+        QCOMPARE(assembled.warnings,
+                 list({"1000 links point at spans that are not in the input; they were left out"}));
     }
 }
 
