@@ -38,6 +38,31 @@ std::optional<std::chrono::milliseconds> parseMilliseconds(const QString& text)
     return std::chrono::milliseconds(*ns / 1'000'000);
 }
 
+// The label of a row that holds a layout: its shortcut goes to the field.
+QLabel* buddyLabel(const QString& text, QWidget* field)
+{
+    auto* label = new QLabel(text, field->parentWidget());
+    label->setBuddy(field);
+    return label;
+}
+
+// The labels of all the forms as wide as the widest, so that their fields line up.
+void alignLabels(const QList<QFormLayout*>& forms)
+{
+    QList<QWidget*> labels;
+    int width = 0;
+    for (const QFormLayout* form : forms) {
+        for (int row = 0; row < form->rowCount(); ++row) {
+            if (const QLayoutItem* item = form->itemAt(row, QFormLayout::LabelRole); item && item->widget()) {
+                labels.append(item->widget());
+                width = std::max(width, item->widget()->sizeHint().width());
+            }
+        }
+    }
+    for (QWidget* label : labels)
+        label->setMinimumWidth(width);
+}
+
 bool isSecretHeader(const QString& name)
 {
     return SecretRedaction::isSecretHeader(name.trimmed().toStdString());
@@ -94,6 +119,10 @@ ProbeDialog::ProbeDialog(const ProbeDefinition& probe, QWidget* parent) : QDialo
     m_pages->addWidget(tcpPage());
     m_pages->addWidget(gpuPage());
     layout->addWidget(m_pages, 1);
+    QList<QFormLayout*> forms{common};
+    for (int page = 0; page < m_pages->count(); ++page)
+        forms.append(static_cast<QFormLayout*>(m_pages->widget(page)->layout()));
+    alignLabels(forms);
     connect(m_kind, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_kind->setCurrentIndex(int(probe.kind));
 
@@ -132,7 +161,7 @@ QWidget* ProbeDialog::httpPage()
     auto* url = new QVBoxLayout;
     url->addWidget(m_url);
     url->addWidget(m_urlShown);
-    form->addRow(tr("&URL"), url);
+    form->addRow(buddyLabel(tr("&URL"), m_url), url);
     connect(m_url, &QLineEdit::textChanged, this, &ProbeDialog::updateUrlMasking);
     updateUrlMasking();
 
@@ -158,7 +187,7 @@ QWidget* ProbeDialog::httpPage()
     auto* headers = new QVBoxLayout;
     headers->addWidget(m_headers);
     headers->addLayout(headerButtons);
-    form->addRow(tr("&Headers"), headers);
+    form->addRow(buddyLabel(tr("&Headers"), m_headers), headers);
 
     m_body = new QPlainTextEdit(QString::fromStdString(http.body), page);
     m_body->setMaximumHeight(70);
@@ -194,7 +223,7 @@ QWidget* ProbeDialog::httpPage()
     auto* ca = new QHBoxLayout;
     ca->addWidget(m_caFile, 1);
     ca->addWidget(browse);
-    form->addRow(tr("&CA file"), ca);
+    form->addRow(buddyLabel(tr("&CA file"), m_caFile), ca);
     m_insecure = new QCheckBox(tr("Insecure: do not verify the server's certificate"), page);
     m_insecure->setChecked(!http.verifyTls);
     m_insecure->setStyleSheet(QStringLiteral("QCheckBox { color: #b00020; font-weight: bold; }"));

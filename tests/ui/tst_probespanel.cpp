@@ -4,7 +4,8 @@
 // kept out of the saved probes and of the incident file; insecure probes wear their badge; a
 // duplicate is a second probe; a GPU probe on a machine without nvidia-smi says so.
 //
-// With LUNDI_PROBESPANEL_PNG set, the dock with a probe of each kind is rendered into that file.
+// With LUNDI_PROBESPANEL_PNG set, the dock with a probe of each kind is rendered into that file,
+// and the edit dialog of its first probe into the same name ending in -dialog.png.
 
 #include "customplot.h"
 #include "flamechartview.h"
@@ -367,6 +368,13 @@ class TestProbesPanel : public QObject
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QVERIFY(panel.grab().save(png));
+        // And the dialog of the first probe, its secrets as dots, beside it.
+        ProbeDialog dialog(panel.probe(ok));
+        dialog.resize(640, 720);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(
+            dialog.grab().save(QString(png).replace(QLatin1String(".png"), QLatin1String("-dialog.png"))));
         panel.stopAll();
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isLive(), 30000);
     }
