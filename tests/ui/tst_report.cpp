@@ -148,6 +148,12 @@ class TestReport : public QObject
         QCOMPARE(alone.suspectNames.front(), QStringLiteral("dlp.inspect_content"));
         QCOMPARE(alone.categories.front().category, Category::Compliance);
         QVERIFY(!alone.timeline.changeStartNs);
+        // The whole incident holds the baseline week: the timeline draws the incident hour.
+        QVERIFY(!alone.timeline.focus.isEmpty());
+        QVERIFY(alone.timeline.window.startNs > utcNs("2026-11-23T07:50:00Z"));
+        QVERIFY(alone.timeline.window.startNs <= utcNs("2026-11-23T08:00:00Z"));
+        QCOMPARE(alone.timeline.overview.stepNs, qint64(60'000'000'000));
+        QVERIFY(report.timeline.focus.isEmpty());
     }
 
     void pages_data()

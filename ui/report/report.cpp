@@ -3,6 +3,7 @@
 #include "analysis/correlation.h"
 #include "analysis/criticalpathsummary.h"
 #include "analysis/flametree.h"
+#include "analysis/incidentsnapshot.h"
 #include "classifier.h"
 #include "store/store.h"
 #include "timeformat.h"
@@ -193,11 +194,15 @@ Report Report::build(const Store& store, const Options& options)
     Report report;
     const QList<Source> sources = store.sources();
     const QList<Track> tracks = store.tracks();
-    const std::vector<SpanRecord> spans = store.spanRecords();
+    // Held as a snapshot of the incident for latestActivity(), the views' first look.
+    IncidentSnapshot snapshot;
+    snapshot.spans = store.spanRecords();
+    snapshot.timeRange = store.timeRange();
+    const std::vector<SpanRecord>& spans = snapshot.spans;
     const auto names = std::make_shared<const std::vector<QString>>(store.strings());
     const CriticalPath::TraceIds traceIds = store.rootTraceIds();
     const std::vector<Correlation::Input> inputs = Correlation::inputs(store);
-    const TimeRange all = store.timeRange();
+    const TimeRange all = snapshot.timeRange;
     report.names = names;
     report.incidentFile = QFileInfo(store.path()).fileName();
     report.title = options.title.isEmpty()
@@ -268,6 +273,19 @@ Report Report::build(const Store& store, const Options& options)
     if (report.incident.window.isEmpty())
         report.incident.window = store.sampleTimeRange().value_or(all);
     report.incident.windowText = rangeText(report.incident.window);
+    // The timeline draws the incident's latest stretch of activity when a gap comes before it (a
+    // whole incident that holds its baseline week): over the whole, its buckets would be hours.
+    report.timeline.window = report.incident.window;
+    report.timeline.overview = report.incident.overview;
+    const TimeRange latest = snapshot.latestActivity();
+    if (latest.startNs > report.incident.window.startNs && latest.startNs < report.incident.window.endNs) {
+        report.timeline.window.startNs = roundedOut(latest).startNs;
+        SpanFilter focus = incidentScope;
+        focus.range = report.timeline.window;
+        report.timeline.overview = Breakdown::overview(spans, focus, TimelineBuckets);
+        report.timeline.focus = QStringLiteral("the incident's latest stretch of activity, from %1")
+                                    .arg(rangeText(report.timeline.window));
+    }
     if (baselineFilter) {
         report.baseline = sideOf(selectionLabel(*options.baseline, sources), *baselineFilter, spans);
         report.baseline->windowText = rangeText(report.baseline->window);
@@ -328,12 +346,12 @@ Report Report::build(const Store& store, const Options& options)
         report.whatHappened.append(QStringLiteral("%1 requests (%2) took longer than %3.")
                                        .arg(count(report.affected), percent(latency.shareOver(reference)),
                                             report.timeline.referenceLabel));
-        for (const Breakdown::Bucket& bucket : incident.overview.buckets) {
+        for (const Breakdown::Bucket& bucket : report.timeline.overview.buckets) {
             if (bucket.requests == 0 || bucket.latency.p95 <= reference)
                 continue;
             if (!report.timeline.changeStartNs)
                 report.timeline.changeStartNs = bucket.startNs;
-            report.timeline.changeEndNs = bucket.startNs + incident.overview.stepNs;
+            report.timeline.changeEndNs = bucket.startNs + report.timeline.overview.stepNs;
         }
         if (report.timeline.changeStartNs) {
             const TimeRange over{*report.timeline.changeStartNs,
@@ -379,7 +397,7 @@ Report Report::build(const Store& store, const Options& options)
                 {metric->transform().isEmpty()
                      ? metric->title()
                      : QStringLiteral("%1 (%2)").arg(metric->title(), metric->transform()),
-                 why, clipped(MetricCatalog::plot(*metric, samplesOf), incident.window)});
+                 why, clipped(MetricCatalog::plot(*metric, samplesOf), report.timeline.window)});
         }
     };
     if (!report.suspects.suspects.empty() && report.suspects.suspects.front().moved) {

@@ -54,6 +54,10 @@ struct Report
     // The latency of the incident's requests over time, and the metric that moved with it.
     struct Timeline
     {
+        // The incident's window, or its latest stretch of activity when a gap comes before it.
+        TimeRange window;
+        QString focus; // what the window is when it is not the incident's
+        Breakdown::Overview overview;
         // Where the change started: the first bucket whose p95 exceeds the reference.
         std::optional<qint64> changeStartNs;
         std::optional<qint64> changeEndNs; // the end of the last such bucket

@@ -197,7 +197,7 @@ std::vector<std::unique_ptr<QCustomPlot>> ReportCharts::timeline(const Report& r
 {
     std::vector<std::unique_ptr<QCustomPlot>> panels;
     const Report::Side& incident = report.incident;
-    const TimeRange window = incident.window;
+    const TimeRange window = report.timeline.window;
     QSharedPointer<TimeAxisTicker> ticker(new TimeAxisTicker(window.startNs));
     const QCPRange range(ticker->keyOf(window.startNs), ticker->keyOf(window.endNs));
     const auto changeStart = [&](QCustomPlot& plot, bool labelled) {
@@ -209,8 +209,8 @@ std::vector<std::unique_ptr<QCustomPlot>> ReportCharts::timeline(const Report& r
                      font);
     };
 
-    const Breakdown::Overview& overview = incident.overview;
-    if (overview.summary.requests > 0) {
+    const Breakdown::Overview& overview = report.timeline.overview;
+    if (incident.overview.summary.requests > 0) {
         auto plot = newPlot(font);
         alignedMargins(*plot);
         qint64 highest = report.timeline.referenceNs;

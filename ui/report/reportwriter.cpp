@@ -506,14 +506,16 @@ void timeline(PageLayout& page, const Report& report, const Fonts& fonts)
         }
     });
     QStringList caption;
+    if (!report.timeline.focus.isEmpty())
+        caption.append(QStringLiteral("Drawn: %1.").arg(report.timeline.focus));
     if (latency)
         caption.append(QStringLiteral("p50, p95 and p99 latency of the requests that started in each %1.")
-                           .arg(TimeFormat::duration(report.incident.overview.stepNs)));
+                           .arg(TimeFormat::duration(report.timeline.overview.stepNs)));
     if (report.timeline.changeStartNs)
         caption.append(
             QStringLiteral("The dashed line marks where the change started: the first %1 whose p95 "
                            "exceeded %2.")
-                .arg(TimeFormat::duration(report.incident.overview.stepNs), report.timeline.referenceLabel));
+                .arg(TimeFormat::duration(report.timeline.overview.stepNs), report.timeline.referenceLabel));
     for (const Report::Timeline::Metric& metric : report.timeline.metrics)
         caption.append(QStringLiteral("%1 %2 %3.")
                            .arg(latency ? QStringLiteral("Under it:") : QStringLiteral("Metric:"),
