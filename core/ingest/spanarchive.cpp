@@ -108,7 +108,7 @@ std::optional<SpanId> SpanArchive::find(SpanKey key) const
             return keyLess({record.mixed, record.check}, k);
         });
         if (found != block + count && found->mixed == key.mixed && found->check == key.check)
-            return found->id;
+            return SpanId(found->id); // a copy: a packed member cannot be bound to a reference
     }
     return std::nullopt;
 }
