@@ -177,13 +177,13 @@ class TestCliReport : public QObject
         QCOMPARE(pictures[0], pictures[1]);
     }
 
-    // Metrics alone (an nvidia-smi dump): no requests to measure, the metrics that varied drawn.
+    // Metrics alone (nvidia-smi dmon): no requests to measure, the metrics that varied drawn.
     void metricsOnly()
     {
         const QString db = m_dir.filePath(QStringLiteral("gpu.lundi"));
-        const CliRun imported =
-            cli({QStringLiteral("import"), QStringLiteral("--db"), db,
-                 QStringLiteral(LUNDI_CORPUS_DIR "/gpu-csv/nvsmi_query_gpu_h100_load.csv")});
+        const CliRun imported = cli({QStringLiteral("import"), QStringLiteral("--db"), db,
+                                     QStringLiteral("--at"), QStringLiteral("2026-11-23T08:00:00Z"),
+                                     QStringLiteral(LUNDI_CORPUS_DIR "/gpu-csv/nvsmi_dmon_h100_load.txt")});
         QVERIFY2(imported.status == 0, imported.err.constData());
         const QString pdf = m_dir.filePath(QStringLiteral("gpu.pdf"));
         const CliRun run = cli({QStringLiteral("report"), QStringLiteral("--db"), db, QStringLiteral("-o"),
@@ -192,8 +192,12 @@ class TestCliReport : public QObject
         const QString body =
             squeezed(QString::fromUtf8(poppler(QStringLiteral("pdftotext"), {pdf, QStringLiteral("-")}).out));
         QVERIFY2(body.contains(QStringLiteral("holdsnorequests")), qPrintable(body.left(2000)));
-        QVERIFY2(body.contains(QStringLiteral("variedmost")), qPrintable(body.left(2000)));
-        QVERIFY(body.contains(QStringLiteral("nvsmi_query_gpu_h100_load.csv")));
+        // The timeline's panels: those of dmon's columns (power, temperatures) that varied most.
+        QVERIFY2(body.contains(QStringLiteral("Metric:")) &&
+                     body.contains(QStringLiteral("variedmost(coefficient")),
+                 qPrintable(body.left(3000)));
+        QVERIFY(!body.contains(QStringLiteral("Nothingtodraw")));
+        QVERIFY(body.contains(QStringLiteral("nvsmi_dmon_h100_load.txt")));
     }
 
     // Span names and a title from the user's files are text, never markup.

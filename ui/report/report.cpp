@@ -627,12 +627,13 @@ Report Report::build(const Store& store, const Options& options)
             ++orphanTraces;
         }
     }
-    report.caveats.append(orphans > 0
-                              ? QStringLiteral("%1 spans in %2 traces name a parent that was not recorded: "
-                                               "each counts as a request of its own, shorter than the "
-                                               "request it belonged to.")
-                                    .arg(count(orphans), count(orphanTraces))
-                              : QStringLiteral("Every trace has one root span: no span lost its parent."));
+    if (traced || orphans > 0)
+        report.caveats.append(
+            orphans > 0 ? QStringLiteral("%1 spans in %2 traces name a parent that was not recorded: "
+                                         "each counts as a request of its own, shorter than the "
+                                         "request it belonged to.")
+                              .arg(count(orphans), count(orphanTraces))
+                        : QStringLiteral("Every trace has one root span: no span lost its parent."));
     QStringList warnings;
     for (const Source& source : sources) {
         for (const QString& warning : source.warnings)

@@ -487,8 +487,10 @@ void timeline(PageLayout& page, const Report& report, const Fonts& fonts)
     std::vector<std::unique_ptr<QCustomPlot>> panels =
         ReportCharts::timeline(report, fonts.small, int(page.width()));
     if (panels.empty()) {
-        page.paragraph(QStringLiteral("Nothing to draw: the incident has neither requests nor metrics."),
-                       fonts.body);
+        page.paragraph(
+            QStringLiteral("Nothing to draw: the incident has no requests, and none of its metrics "
+                           "changed."),
+            fonts.body);
         return;
     }
     const bool latency = report.incident.overview.summary.requests > 0;
@@ -593,6 +595,11 @@ void contributors(PageLayout& page, const Report& report, const Fonts& fonts)
 
 void flameGraph(PageLayout& page, const Report& report, const Fonts& fonts)
 {
+    if (!report.diff && (!report.flame || report.flame->nodes().front().totalNs == 0)) {
+        page.subheading(QStringLiteral("Flame graph"));
+        page.paragraph(QStringLiteral("The incident has no spans to draw."), fonts.body);
+        return;
+    }
     FlameGraphView view;
     view.setAttribute(Qt::WA_DontShowOnScreen);
     view.setPalette(view.style()->standardPalette());
@@ -614,7 +621,6 @@ void flameGraph(PageLayout& page, const Report& report, const Fonts& fonts)
         view.setTree(report.flame, report.names);
         view.setCaption(QStringLiteral("widths: time; colours: category"));
     }
-    view.setEmptyText(QStringLiteral("No spans in the incident."));
     const int width = int(page.width());
     view.resize(width, MaxFlameHeight);
     const int height = std::min(view.contentHeight(), MaxFlameHeight);
