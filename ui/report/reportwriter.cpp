@@ -189,7 +189,8 @@ class PageLayout
 
     void subheading(const QString& text)
     {
-        need(lineHeight(m_fonts.subheading) + 3 * lineHeight(m_fonts.body));
+        // With the start of what it heads: a table's header and first rows.
+        need(lineHeight(m_fonts.subheading) + 8 + 5 * lineHeight(m_fonts.body));
         space(8);
         paragraph(text, m_fonts.subheading, 0, {}, Ink);
     }
