@@ -47,8 +47,9 @@ void Connection::exec(const char* sql)
 void Connection::fail(const QString& doing) const
 {
     const QString why = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db)) : QStringLiteral("out of memory");
-    throw StoreError(QStringLiteral("%1: incident file error while %2: %3.")
-                         .arg(QFileInfo(m_path).fileName(), doing, why));
+    throw StoreError(
+        QStringLiteral("%1: incident file error while %2: %3.").arg(QFileInfo(m_path).fileName(), doing, why),
+        m_db && sqlite3_errcode(m_db) == SQLITE_BUSY);
 }
 
 } // namespace lundi

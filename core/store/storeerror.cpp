@@ -2,8 +2,8 @@
 
 namespace lundi {
 
-StoreError::StoreError(const QString& sentence)
-    : std::runtime_error(sentence.toStdString()), m_sentence(sentence)
+StoreError::StoreError(const QString& sentence, bool busy)
+    : std::runtime_error(sentence.toStdString()), m_sentence(sentence), m_busy(busy)
 {
 }
 

@@ -10,12 +10,16 @@ namespace lundi {
 class StoreError : public std::runtime_error
 {
   public:
-    explicit StoreError(const QString& sentence);
+    // busy: another connection held the incident's write lock past the busy timeout; trying
+    // again later can succeed.
+    explicit StoreError(const QString& sentence, bool busy = false);
     ~StoreError() override;
     QString sentence() const { return m_sentence; }
+    bool isBusy() const { return m_busy; }
 
   private:
     QString m_sentence;
+    bool m_busy = false;
 };
 
 } // namespace lundi

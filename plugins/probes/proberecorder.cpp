@@ -141,6 +141,7 @@ void ProbeRecorder::run()
         const bool failed = m_error.has_value();
         lock.unlock();
         std::optional<QString> error;
+        bool busy = false;
         if (!failed) {
             try {
                 m_live.write([&](Sink& sink) {
@@ -148,10 +149,19 @@ void ProbeRecorder::run()
                         entry(sink, target(sink, name));
                 });
             } catch (const StoreError& storeError) {
-                error = storeError.sentence();
+                // Busy: another writer (an import in the GUI) held the file past SQLite's busy
+                // timeout, before anything was written (BEGIN failed); the batch waits for its turn.
+                busy = storeError.isBusy();
+                if (!busy)
+                    error = storeError.sentence();
             }
         }
         lock.lock();
+        if (busy) {
+            m_queue.insert(m_queue.begin(), std::make_move_iterator(batch.begin()),
+                           std::make_move_iterator(batch.end()));
+            continue;
+        }
         if (error && !m_error)
             m_error = error;
         if (!failed && !error)

@@ -212,6 +212,32 @@ class TestProbeRecorder : public QObject
             QVERIFY2(!bytes.contains(secret), secret);
     }
 
+    void waitsForAnotherWriter()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("busy.lundi"));
+        ProbeRecorder recorder(path, QStringLiteral("probe-tcp"), QStringLiteral("x"), m_classifier,
+                               std::chrono::milliseconds(1));
+        TcpResult result;
+        result.startNs = T0;
+        result.resolveNs = Ms;
+        result.connectNs = Ms;
+        result.totalNs = 2 * Ms;
+        {
+            // An import on another connection holds the write lock past SQLite's busy timeout (5 s).
+            Store other(path);
+            other.connection().exec("BEGIN IMMEDIATE");
+            recorder.record(QStringLiteral("x"), result);
+            QTest::qWait(6'000);
+            QCOMPARE(recorder.recorded(), 0);
+            other.connection().exec("ROLLBACK");
+        }
+        recorder.flush();
+        QVERIFY(!recorder.error());
+        QCOMPARE(recorder.recorded(), 1);
+        QCOMPARE(Store(path).counts().spans, 3);
+    }
+
     void failedStoreIsReported()
     {
         QTemporaryDir dir;
