@@ -84,29 +84,28 @@ StringId BulkWriter::intern(std::string_view text)
     return id;
 }
 
-TrackId BulkWriter::addTrack(SourceId source, const TrackSpec& track)
+// Both track statements take the spec as parameters 2 to 6.
+void BulkWriter::runWithTrack(Statement& statement, const TrackSpec& track)
 {
-    m_rows.flush();
-    m_insertTrack.bind(1, source)
-        .bind(2, qint64(track.kind))
+    statement.bind(2, qint64(track.kind))
         .bind(3, track.name)
         .bind(4, track.process)
         .bind(5, track.thread)
         .bind(6, qint64(track.sortIndex))
         .run();
+}
+
+TrackId BulkWriter::addTrack(SourceId source, const TrackSpec& track)
+{
+    m_rows.flush();
+    runWithTrack(m_insertTrack.bind(1, source), track);
     return sqlite3_last_insert_rowid(m_store.connection().handle());
 }
 
 void BulkWriter::updateTrack(TrackId track, const TrackSpec& spec)
 {
     m_rows.flush();
-    m_updateTrack.bind(1, track)
-        .bind(2, qint64(spec.kind))
-        .bind(3, spec.name)
-        .bind(4, spec.process)
-        .bind(5, spec.thread)
-        .bind(6, qint64(spec.sortIndex))
-        .run();
+    runWithTrack(m_updateTrack.bind(1, track), spec);
 }
 
 SpanId BulkWriter::addSpan(const SpanSpec& span, Category category, int depth)

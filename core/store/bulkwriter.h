@@ -65,6 +65,8 @@ class BulkWriter
         Connection& connection;
     };
 
+    static void runWithTrack(Statement& statement, const TrackSpec& track);
+
     Store& m_store;
     ForeignKeysOff m_foreignKeysOff;
     Transaction m_transaction;

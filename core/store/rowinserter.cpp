@@ -180,6 +180,11 @@ void RowInserter::flush()
             m_filling.clear();
         }
     }
+    waitIdle();
+}
+
+void RowInserter::waitIdle()
+{
     if (!m_thread.joinable())
         return;
     std::unique_lock lock(m_mutex);
@@ -201,12 +206,7 @@ void RowInserter::discard()
         m_open[size_t(series)].samples = {};
     m_openSeries.clear();
     m_openSamples = 0;
-    if (!m_thread.joinable())
-        return;
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return !m_busy; });
-    if (m_error)
-        std::rethrow_exception(m_error);
+    waitIdle();
 }
 
 void RowInserter::bind(Statement& insert, int first, const Row& row, std::string_view& text)

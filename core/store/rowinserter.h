@@ -95,6 +95,8 @@ class RowInserter
     void closeBlocks();
     void closeStaleBlocks();
     void handOver();
+    // Returns once the writing thread has written what it was handed; rethrows what it threw.
+    void waitIdle();
     void write(Batch& batch);
     static void bind(Statement& insert, int first, const Row& row, std::string_view& text);
     void run();
