@@ -8,6 +8,7 @@
 #include <QJsonObject>
 
 #include <atomic>
+#include <span>
 
 namespace lundi {
 
@@ -43,6 +44,20 @@ QByteArray phaseAttributes(const char* phase)
          {QStringLiteral("span.kind"), server ? QStringLiteral("server") : QStringLiteral("client")}});
 }
 
+const QString SecondsUnit = QStringLiteral("seconds");
+
+using Phase = std::pair<const char*, qint64>;
+
+// What a result of any kind says about itself.
+struct Outcome
+{
+    qint64 startNs;
+    qint64 totalNs;
+    bool ok;
+    ProbeErrorClass errorClass;
+    const std::string& error;
+};
+
 } // namespace
 
 // A target's track and series, created by the first result that needs them.
@@ -51,6 +66,58 @@ struct ProbeRecorder::Target
     QString name;
     TrackId track = 0;
     std::unordered_map<QString, SeriesId> series; // by name and the labels beyond target
+
+    // What every kind of result records alike: the root span named name with the phases end to
+    // end as its children, ending with it (a redirect's earlier requests come before them), and
+    // probe_success and probe_duration_seconds.
+    void addResult(Sink& sink, const QString& spanName, const Outcome& outcome, QJsonObject attributes,
+                   std::span<const Phase> phases)
+    {
+        attributes.insert(QStringLiteral("probe.target"), name);
+        attributes.insert(QStringLiteral("probe.success"), outcome.ok);
+        if (outcome.errorClass != ProbeErrorClass::None)
+            attributes.insert(QStringLiteral("probe.error_class"),
+                              QString::fromLatin1(probeErrorClassName(outcome.errorClass)));
+        if (!outcome.error.empty())
+            attributes.insert(QStringLiteral("probe.error"), QString::fromStdString(outcome.error));
+        const QByteArray attributesJson = compact(attributes);
+        const std::string traceId = traceIdFor(outcome.startNs);
+        SpanSpec root;
+        root.track = track;
+        root.name = sink.intern(spanName.toStdString());
+        root.startNs = outcome.startNs;
+        root.durNs = outcome.totalNs;
+        root.status = outcome.ok ? SpanStatus::Ok : SpanStatus::Error;
+        root.kind = SpanKind::Client;
+        root.traceId = traceId;
+        root.attributesJson = std::string_view(attributesJson.constData(), size_t(attributesJson.size()));
+        const SpanId rootId = sink.addSpan(root);
+        qint64 phaseSum = 0;
+        for (const auto& [phase, ns] : phases)
+            phaseSum += ns;
+        qint64 at = outcome.startNs + std::max<qint64>(0, outcome.totalNs - phaseSum);
+        for (const auto& [phase, ns] : phases) {
+            if (ns <= 0)
+                continue;
+            SpanSpec child;
+            child.track = track;
+            child.parent = rootId;
+            child.name = sink.intern(phase);
+            child.startNs = at;
+            child.durNs = ns;
+            child.kind = SpanKind::Internal;
+            child.traceId = traceId;
+            const QByteArray childAttributes = phaseAttributes(phase);
+            child.attributesJson =
+                std::string_view(childAttributes.constData(), size_t(childAttributes.size()));
+            sink.addSpan(child);
+            at += ns;
+        }
+        sink.addSample(seriesOf(sink, QStringLiteral("probe_success"), QString()), outcome.startNs,
+                       outcome.ok ? 1 : 0);
+        sink.addSample(seriesOf(sink, QStringLiteral("probe_duration_seconds"), SecondsUnit), outcome.startNs,
+                       seconds(outcome.totalNs));
+    }
 
     SeriesId seriesOf(Sink& sink, const QString& metric, const QString& unit, const QJsonObject& labels = {})
     {
@@ -177,10 +244,9 @@ void ProbeRecorder::record(const QString& target, const HttpRequest& request, co
     const QString url = SecretRedaction::url(QString::fromStdString(request.url));
     const QString method = QString::fromStdString(request.method);
     enqueue(target, [name, url, method, result](Sink& sink, Target& target) {
-        QJsonObject attributes{{QStringLiteral("probe.target"), target.name},
-                               {QStringLiteral("http.request.method"), method},
+        QJsonObject attributes{{QStringLiteral("http.request.method"), method},
                                {QStringLiteral("url.full"), url},
-                               {QStringLiteral("probe.success"), result.ok}};
+                               {QStringLiteral("http.response.body.size"), result.bodyBytes}};
         if (result.status)
             attributes.insert(QStringLiteral("http.response.status_code"), result.status);
         if (!result.httpVersion.empty())
@@ -189,61 +255,20 @@ void ProbeRecorder::record(const QString& target, const HttpRequest& request, co
         if (!result.tlsVersion.empty())
             attributes.insert(QStringLiteral("tls.protocol.version"),
                               QString::fromStdString(result.tlsVersion));
-        if (result.errorClass != ProbeErrorClass::None)
-            attributes.insert(QStringLiteral("probe.error_class"),
-                              QString::fromLatin1(probeErrorClassName(result.errorClass)));
-        if (!result.error.empty())
-            attributes.insert(QStringLiteral("probe.error"), QString::fromStdString(result.error));
-        attributes.insert(QStringLiteral("http.response.body.size"), result.bodyBytes);
-        const QByteArray attributesJson = compact(attributes);
-        const std::string traceId = traceIdFor(result.startNs);
-        SpanSpec root;
-        root.track = target.track;
-        root.name = sink.intern(name.toStdString());
-        root.startNs = result.startNs;
-        root.durNs = result.totalNs;
-        root.status = result.ok ? SpanStatus::Ok : SpanStatus::Error;
-        root.kind = SpanKind::Client;
-        root.traceId = traceId;
-        root.attributesJson = std::string_view(attributesJson.constData(), size_t(attributesJson.size()));
-        const SpanId rootId = sink.addSpan(root);
         const HttpPhases& p = result.phases;
-        const std::pair<const char*, qint64> phases[] = {{"resolve", p.resolveNs},
-                                                         {"connect", p.connectNs},
-                                                         {"tls", p.tlsNs},
-                                                         {"processing", p.processingNs},
-                                                         {"transfer", p.transferNs}};
-        // End to end, ending with the request (a redirect's earlier requests come before them).
-        qint64 phaseSum = 0;
-        for (const auto& [phase, ns] : phases)
-            phaseSum += ns;
-        qint64 at = result.startNs + std::max<qint64>(0, result.totalNs - phaseSum);
-        for (const auto& [phase, ns] : phases) {
-            if (ns <= 0)
-                continue;
-            SpanSpec child;
-            child.track = target.track;
-            child.parent = rootId;
-            child.name = sink.intern(phase);
-            child.startNs = at;
-            child.durNs = ns;
-            child.kind = SpanKind::Internal;
-            child.traceId = traceId;
-            const QByteArray attributes = phaseAttributes(phase);
-            child.attributesJson = std::string_view(attributes.constData(), size_t(attributes.size()));
-            sink.addSpan(child);
-            at += ns;
-        }
+        const Phase phases[] = {{"resolve", p.resolveNs},
+                                {"connect", p.connectNs},
+                                {"tls", p.tlsNs},
+                                {"processing", p.processingNs},
+                                {"transfer", p.transferNs}};
+        target.addResult(sink, name,
+                         {result.startNs, result.totalNs, result.ok, result.errorClass, result.error},
+                         attributes, phases);
         const qint64 t = result.startNs;
-        const QString secondsUnit = QStringLiteral("seconds");
-        sink.addSample(target.seriesOf(sink, QStringLiteral("probe_success"), QString()), t,
-                       result.ok ? 1 : 0);
-        sink.addSample(target.seriesOf(sink, QStringLiteral("probe_duration_seconds"), secondsUnit), t,
-                       seconds(result.totalNs));
         sink.addSample(target.seriesOf(sink, QStringLiteral("probe_http_status_code"), QString()), t,
                        result.status);
         for (const auto& [phase, ns] : phases)
-            sink.addSample(target.seriesOf(sink, QStringLiteral("probe_http_duration_seconds"), secondsUnit,
+            sink.addSample(target.seriesOf(sink, QStringLiteral("probe_http_duration_seconds"), SecondsUnit,
                                            {{QStringLiteral("phase"), QString::fromLatin1(phase)}}),
                            t, seconds(ns));
         if (!result.tlsVersion.empty())
@@ -253,7 +278,7 @@ void ProbeRecorder::record(const QString& target, const HttpRequest& request, co
                 t, 1);
         if (result.certificateExpiryNs)
             sink.addSample(
-                target.seriesOf(sink, QStringLiteral("probe_ssl_earliest_cert_expiry"), secondsUnit), t,
+                target.seriesOf(sink, QStringLiteral("probe_ssl_earliest_cert_expiry"), SecondsUnit), t,
                 seconds(*result.certificateExpiryNs));
     });
 }
@@ -261,55 +286,17 @@ void ProbeRecorder::record(const QString& target, const HttpRequest& request, co
 void ProbeRecorder::record(const QString& target, const TcpResult& result)
 {
     enqueue(target, [result](Sink& sink, Target& target) {
-        QJsonObject attributes{{QStringLiteral("probe.target"), target.name},
-                               {QStringLiteral("probe.success"), result.ok}};
+        QJsonObject attributes;
         if (!result.address.empty())
             attributes.insert(QStringLiteral("network.peer.address"), QString::fromStdString(result.address));
-        if (result.errorClass != ProbeErrorClass::None)
-            attributes.insert(QStringLiteral("probe.error_class"),
-                              QString::fromLatin1(probeErrorClassName(result.errorClass)));
-        if (!result.error.empty())
-            attributes.insert(QStringLiteral("probe.error"), QString::fromStdString(result.error));
-        const QByteArray attributesJson = compact(attributes);
-        const std::string traceId = traceIdFor(result.startNs);
-        SpanSpec root;
-        root.track = target.track;
-        root.name = sink.intern("connect " + target.name.toStdString());
-        root.startNs = result.startNs;
-        root.durNs = result.totalNs;
-        root.status = result.ok ? SpanStatus::Ok : SpanStatus::Error;
-        root.kind = SpanKind::Client;
-        root.traceId = traceId;
-        root.attributesJson = std::string_view(attributesJson.constData(), size_t(attributesJson.size()));
-        const SpanId rootId = sink.addSpan(root);
-        qint64 at = result.startNs;
-        for (const auto& [phase, ns] :
-             {std::pair{"resolve", result.resolveNs}, {"connect", result.connectNs}}) {
-            if (ns <= 0)
-                continue;
-            SpanSpec child;
-            child.track = target.track;
-            child.parent = rootId;
-            child.name = sink.intern(phase);
-            child.startNs = at;
-            child.durNs = ns;
-            child.kind = SpanKind::Internal;
-            child.traceId = traceId;
-            const QByteArray attributes = phaseAttributes(phase);
-            child.attributesJson = std::string_view(attributes.constData(), size_t(attributes.size()));
-            sink.addSpan(child);
-            at += ns;
-        }
-        const qint64 t = result.startNs;
-        const QString secondsUnit = QStringLiteral("seconds");
-        sink.addSample(target.seriesOf(sink, QStringLiteral("probe_success"), QString()), t,
-                       result.ok ? 1 : 0);
-        sink.addSample(target.seriesOf(sink, QStringLiteral("probe_duration_seconds"), secondsUnit), t,
-                       seconds(result.totalNs));
-        sink.addSample(target.seriesOf(sink, QStringLiteral("probe_dns_lookup_time_seconds"), secondsUnit), t,
-                       seconds(result.resolveNs));
-        sink.addSample(target.seriesOf(sink, QStringLiteral("probe_connect_time_seconds"), secondsUnit), t,
-                       seconds(result.connectNs));
+        const Phase phases[] = {{"resolve", result.resolveNs}, {"connect", result.connectNs}};
+        target.addResult(sink, QStringLiteral("connect ") + target.name,
+                         {result.startNs, result.totalNs, result.ok, result.errorClass, result.error},
+                         attributes, phases);
+        sink.addSample(target.seriesOf(sink, QStringLiteral("probe_dns_lookup_time_seconds"), SecondsUnit),
+                       result.startNs, seconds(result.resolveNs));
+        sink.addSample(target.seriesOf(sink, QStringLiteral("probe_connect_time_seconds"), SecondsUnit),
+                       result.startNs, seconds(result.connectNs));
     });
 }
 
