@@ -2,6 +2,7 @@
 
 #include "categorypalette.h"
 #include "customplot.h"
+#include "durationunit.h"
 #include "plaintooltip.h"
 #include "timeformat.h"
 #include "workbench.h"
@@ -27,27 +28,6 @@ namespace {
 // More buckets than this and a bar is too thin to read at a usual window width.
 constexpr int MaxBuckets = 60;
 const QColor SloColour(200, 30, 30);
-
-// The unit an axis of durations is read in: the largest one in which the longest is at least 1
-// (minutes from five of them on), so ticks read "20", "40", "60" rather than "2e10".
-struct Unit
-{
-    double ns = 1;
-    QString name;
-};
-
-Unit unitFor(double longestNs)
-{
-    if (longestNs >= 300e9)
-        return {60e9, QStringLiteral("min")};
-    if (longestNs >= 1e9)
-        return {1e9, QStringLiteral("s")};
-    if (longestNs >= 1e6)
-        return {1e6, QStringLiteral("ms")};
-    if (longestNs >= 1e3)
-        return {1e3, QStringLiteral("us")};
-    return {1, QStringLiteral("ns")};
-}
 
 // A round duration in the largest unit that divides it: "1 min", "500 ms", "20 s".
 QString roundDuration(qint64 ns)
@@ -388,7 +368,7 @@ void BreakdownView::showSlowest()
             height += ns;
         tallest = std::max(tallest, height);
     }
-    const Unit unit = unitFor(tallest);
+    const DurationUnit unit = DurationUnit::of(tallest);
     QCPBars* below = nullptr;
     for (const Category category : AllCategories) {
         QVector<double> keys;
@@ -430,7 +410,7 @@ void BreakdownView::showPercentiles(std::optional<qint64> slo)
     qint64 highest = slo.value_or(0);
     for (const Breakdown::Bucket& bucket : overview.buckets)
         highest = std::max(highest, bucket.latency.p99);
-    const Unit unit = unitFor(double(highest));
+    const DurationUnit unit = DurationUnit::of(double(highest));
 
     // The traffic behind each point, faint on the right axis: a p99 of a handful of requests
     // weighs less than one of thousands.

@@ -2,6 +2,7 @@
 
 #include "categorypalette.h"
 #include "customplot.h"
+#include "durationunit.h"
 #include "timeaxis.h"
 #include "timeaxisticker.h"
 #include "timeformat.h"
@@ -20,24 +21,6 @@ const QColor ChangeColour(60, 60, 60);
 const std::array<QColor, 3> LatencyColours{QColor(40, 110, 200), QColor(230, 140, 20), QColor(120, 40, 160)};
 const std::array<QColor, 4> MetricColours{QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
                                           QColor(148, 60, 180)};
-
-// The unit a duration axis reads in, so that ticks read "20", "40" rather than "2e10".
-struct DurationUnit
-{
-    double ns = 1;
-    QString name;
-};
-
-DurationUnit durationUnit(double longestNs)
-{
-    if (longestNs >= 300e9)
-        return {60e9, QStringLiteral("min")};
-    if (longestNs >= 1e9)
-        return {1e9, QStringLiteral("s")};
-    if (longestNs >= 1e6)
-        return {1e6, QStringLiteral("ms")};
-    return {1e3, QStringLiteral("µs")};
-}
 
 std::unique_ptr<QCustomPlot> newPlot(const QFont& font)
 {
@@ -133,7 +116,7 @@ std::unique_ptr<QCustomPlot> ReportCharts::categories(const Report& report, cons
     double longest = 0;
     for (const Row& row : rows)
         longest = std::max({longest, row.baselineNs, row.incidentNs});
-    const DurationUnit unit = durationUnit(longest);
+    const DurationUnit unit = DurationUnit::of(longest);
 
     // Horizontal bars, the category that took most at the top.
     QCPAxis* keys = plot->yAxis;
@@ -216,7 +199,7 @@ std::vector<std::unique_ptr<QCustomPlot>> ReportCharts::timeline(const Report& r
         qint64 highest = report.timeline.referenceNs;
         for (const Breakdown::Bucket& bucket : overview.buckets)
             highest = std::max(highest, bucket.latency.p99);
-        const DurationUnit unit = durationUnit(double(highest));
+        const DurationUnit unit = DurationUnit::of(double(highest));
         const char* const names[] = {"p50", "p95", "p99"};
         for (size_t l = 0; l < std::size(names); ++l) {
             QCPGraph* graph = plot->addGraph();

@@ -586,7 +586,7 @@ void contributors(PageLayout& page, const Report& report, const Fonts& fonts)
                        ? QStringLiteral("Critical-path time per request (its mean over the requests, those "
                                         "without it counting as 0) in the baseline and the incident; Δ is "
                                         "the change and Share its part of the change of the mean latency "
-                                        "(%1 to %2). Shorter paths show their end.")
+                                        "(%1 to %2). Long paths show their end.")
                              .arg(TimeFormat::duration(report.diff->baseline.meanNs),
                                   TimeFormat::duration(report.diff->incident.meanNs))
                        : QStringLiteral("Critical-path time per request (its mean over the requests) and its "
