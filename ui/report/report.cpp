@@ -30,20 +30,6 @@ constexpr int TimelineBuckets = 120;
 constexpr int MetricsWithoutRequests = 3;
 constexpr int MaxWarnings = 20;
 
-// Numbers as English writes them, whatever the machine's locale: the report must not change
-// with it.
-QString count(qint64 n)
-{
-    static const QLocale english(QLocale::English, QLocale::UnitedStates);
-    return english.toString(n);
-}
-
-// As Suspects writes a share, so that the report's figures read as the CLI's.
-QString percent(double share)
-{
-    return QString::number(share * 100, 'f', 1) + QLatin1Char('%');
-}
-
 QDateTime utcOf(qint64 ns)
 {
     return QDateTime::fromMSecsSinceEpoch(ns / 1'000'000 - (ns % 1'000'000 < 0 ? 1 : 0), QTimeZone::utc());
@@ -155,19 +141,20 @@ MetricCatalog::Plot clipped(MetricCatalog::Plot plot, TimeRange window)
 QString headlineOf(const Suspects::Result& result, const QString& name)
 {
     const Suspects::Suspect& suspect = result.suspects.front();
-    QString text =
-        QStringLiteral("The main cause is %1 (%2): %3 of the %4 that the slowest %5 of requests "
-                       "took on average (%6)")
-            .arg(name, categoryName(suspect.category), TimeFormat::duration(suspect.criticalNs),
-                 TimeFormat::duration(result.incident.meanSlowNs),
-                 QString::number(Suspects::SlowestShare * 100) + QLatin1Char('%'), percent(suspect.share));
+    QString text = QStringLiteral("The main cause is %1 (%2): %3 of the %4 that the slowest %5 of requests "
+                                  "took on average (%6)")
+                       .arg(name, categoryName(suspect.category), TimeFormat::duration(suspect.criticalNs),
+                            TimeFormat::duration(result.incident.meanSlowNs),
+                            QString::number(Suspects::SlowestShare * 100) + QLatin1Char('%'),
+                            Report::percent(suspect.share));
     if (result.baseline)
         text += suspect.baselineCriticalNs > 0
                     ? QStringLiteral(", up from %1 in the baseline")
                           .arg(TimeFormat::duration(suspect.baselineCriticalNs))
                     : QStringLiteral(", where the baseline's slow requests spent none");
-    return text + QStringLiteral("; it held up %1 of those %2 requests.")
-                      .arg(count(suspect.slowTracesWithIt), count(result.incident.slowTraces));
+    return text +
+           QStringLiteral("; it held up %1 of those %2 requests.")
+               .arg(Report::count(suspect.slowTracesWithIt), Report::count(result.incident.slowTraces));
 }
 
 QString ruleText(const Classifier::Rule& rule)
@@ -188,6 +175,19 @@ QString ruleText(const Classifier::Rule& rule)
 }
 
 } // namespace
+
+// As English writes numbers, whatever the machine's locale: the report must not change with it.
+QString Report::count(qint64 n)
+{
+    static const QLocale english(QLocale::English, QLocale::UnitedStates);
+    return english.toString(n);
+}
+
+// As Suspects writes a share, so that the report's figures read as the CLI's.
+QString Report::percent(double share)
+{
+    return QString::number(share * 100, 'f', 1) + QLatin1Char('%');
+}
 
 Report Report::build(const Store& store, const Options& options)
 {

@@ -162,6 +162,10 @@ struct Report
     static constexpr int MaxCompliance = 8;
 
     static Report build(const Store& store, const Options& options);
+
+    // How the report writes numbers, whatever the machine's locale: "4,146", "89.3%".
+    static QString count(qint64 n);
+    static QString percent(double share);
 };
 
 } // namespace lundi
