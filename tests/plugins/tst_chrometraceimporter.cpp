@@ -39,6 +39,7 @@ class TestChromeTraceImporter : public QObject
     void unknownPhasesAreCounted();
     void largeTraceIsWrittenWhileRead();
     void lateParentOfAllRewrites();
+    void damageAfterWritingAheadWritesNothing();
     void lateNewsRewrites_data();
     void lateNewsRewrites();
     void gzipIsReadTransparently();
@@ -782,6 +783,27 @@ void TestChromeTraceImporter::lateParentOfAllRewrites()
     Fixture fixture;
     fixture.importJson(trace.json);
     QCOMPARE(fixture.rendered(), trace.rendered);
+}
+
+void TestChromeTraceImporter::damageAfterWritingAheadWritesNothing()
+{
+    // Damaged at its end, after most of it was written ahead: refused where the damage is, and
+    // the incident is as it was.
+    QByteArray json = largeTrace("[", "]").json;
+    json.insert(json.size() - 1, '}');
+    const qint64 lastLine = json.count('\n') + 1;
+    Fixture fixture;
+    fixture.importJson(R"([{"ph":"X","name":"earlier","ts":0,"dur":1,"pid":1,"tid":1}])");
+    const QByteArray before = fileBytes(fixture.dbPath());
+    try {
+        fixture.importJson(json);
+        QFAIL("imported a damaged trace");
+    } catch (const ImportError& error) {
+        QVERIFY2(error.sentence().startsWith(QStringLiteral("trace.json: line %1, column").arg(lastLine)),
+                 qPrintable(error.sentence()));
+    }
+    QCOMPARE(fileBytes(fixture.dbPath()), before);
+    QCOMPARE(fixture.store().counts().spans, 1);
 }
 
 // What the end of a trace says can show that writing ahead was wrong: the import starts again
