@@ -38,14 +38,11 @@ QJsonObject countsJson(const IncidentCounts& counts, bool withSources = true)
 void printSummary(const ImportSummary& summary)
 {
     const auto& c = summary.counts;
+    // One arg() for all: a path or URL may hold "%7B", which a later arg() would take for a marker.
     out() << QStringLiteral("%1: %2, %3 tracks, %4 spans, %5 flows, %6 series, %7 samples, %8 warnings\n")
-                 .arg(summary.path, summary.format)
-                 .arg(c.tracks)
-                 .arg(c.spans)
-                 .arg(c.flows)
-                 .arg(c.series)
-                 .arg(c.samples)
-                 .arg(summary.warnings.size());
+                 .arg(summary.path, summary.format, QString::number(c.tracks), QString::number(c.spans),
+                      QString::number(c.flows), QString::number(c.series), QString::number(c.samples),
+                      QString::number(summary.warnings.size()));
     constexpr int shown = 10;
     for (qsizetype i = 0; i < std::min<qsizetype>(shown, summary.warnings.size()); ++i)
         out() << QStringLiteral("  warning: ") << summary.warnings[i] << '\n';
@@ -237,12 +234,10 @@ int runInfo(const QStringList& arguments)
                           TimeFormat::duration(range.endNs - range.startNs));
     for (const Source& source : sources) {
         out() << QStringLiteral("  source %1: %2 %3 (%4 spans, %5 samples, %6 warnings%7)\n")
-                     .arg(source.id)
-                     .arg(source.format, source.origin)
-                     .arg(source.spanCount)
-                     .arg(source.sampleCount)
-                     .arg(source.warnings.size())
-                     .arg(source.clockOffsetNs
+                     .arg(QString::number(source.id), source.format, source.origin,
+                          QString::number(source.spanCount), QString::number(source.sampleCount),
+                          QString::number(source.warnings.size()),
+                          source.clockOffsetNs
                               ? QStringLiteral(", clock offset ") + TimeFormat::duration(source.clockOffsetNs)
                               : QString());
     }
@@ -307,9 +302,8 @@ int runOffset(const QStringList& arguments)
     if (offset != source->clockOffsetNs)
         store.setClockOffset(id, offset);
     out() << QStringLiteral("source %1 (%2): clock offset %3 (%4 ns)\n")
-                 .arg(id)
-                 .arg(source->origin, TimeFormat::duration(offset))
-                 .arg(offset);
+                 .arg(QString::number(id), source->origin, TimeFormat::duration(offset),
+                      QString::number(offset));
     out().flush();
     return 0;
 }

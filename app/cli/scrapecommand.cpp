@@ -105,11 +105,8 @@ int runScrape(const QStringList& arguments)
         return ExitFailure;
     }
     out() << QStringLiteral("--- %1: %2 scrapes, %3 failed, %4 samples; recorded as source %5\n")
-                 .arg(PrometheusScrape::origin(request))
-                 .arg(scrapes)
-                 .arg(failed)
-                 .arg(samples)
-                 .arg(scrape.source());
+                 .arg(PrometheusScrape::origin(request), QString::number(scrapes), QString::number(failed),
+                      QString::number(samples), QString::number(scrape.source()));
     out().flush();
     return failed ? ExitFailure : 0;
 }

@@ -183,6 +183,11 @@ class TestPullPrometheus : public QObject
         QCOMPARE(sources[0].format, QStringLiteral("prometheus-pull"));
         QVERIFY2(sources[0].origin.contains(QLatin1String("/prometheus/api/v1/query_range?query=")),
                  qPrintable(sources[0].origin));
+        // The summary names it as stored, its %-escapes untouched.
+        QCOMPARE(QString::fromUtf8(run.out),
+                 sources[0].origin +
+                     QStringLiteral(": prometheus-pull, 0 tracks, 0 spans, 0 flows, 2 series, "
+                                    "22 samples, 0 warnings\n"));
         const QList<Series> series = store.series();
         QCOMPARE(series.size(), 2);
         const Series* named = seriesNamed(series, Metric);

@@ -106,7 +106,8 @@ class TestScrape : public QObject
         QCOMPARE(run.status, 1);
         QVERIFY2(run.out.contains("FAIL status 500"), run.out.constData());
         const Store store(db);
-        const Series* up = seriesNamed(store.series(), QStringLiteral("up"));
+        const QList<Series> series = store.series();
+        const Series* up = seriesNamed(series, QStringLiteral("up"));
         QVERIFY(up);
         const std::vector<Sample> samples = store.samples(up->id);
         QCOMPARE(samples.size(), size_t(2));
@@ -130,8 +131,9 @@ class TestScrape : public QObject
                                 QStringLiteral("--count"), QStringLiteral("1"), QStringLiteral("--db"), db});
         QCOMPARE(run.status, 1);
         const Store store(db);
-        QVERIFY(!seriesNamed(store.series(), QStringLiteral("ok_metric")));
-        const Series* up = seriesNamed(store.series(), QStringLiteral("up"));
+        const QList<Series> series = store.series();
+        QVERIFY(!seriesNamed(series, QStringLiteral("ok_metric")));
+        const Series* up = seriesNamed(series, QStringLiteral("up"));
         QVERIFY(up);
         QCOMPARE(store.samples(up->id).at(0).value, 0.0);
     }

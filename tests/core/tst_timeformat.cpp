@@ -43,7 +43,7 @@ class TestTimeFormat : public QObject
     void instants_data()
     {
         QTest::addColumn<QString>("text");
-        QTest::addColumn<qint64>("ns");                    // -1: not an instant
+        QTest::addColumn<qint64>("ns");                     // -1: not an instant
         constexpr qint64 TenAm = 1'795'514'400'000'000'000; // 2026-11-24T10:00:00Z
         QTest::newRow("ISO, Z") << QStringLiteral("2026-11-24T10:00:00Z") << TenAm;
         QTest::newRow("ISO, ms") << QStringLiteral("2026-11-24T10:00:00.250Z") << TenAm + 250'000'000;
@@ -51,6 +51,9 @@ class TestTimeFormat : public QObject
         QTest::newRow("ISO, no zone is UTC") << QStringLiteral("2026-11-24T10:00:00") << TenAm;
         QTest::newRow("Unix seconds") << QStringLiteral("1795514400") << TenAm;
         QTest::newRow("Unix seconds, fraction") << QStringLiteral("1795514400.5") << TenAm + 500'000'000;
+        QTest::newRow("Unix seconds, to the ns")
+            << QStringLiteral("1795514400.123456789") << TenAm + 123'456'789;
+        QTest::newRow("Unix seconds, negative") << QStringLiteral("-1.25") << qint64(-1'250'000'000);
         QTest::newRow("word") << QStringLiteral("yesterday") << qint64(-1);
         QTest::newRow("absurd") << QStringLiteral("1e300") << qint64(-1);
     }
