@@ -190,6 +190,11 @@ class TestBaselineDiff : public QObject
         const BaselineDiff diff = BaselineDiff::compute(spans, Tracks, baseline, incident);
         QCOMPARE(render(diff.paths), paths);
         QCOMPARE(render(diff.categories), categories);
+        // The same sides as filters (as the report passes every source but the baseline's).
+        const BaselineDiff filtered =
+            BaselineDiff::compute(spans, baseline.filter(Tracks), incident.filter(Tracks));
+        QCOMPARE(render(filtered.paths), paths);
+        QCOMPARE(render(filtered.categories), categories);
     }
 
     // The sides: traces, mean and percentiles of their latency; the flame diff of their spans.
