@@ -15,6 +15,7 @@
 #include "probespanel.h"
 #include "store/store.h"
 #include "support/httptestserver.h"
+#include "support/nvidiasmistandin.h"
 #include "workbench.h"
 
 #include <QCheckBox>
@@ -331,6 +332,40 @@ class TestProbesPanel : public QObject
                  QStringLiteral(
                      "nvidia-smi was not found on PATH: GPU sampling needs the NVIDIA driver's tools."));
         QCOMPARE(Store(workbench.path()).sources().size(), 0);
+    }
+
+    // nvidia-smi's real output replayed by a stand-in (no GPU here): a series per field.
+    void gpuProbeFromStandIn()
+    {
+        QTemporaryDir dir;
+        test::StandIn standIn(dir);
+        standIn.replay({test::cellsAfterTimestamp(test::captureRow(QStringLiteral("idle :: query-gpu"))),
+                        test::cellsAfterTimestamp(test::captureRow(QStringLiteral("load :: query-gpu")))});
+        Workbench workbench;
+        workbench.open(m_dir.filePath(QStringLiteral("gpu-stand-in.lundi")));
+        QTRY_VERIFY(workbench.snapshot() != nullptr);
+        ProbesPanel panel(&workbench, QString());
+        ProbeDefinition gpu;
+        gpu.kind = ProbeDefinition::Kind::Gpu;
+        gpu.gpu.program = standIn.path();
+        gpu.gpu.fields = test::Fields;
+        gpu.interval = std::chrono::milliseconds(100);
+        const int row = panel.addProbe(gpu);
+        QCOMPARE(cellText(panel, row, ProbesPanel::Target), QStringLiteral("GPU (nvidia-smi)"));
+        panel.start(row);
+        QVERIFY(panel.isRunning(row));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.runs(row) >= 2, 30000);
+        QVERIFY2(cellText(panel, row, ProbesPanel::LastResult)
+                     .contains(QStringLiteral(" samples of %1 series").arg(test::Measured.size())),
+                 qPrintable(cellText(panel, row, ProbesPanel::LastResult)));
+        QCOMPARE(cellText(panel, row, ProbesPanel::LastError), QString());
+        panel.stop(row);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(row), 30000);
+        QCOMPARE(cellText(panel, row, ProbesPanel::LastError), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(workbench.snapshot()->counts.series, qint64(test::Measured.size()), 30000);
+        const QList<Source> sources = Store(workbench.path()).sources();
+        QCOMPARE(sources.size(), 1);
+        QCOMPARE(sources.front().format, QStringLiteral("probe-gpu"));
     }
 
     void render()
