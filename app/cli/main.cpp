@@ -42,6 +42,7 @@ commands:
              [--expect 200,204] [--timeout 10s] [--follow] [--http2] [--cacert F] [--insecure]
              [--json] --db F
   probe tcp HOST:PORT [--every 1s] [--count N | --for 60s] [--timeout 10s] [--json] --db F
+  probe gpu [--every 1s] [--count N | --for D] [--fields F] [--nvidia-smi PATH] --db F
   demo   --db F
   formats
 
