@@ -123,6 +123,17 @@ SourceOrRange Command::sourceOrRangeValue(const Store& store, const char* option
     return {sourceValue(store, option), {}};
 }
 
+void Command::addComparisonOptions()
+{
+    m_parser.addOption({QStringLiteral("baseline"),
+                        QStringLiteral("What normal looks like: a source (id or file name) or a time range "
+                                       "START..END."),
+                        QStringLiteral("SOURCE|RANGE")});
+    m_parser.addOption({QStringLiteral("incident"),
+                        QStringLiteral("What is slow (default: all, or what the baseline is not)."),
+                        QStringLiteral("SOURCE|RANGE")});
+}
+
 void Command::requireExistingDb() const
 {
     if (!QFileInfo::exists(db()))

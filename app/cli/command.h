@@ -68,6 +68,9 @@ class Command
     SourceId sourceValue(const Store& store, const char* option) const;
     // An option that takes a SOURCE or a RANGE.
     SourceOrRange sourceOrRangeValue(const Store& store, const char* option) const;
+    // --baseline and --incident, each a SOURCE or a RANGE, both optional, as suspects and report
+    // take them (SpanSelection::complement is the incident the baseline leaves).
+    void addComparisonOptions();
     // Throws StoreError when --db names no file: reading commands never create one.
     void requireExistingDb() const;
 

@@ -16,13 +16,7 @@ int runReport(const QStringList& arguments)
     parser.addOption({{QStringLiteral("o"), QStringLiteral("output")},
                       QStringLiteral("The PDF to write."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("baseline"),
-                      QStringLiteral("What normal looks like: a source (id or file name) or a time range "
-                                     "START..END."),
-                      QStringLiteral("SOURCE|RANGE")});
-    parser.addOption({QStringLiteral("incident"),
-                      QStringLiteral("What is slow (default: all, or what the baseline is not)."),
-                      QStringLiteral("SOURCE|RANGE")});
+    command.addComparisonOptions();
     parser.addOption({QStringLiteral("title"),
                       QStringLiteral("The report's title (default: the file's name)."),
                       QStringLiteral("TITLE")});

@@ -34,13 +34,7 @@ int runSuspects(const QStringList& arguments)
         QStringLiteral("The bottlenecks, ranked: the frames that make up (or grew in) the critical "
                        "path of the slowest requests, each with its evidence."));
     auto& parser = command.parser();
-    parser.addOption({QStringLiteral("baseline"),
-                      QStringLiteral("What normal looks like: a source (id or file name) or a time range "
-                                     "START..END."),
-                      QStringLiteral("SOURCE|RANGE")});
-    parser.addOption({QStringLiteral("incident"),
-                      QStringLiteral("What is slow (default: all, or what the baseline is not)."),
-                      QStringLiteral("SOURCE|RANGE")});
+    command.addComparisonOptions();
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     command.parse(arguments);
     command.requireExistingDb();
