@@ -3,6 +3,7 @@
 // the margins (no text or chart runs off the page, however long a span's name), the phases of
 // HTTP probes, and File > Export report's dialog with its preview.
 
+#include "bench/benchincident.h"
 #include "demofile.h"
 #include "ingest/importerregistry.h"
 #include "ingest/ingestor.h"
@@ -287,6 +288,22 @@ class TestReport : public QObject
             QString where;
             QVERIFY2(marginsBlank(image, &where), qPrintable(where));
         }
+    }
+
+    // Issue 7: the report of a 1M-span incident renders, every request counted (the time it
+    // takes is lundi-bench-report's to measure, not a test's).
+    void millionSpans()
+    {
+        const bench::IncidentShape shape;
+        const std::vector<SpanRecord> spans = bench::spanRecords(1'000'000, shape, false);
+        const auto roots = std::count_if(spans.begin(), spans.end(),
+                                         [](const SpanRecord& span) { return span.parent == 0; });
+        const QString path = m_dir.filePath(QStringLiteral("million.lundi"));
+        bench::writeIncident(path, 1'000'000, shape);
+        const Report report = Report::build(Store(path), {});
+        QCOMPARE(report.incident.overview.summary.requests, qint64(roots));
+        const int pages = ReportWriter(report).writePdf(m_dir.filePath(QStringLiteral("million.pdf")));
+        QVERIFY2(pages >= 3 && pages <= 8, qPrintable(QString::number(pages)));
     }
 
     // File > Export report: the week-old baseline by default, a preview, and the PDF saved.
