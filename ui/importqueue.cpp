@@ -25,7 +25,7 @@ void ImportQueue::importFiles(const QString& incident, const QStringList& files,
     QList<Job> jobs;
     for (const QString& file : files) {
         jobs.append({QFileInfo(file).fileName(), incident,
-                     [file, options](Ingestor& ingestor, ImportControl& control) {
+                     [file, options](Ingestor& ingestor, const ImporterRegistry&, ImportControl& control) {
                          return ingestor.importFile(file, options, control);
                      }});
     }
@@ -34,10 +34,15 @@ void ImportQueue::importFiles(const QString& incident, const QStringList& files,
 
 void ImportQueue::writeDemo(const QString& incident)
 {
-    enqueue({{tr("demo incident"), incident, [](Ingestor& ingestor, ImportControl&) {
+    enqueue({{tr("demo incident"), incident, [](Ingestor& ingestor, const ImporterRegistry&, ImportControl&) {
                   return ingestor.importGenerated(QStringLiteral("lundi-demo"), QStringLiteral("lundi demo"),
                                                   DemoIncident::identity(), {}, DemoIncident::generate);
               }}});
+}
+
+void ImportQueue::importGenerated(const QString& incident, const QString& label, const Work& work)
+{
+    enqueue({{label, incident, work}});
 }
 
 void ImportQueue::cancelAll()
@@ -88,7 +93,7 @@ void ImportQueue::startNext()
             const ImporterRegistry registry;
             const Classifier classifier = Classifier::standard();
             Ingestor ingestor(store, registry, classifier);
-            return job.work(ingestor, control);
+            return job.work(ingestor, registry, control);
         } catch (const ImportError& error) {
             return error.sentence();
         } catch (const ImportCancelled&) {

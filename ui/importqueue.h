@@ -18,12 +18,17 @@ class ImportQueue : public QObject
     Q_OBJECT
 
   public:
+    // One import into the ingestor of the job's incident; registry holds the importers.
+    using Work = std::function<ImportSummary(Ingestor&, const ImporterRegistry&, ImportControl&)>;
+
     using QObject::QObject;
     ~ImportQueue() override;
 
     void importFiles(const QString& incident, const QStringList& files, const ImportOptions& options = {});
     // Writes the built-in demo incident into incident.
     void writeDemo(const QString& incident);
+    // Runs work (a pull from a remote API), shown as label, into incident.
+    void importGenerated(const QString& incident, const QString& label, const Work& work);
     // Cancels the running import and drops the queued ones.
     void cancelAll();
     bool isIdle() const { return !m_running && m_jobs.isEmpty(); }
@@ -37,7 +42,6 @@ class ImportQueue : public QObject
     void idle();
 
   private:
-    using Work = std::function<ImportSummary(Ingestor&, ImportControl&)>;
     struct Job
     {
         QString label;

@@ -211,6 +211,8 @@ void MainWindow::createActions()
                     &MainWindow::chooseImportsWithOptions);
     m_recentMenu = file->addMenu(tr("&Recent incidents"));
     file->addAction(tr("Open the &demo incident"), this, &MainWindow::openDemo);
+    file->addAction(tr("&Pull from Prometheus…"), this, [this] { pull(PullDialog::Kind::Prometheus); });
+    file->addAction(tr("Pull &traces…"), this, [this] { pull(PullDialog::Kind::Traces); });
     file->addSeparator();
     file->addAction(tr("Save a &copy as…"), QKeySequence::SaveAs, this, &MainWindow::saveCopy);
     file->addAction(tr("&Export report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportReport);
@@ -504,6 +506,22 @@ void MainWindow::openDemo()
         openIncident(path);
     else
         m_imports->writeDemo(path);
+}
+
+PullDialog* MainWindow::pull(PullDialog::Kind kind)
+{
+    const auto snapshot = m_workbench->snapshot();
+    if (!snapshot) {
+        showError(tr("Open or create an incident first: a pull goes into the open incident."));
+        return nullptr;
+    }
+    auto* dialog = new PullDialog(kind, snapshot->timeRange, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        m_imports->importGenerated(m_workbench->path(), dialog->label(), dialog->work());
+    });
+    dialog->open();
+    return dialog;
 }
 
 void MainWindow::showView(View view)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ingest/ingestor.h"
+#include "pulldialog.h"
 
 #include <QMainWindow>
 
@@ -54,6 +55,9 @@ class MainWindow : public QMainWindow
     void importFiles(const QStringList& files, const ImportOptions& options = {});
     // Opens the built-in demo incident, writing it first if the user's data folder lacks it.
     void openDemo();
+    // Opens the dialog of a pull into the open incident (nullptr and an error without one); OK
+    // queues the pull with the imports.
+    PullDialog* pull(PullDialog::Kind kind);
     void showView(View view);
     // Searches span names as typing into the search field does.
     void search(const QString& pattern);

@@ -3,14 +3,9 @@
 
 #include "classifier.h"
 #include "ingest/importcontrol.h"
-#include "ingest/importer.h"
 #include "ingest/importerregistry.h"
-#include "ingest/importerror.h"
 #include "ingest/ingestor.h"
-#include "ingest/inputfile.h"
-#include "probeengine.h"
 #include "prometheusrangepull.h"
-#include "pullclient.h"
 #include "timeformat.h"
 #include "tracepull.h"
 
@@ -65,15 +60,15 @@ qint64 instantValue(const Command& command, const char* option)
 
 // What was pulled, into the incident as one source, under the rules of an import (one
 // transaction; content the incident has is refused without --force).
-int store(const Command& command, const ImporterRegistry& registry, const QString& format,
-          const QString& origin, const QByteArray& content, const std::function<void(Sink&)>& write)
+int store(const Command& command, const ImporterRegistry& registry, const PulledSource& pulled)
 {
     Store store(command.db());
     const Classifier classifier = Classifier::standard();
     Ingestor ingestor(store, registry, classifier);
     ImportOptions options;
     options.force = command.isSet("force");
-    const ImportSummary summary = ingestor.importGenerated(format, origin, content, options, write);
+    ImportControl control;
+    const ImportSummary summary = pulled.importInto(ingestor, options, control);
     if (command.isSet("json"))
         printJson(QJsonDocument(QJsonArray{summaryJson(summary)}));
     else
@@ -123,12 +118,8 @@ int runPullPrometheus(const QStringList& arguments)
     if (query.stepNs <= 0)
         throw UsageError{QStringLiteral("--step takes a positive duration")};
 
-    ProbeEngine engine;
-    PullClient client(engine, pullOptions(command));
-    const PrometheusRangePull pull(client, query);
-    return store(command, ImporterRegistry(QStringList{}), QStringLiteral("prometheus-pull"),
-                 PrometheusRangePull::origin(query), pull.content(),
-                 [&pull](Sink& sink) { pull.write(sink); });
+    return store(command, ImporterRegistry(QStringList{}),
+                 PrometheusRangePull::pull(query, pullOptions(command)));
 }
 
 int runPullTraces(const QStringList& arguments)
@@ -210,19 +201,8 @@ int runPullTraces(const QStringList& arguments)
         request.search = search;
     }
 
-    ProbeEngine engine;
-    PullClient client(engine, pullOptions(command));
-    const TracePull pull(client, request);
     const ImporterRegistry registry;
-    const Importer* importer = registry.byFormat(pull.format());
-    if (!importer)
-        throw ImportError(QStringLiteral("the %1 importer is not installed").arg(pull.format()));
-    return store(command, registry, pull.format(), TracePull::origin(request), pull.content(),
-                 [&](Sink& sink) {
-                     const InputFile input(QStringLiteral("traces.json"), pull.content());
-                     ImportControl control;
-                     importer->import(input, sink, control);
-                 });
+    return store(command, registry, TracePull::pull(registry, request, pullOptions(command)));
 }
 
 } // namespace lundi::cli

@@ -1,4 +1,5 @@
 #include "prometheusrangepull.h"
+#include "probeengine.h"
 #include "pullclient.h"
 #include "secretredaction.h"
 
@@ -17,6 +18,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <optional>
 
 namespace lundi {
@@ -140,6 +142,15 @@ QString PrometheusRangePull::origin(const Query& query)
                                                                     {"end", seconds(query.endNs)},
                                                                     {"step", seconds(query.stepNs)}}));
     return QString::fromStdString(SecretRedaction::url(url));
+}
+
+PulledSource PrometheusRangePull::pull(const Query& query, const PullClient::Options& client)
+{
+    ProbeEngine engine;
+    PullClient pullClient(engine, client);
+    auto pulled = std::make_shared<const PrometheusRangePull>(pullClient, query);
+    return {QStringLiteral("prometheus-pull"), origin(query), pulled->content(),
+            [pulled](Sink& sink, ImportControl&) { pulled->write(sink); }};
 }
 
 PrometheusRangePull::PrometheusRangePull(PullClient& client, const Query& query) : m_query(query)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "model.h"
+#include "pullclient.h"
+#include "pulledsource.h"
 
 #include <rapidjson/fwd.h>
 
@@ -14,7 +16,6 @@
 
 namespace lundi {
 
-class PullClient;
 class Sink;
 
 // A PromQL query over a window at a step, pulled from the query API that Prometheus, Thanos, Mimir
@@ -52,6 +53,9 @@ class PrometheusRangePull
     static std::vector<TimeRange> parts(qint64 startNs, qint64 endNs, qint64 stepNs);
     // The URL of the whole query, with its secrets replaced: the source's origin.
     static QString origin(const Query& query);
+    // Pulls the query, for an import as one "prometheus-pull" source: what lundi-cli
+    // pull-prometheus and the GUI's pull both run. Throws as the constructor does.
+    static PulledSource pull(const Query& query, const PullClient::Options& client);
 
     // Throws ImportError (located at the redacted URL): the query refused (the API's own
     // sentence), the server unavailable after retries, no answer, an answer that is not the API's.

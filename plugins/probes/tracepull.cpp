@@ -1,7 +1,14 @@
 #include "tracepull.h"
 #include "httpexchange.h"
+#include "probeengine.h"
 #include "pullclient.h"
 #include "secretredaction.h"
+
+#include "ingest/importcontrol.h"
+#include "ingest/importer.h"
+#include "ingest/importerregistry.h"
+#include "ingest/importerror.h"
+#include "ingest/inputfile.h"
 
 #include <rapidjson/document.h>
 
@@ -180,6 +187,21 @@ QString TracePull::origin(const Request& request)
 {
     return QString::fromStdString(
         SecretRedaction::url(request.search ? searchUrl(request) : traceUrl(request, request.traceId)));
+}
+
+PulledSource TracePull::pull(const ImporterRegistry& registry, const Request& request,
+                             const PullClient::Options& client)
+{
+    ProbeEngine engine;
+    PullClient pullClient(engine, client);
+    const TracePull pulled(pullClient, request);
+    const Importer* importer = registry.byFormat(pulled.format());
+    if (!importer)
+        throw ImportError(QStringLiteral("the %1 importer is not installed").arg(pulled.format()));
+    return {pulled.format(), origin(request), pulled.content(),
+            [importer, content = pulled.content()](Sink& sink, ImportControl& control) {
+                importer->import(InputFile(QStringLiteral("traces.json"), content), sink, control);
+            }};
 }
 
 TracePull::TracePull(PullClient& client, const Request& request) : m_client(client), m_request(request)

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "pullclient.h"
+#include "pulledsource.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -8,7 +11,7 @@
 
 namespace lundi {
 
-class PullClient;
+class ImporterRegistry;
 
 // Traces pulled from a tracing backend's query API, as one input for the importer of their
 // format: a trace by id, or the traces of a search (service, operation, time window, minimum
@@ -49,6 +52,11 @@ class TracePull
     static QString origin(const Request& request);
     // Whether text is a trace id the APIs take: 1 to 32 hexadecimal digits.
     static bool isTraceId(const std::string& text);
+    // Pulls the traces, for an import as one source by the importer of their format from
+    // registry (which must outlive the result): what lundi-cli pull-traces and the GUI's pull both
+    // run. Throws as the constructor does, and ImportError when that importer is not installed.
+    static PulledSource pull(const ImporterRegistry& registry, const Request& request,
+                             const PullClient::Options& client);
 
     // Throws ImportError (located at the redacted URL): "trace ID not found", a search that
     // matches nothing, a refusal with the API's own sentence, no answer, an answer in no JSON.
