@@ -1,6 +1,7 @@
 #include "probedefinition.h"
 
 #include "httpprobe.h"
+#include "prometheusscrape.h"
 #include "secretredaction.h"
 
 #include <QDir>
@@ -16,7 +17,8 @@ namespace lundi {
 
 namespace {
 
-const QString KindNames[] = {QStringLiteral("http"), QStringLiteral("tcp"), QStringLiteral("gpu")};
+const QString KindNames[] = {QStringLiteral("http"), QStringLiteral("tcp"), QStringLiteral("gpu"),
+                             QStringLiteral("scrape")};
 
 QString fromStd(const std::string& text)
 {
@@ -36,6 +38,8 @@ QString ProbeDefinition::target() const
                    : QStringLiteral("%1:%2").arg(fromStd(tcp.host), fromStd(tcp.port));
     case Kind::Gpu:
         return QStringLiteral("GPU (%1)").arg(QFileInfo(gpu.program).fileName());
+    case Kind::Scrape:
+        return PrometheusScrape::origin(http);
     }
     return {};
 }
@@ -47,7 +51,12 @@ QString ProbeDefinition::kindName() const
 
 bool ProbeDefinition::insecure() const
 {
-    return kind == Kind::Http && !http.verifyTls;
+    return overHttp() && !http.verifyTls;
+}
+
+std::chrono::milliseconds ProbeDefinition::defaultInterval(Kind kind)
+{
+    return kind == Kind::Scrape ? std::chrono::seconds(15) : std::chrono::seconds(1);
 }
 
 QString ProbeDefinition::headersShown() const
@@ -65,7 +74,8 @@ QJsonObject ProbeDefinition::toJson() const
                      {QStringLiteral("interval_ms"), qint64(interval.count())}};
     bool left = false;
     switch (kind) {
-    case Kind::Http: {
+    case Kind::Http:
+    case Kind::Scrape: {
         const std::string url = SecretRedaction::url(http.url);
         left = left || url != http.url;
         QJsonArray headers;

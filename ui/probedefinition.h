@@ -17,7 +17,8 @@ namespace lundi {
 // counts; the others keep their defaults.
 struct ProbeDefinition
 {
-    enum class Kind { Http, Tcp, Gpu };
+    // Scrape: a Prometheus /metrics endpoint, its request in http (a GET without a body).
+    enum class Kind { Http, Tcp, Gpu, Scrape };
 
     Kind kind = Kind::Http;
     HttpRequest http;
@@ -29,12 +30,17 @@ struct ProbeDefinition
     bool secretsMissing = false;
 
     // The name of its track and of {target=...}: "GET https://host/path" with the URL's secrets
-    // replaced, "host:port", "GPU (nvidia-smi)". Safe to show.
+    // replaced, "host:port", "GPU (nvidia-smi)", a scrape's URL with its secrets replaced. Safe to
+    // show.
     QString target() const;
-    // "HTTP", "TCP", "GPU".
+    // "HTTP", "TCP", "GPU", "SCRAPE".
     QString kindName() const;
+    // Http and Scrape: the request is http.
+    bool overHttp() const { return kind == Kind::Http || kind == Kind::Scrape; }
     // The TLS verification is off (HTTPS only).
     bool insecure() const;
+    // 15 s for a scrape, as Prometheus scrapes; 1 s for the others.
+    static std::chrono::milliseconds defaultInterval(Kind kind);
     // The headers as shown: secret values replaced by "REDACTED".
     QString headersShown() const;
 

@@ -107,7 +107,8 @@ ProbeDialog::ProbeDialog(const ProbeDefinition& probe, QWidget* parent) : QDialo
     auto* layout = new QVBoxLayout(this);
     auto* common = new QFormLayout;
     m_kind = new QComboBox(this);
-    m_kind->addItems({tr("HTTP request"), tr("TCP connect"), tr("GPU sampling (nvidia-smi)")});
+    m_kind->addItems({tr("HTTP request"), tr("TCP connect"), tr("GPU sampling (nvidia-smi)"),
+                      tr("Prometheus scrape (/metrics)")});
     common->addRow(tr("&Kind"), m_kind);
     m_interval = new QLineEdit(durationText(probe.interval), this);
     m_interval->setToolTip(tr("How often: 1s, 500ms, 1min"));
@@ -123,8 +124,10 @@ ProbeDialog::ProbeDialog(const ProbeDefinition& probe, QWidget* parent) : QDialo
     for (int page = 0; page < m_pages->count(); ++page)
         forms.append(static_cast<QFormLayout*>(m_pages->widget(page)->layout()));
     alignLabels(forms);
-    connect(m_kind, &QComboBox::currentIndexChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_shownKind = int(probe.kind);
+    showKind(int(probe.kind));
     m_kind->setCurrentIndex(int(probe.kind));
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &ProbeDialog::showKind);
 
     m_problem = new QLabel(this);
     m_problem->setTextFormat(Qt::PlainText);
@@ -145,6 +148,7 @@ QWidget* ProbeDialog::httpPage()
     const HttpRequest& http = m_probe.http;
     auto* page = new QWidget(this);
     auto* form = new QFormLayout(page);
+    m_httpForm = form;
     form->setContentsMargins(0, 0, 0, 0);
     m_method = new QComboBox(page);
     m_method->setEditable(true);
@@ -154,7 +158,6 @@ QWidget* ProbeDialog::httpPage()
     m_method->setCurrentText(QString::fromStdString(http.method));
     form->addRow(tr("&Method"), m_method);
     m_url = new QLineEdit(QString::fromStdString(http.url), page);
-    m_url->setPlaceholderText(QStringLiteral("https://service.example/health"));
     m_urlShown = new QLabel(page);
     m_urlShown->setTextFormat(Qt::PlainText);
     m_urlShown->setWordWrap(true);
@@ -205,11 +208,11 @@ QWidget* ProbeDialog::httpPage()
     m_version = new QComboBox(page);
     m_version->addItems({QStringLiteral("HTTP/1.1"), QStringLiteral("HTTP/2")});
     m_version->setCurrentIndex(http.version == HttpRequest::Version::Http2 ? 1 : 0);
-    auto* options = new QHBoxLayout;
-    options->addWidget(m_followRedirects);
-    options->addWidget(m_version);
-    options->addStretch();
-    form->addRow(QString(), options);
+    m_httpOptions = new QHBoxLayout;
+    m_httpOptions->addWidget(m_followRedirects);
+    m_httpOptions->addWidget(m_version);
+    m_httpOptions->addStretch();
+    form->addRow(QString(), m_httpOptions);
 
     m_caFile = new QLineEdit(QString::fromStdString(http.caFile), page);
     m_caFile->setPlaceholderText(tr("the system's certificate authorities"));
@@ -263,6 +266,22 @@ QWidget* ProbeDialog::gpuPage()
     return page;
 }
 
+void ProbeDialog::showKind(int kind)
+{
+    const bool scrape = ProbeDefinition::Kind(kind) == ProbeDefinition::Kind::Scrape;
+    m_pages->setCurrentIndex(scrape ? int(ProbeDefinition::Kind::Http) : kind);
+    for (QWidget* field : std::initializer_list<QWidget*>{m_method, m_body, m_expected})
+        m_httpForm->setRowVisible(field, !scrape);
+    m_httpForm->setRowVisible(m_httpOptions, !scrape);
+    m_url->setPlaceholderText(scrape ? QStringLiteral("http://127.0.0.1:9100/metrics")
+                                     : QStringLiteral("https://service.example/health"));
+    // An interval left at the kind's default follows the new kind's (15 s for a scrape).
+    if (parseMilliseconds(m_interval->text()) ==
+        ProbeDefinition::defaultInterval(ProbeDefinition::Kind(m_shownKind)))
+        m_interval->setText(durationText(ProbeDefinition::defaultInterval(ProbeDefinition::Kind(kind))));
+    m_shownKind = kind;
+}
+
 void ProbeDialog::addHeader(const QString& name, const QString& value)
 {
     const int row = m_headers->rowCount();
@@ -292,9 +311,13 @@ QString ProbeDialog::read()
             .arg(m_interval->text());
     probe.interval = *interval;
     switch (probe.kind) {
-    case ProbeDefinition::Kind::Http: {
+    case ProbeDefinition::Kind::Http:
+    case ProbeDefinition::Kind::Scrape: {
+        // A scrape is a GET with the defaults for what its page hides.
+        const bool scrape = probe.kind == ProbeDefinition::Kind::Scrape;
         HttpRequest& http = probe.http;
-        http.method = m_method->currentText().trimmed().toUpper().toStdString();
+        if (!scrape)
+            http.method = m_method->currentText().trimmed().toUpper().toStdString();
         const QString url = m_url->text().trimmed();
         if (!url.startsWith(QLatin1String("http://")) && !url.startsWith(QLatin1String("https://")))
             return tr("The URL must start with http:// or https://.");
@@ -309,8 +332,10 @@ QString ProbeDialog::read()
                 return tr("Header %1 needs a name without spaces or colons.").arg(row + 1);
             http.headers.emplace_back(name.toStdString(), value.toStdString());
         }
-        http.body = m_body->toPlainText().toStdString();
-        for (const QString& text : m_expected->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (!scrape)
+            http.body = m_body->toPlainText().toStdString();
+        for (const QString& text :
+             scrape ? QStringList() : m_expected->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
             bool ok = false;
             const int status = text.trimmed().toInt(&ok);
             if (!ok || status < 100 || status > 599)
@@ -323,9 +348,11 @@ QString ProbeDialog::read()
             return tr("The timeout \"%1\" is no duration of a millisecond or more.")
                 .arg(m_httpTimeout->text());
         http.timeout = *timeout;
-        http.followRedirects = m_followRedirects->isChecked();
-        http.version =
-            m_version->currentIndex() == 1 ? HttpRequest::Version::Http2 : HttpRequest::Version::Http1_1;
+        if (!scrape) {
+            http.followRedirects = m_followRedirects->isChecked();
+            http.version =
+                m_version->currentIndex() == 1 ? HttpRequest::Version::Http2 : HttpRequest::Version::Http1_1;
+        }
         http.caFile = m_caFile->text().trimmed().toStdString();
         http.verifyTls = !m_insecure->isChecked();
         break;

@@ -6,6 +6,8 @@
 
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -15,9 +17,11 @@ class QTableWidget;
 namespace lundi {
 
 // Adds or edits a probe: HTTP (method, URL, headers, body, expected status codes, timeout,
-// redirects, HTTP/1.1 or 2, a CA file, and the explicit insecure switch), TCP (host:port) or GPU
-// (nvidia-smi's fields), and the interval. Secrets stay masked: a secret header's value and a
-// URL holding a password or a token are shown as dots until edited.
+// redirects, HTTP/1.1 or 2, a CA file, and the explicit insecure switch), TCP (host:port), GPU
+// (nvidia-smi's fields) or a Prometheus scrape (the HTTP page less what a GET of /metrics does not
+// take: method, body, expected status, redirects, version), and the interval. Secrets stay
+// masked: a secret header's value and a URL holding a password or a token are shown as dots until
+// edited.
 class ProbeDialog : public QDialog
 {
     Q_OBJECT
@@ -44,14 +48,18 @@ class ProbeDialog : public QDialog
     QWidget* httpPage();
     QWidget* tcpPage();
     QWidget* gpuPage();
+    void showKind(int kind);
     void addHeader(const QString& name, const QString& value);
     void updateUrlMasking();
 
     ProbeDefinition m_probe;
     QComboBox* m_kind = nullptr;
+    int m_shownKind = 0;
     QStackedWidget* m_pages = nullptr;
     QLineEdit* m_interval = nullptr;
     QComboBox* m_method = nullptr;
+    QFormLayout* m_httpForm = nullptr;
+    QHBoxLayout* m_httpOptions = nullptr;
     QLineEdit* m_url = nullptr;
     QLabel* m_urlShown = nullptr;
     QTableWidget* m_headers = nullptr;

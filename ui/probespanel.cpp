@@ -8,6 +8,7 @@
 #include "probedialog.h"
 #include "probeengine.h"
 #include "proberecorder.h"
+#include "prometheusscrape.h"
 #include "store/storeerror.h"
 #include "tcpprobe.h"
 #include "timeformat.h"
@@ -66,6 +67,18 @@ ProbesPanel::Result gpuResult(const GpuProbe::Progress& progress)
     return shown;
 }
 
+ProbesPanel::Result scrapeResult(const PrometheusScrape::Result& result)
+{
+    ProbesPanel::Result shown;
+    shown.ok = result.error.isEmpty();
+    const QString total = TimeFormat::duration(result.durationNs);
+    // An exposition holds one sample a series: its samples are the series scraped.
+    shown.shown = shown.ok ? ProbesPanel::tr("%1 series in %2").arg(QLocale().toString(result.samples), total)
+                           : ProbesPanel::tr("up 0 after %1").arg(total);
+    shown.error = result.error;
+    return shown;
+}
+
 QTableWidgetItem* cell(const QString& text)
 {
     // QTableWidget draws its items' text as it is: never rich text.
@@ -86,6 +99,7 @@ struct ProbesPanel::Session
     std::unique_ptr<HttpProbe> http;
     std::unique_ptr<TcpProbe> tcp;
     std::unique_ptr<GpuProbe> gpu;
+    std::unique_ptr<PrometheusScrape> scrape;
 
     void stop()
     {
@@ -95,6 +109,8 @@ struct ProbesPanel::Session
             tcp->stop();
         if (gpu)
             gpu->stop();
+        if (scrape)
+            scrape->stop();
     }
     // Blocks until the last run has ended; destroying the session then commits what it recorded.
     void wait()
@@ -105,6 +121,8 @@ struct ProbesPanel::Session
             tcp->wait();
         if (gpu)
             gpu->wait();
+        if (scrape)
+            scrape->wait();
     }
 };
 
@@ -135,7 +153,7 @@ ProbesPanel::ProbesPanel(Workbench* workbench, const QString& savedProbes, QWidg
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(Target, 340);
     m_table->setColumnWidth(Tls, 70);
-    m_table->setColumnWidth(Kind, 50);
+    m_table->setColumnWidth(Kind, 60);
     m_table->setColumnWidth(Status, 70);
     m_table->setColumnWidth(LastResult, 190);
     m_table->setColumnWidth(Success, 110);
@@ -295,6 +313,16 @@ void ProbesPanel::startSession(Entry& entry)
     const quint64 id = ++m_lastSession;
     ProbeScheduler::Options schedule;
     schedule.interval = probe.interval;
+    // The importers of the GPU and scrape kinds come from the plugins, looked for once.
+    const auto importerOf = [&](const QString& format) -> const Importer* {
+        if (!m_registry)
+            m_registry = std::make_unique<ImporterRegistry>();
+        const Importer* importer = m_registry->byFormat(format);
+        if (!importer)
+            entry.lastError =
+                tr("The %1 importer was not found: Lundi's plugins folder is incomplete.").arg(format);
+        return importer;
+    };
     try {
         switch (probe.kind) {
         case ProbeDefinition::Kind::Http: {
@@ -329,15 +357,9 @@ void ProbesPanel::startSession(Entry& entry)
                 entry.lastError = missing;
                 return;
             }
-            if (!m_registry)
-                m_registry = std::make_unique<ImporterRegistry>();
-            const Importer* importer = m_registry->byFormat(QStringLiteral("gpu-csv"));
-            if (!importer) {
-                entry.lastError =
-                    tr("The GPU CSV importer (the gpu_csv plugin) was not found: Lundi's plugins "
-                       "folder is incomplete.");
+            const Importer* importer = importerOf(QStringLiteral("gpu-csv"));
+            if (!importer)
                 return;
-            }
             GpuProbe::Options options = probe.gpu;
             options.interval = probe.interval;
             session->live =
@@ -352,6 +374,18 @@ void ProbesPanel::startSession(Entry& entry)
                 entry.lastError = *error;
                 return;
             }
+            break;
+        }
+        case ProbeDefinition::Kind::Scrape: {
+            const Importer* importer = importerOf(QStringLiteral("prometheus"));
+            if (!importer)
+                return;
+            session->scrape = std::make_unique<PrometheusScrape>(
+                *m_engine, *importer, incident, *m_classifier, probe.http, schedule,
+                [this, id](const PrometheusScrape::Result& result) {
+                    Q_EMIT resultArrived(id, scrapeResult(result));
+                });
+            session->scrape->start();
             break;
         }
         }
@@ -463,7 +497,7 @@ void ProbesPanel::showRow(int row)
         tls->setFont(bold);
         tls->setTextAlignment(Qt::AlignCenter);
         tls->setToolTip(plainToolTip(tr("TLS certificates are not verified for this probe")));
-    } else if (probe.kind == ProbeDefinition::Kind::Http && probe.http.url.starts_with("https://")) {
+    } else if (probe.overHttp() && probe.http.url.starts_with("https://")) {
         tls->setText(tr("verified"));
     }
     m_table->setItem(row, Tls, tls);

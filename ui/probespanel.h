@@ -21,11 +21,11 @@ class ImporterRegistry;
 class ProbeEngine;
 class Workbench;
 
-// The live probes of the open incident: add, edit, start, stop, duplicate and remove HTTP, TCP and
-// GPU probes, each run a session of its own (one source of the incident) on the probe engine's
-// one thread. A table shows per target whether it runs, its last result, its success rate and
-// its last error, all as plain text; secret header values and the secrets of URLs are shown
-// redacted, and a probe that does not verify TLS wears a red "insecure" badge.
+// The live probes of the open incident: add, edit, start, stop, duplicate and remove HTTP, TCP,
+// GPU probes and Prometheus scrapes, each run a session of its own (one source of the incident) on
+// the probe engine's one thread. A table shows per target whether it runs, its last result, its
+// success rate and its last error, all as plain text; secret header values and the secrets of URLs
+// are shown redacted, and a probe that does not verify TLS wears a red "insecure" badge.
 //
 // Results come from the engine's thread through queued signals; the workbench reloads the
 // incident at most once a second while results land, so that the views grow live.
@@ -44,7 +44,8 @@ class ProbesPanel : public QWidget
     struct Result
     {
         bool ok = false;
-        QString shown;      // "200 in 12.3 ms", "connected in 0.4 ms", "8 samples of 4 series"
+        // "200 in 12.3 ms", "connected in 0.4 ms", "8 samples of 4 series", "52 series in 3 ms"
+        QString shown;
         QString errorClass; // "refused", "timeout"...; empty when ok
         QString error;
     };

@@ -2,10 +2,13 @@
 // incident gains a probe-http source whose spans the flame chart shows and follows as they land
 // (unless the user moved back), and a stop stops the requests. Secrets are masked in the table and
 // kept out of the saved probes and of the incident file; insecure probes wear their badge; a
-// duplicate is a second probe; a GPU probe on a machine without nvidia-smi says so.
+// duplicate is a second probe; a GPU probe on a machine without nvidia-smi says so. A Prometheus
+// scrape of a real exporter's /metrics fills one prometheus-scrape source that grows a sample a
+// series a scrape.
 //
 // With LUNDI_PROBESPANEL_PNG set, the dock with a probe of each kind is rendered into that file,
-// and the edit dialog of its first probe into the same name ending in -dialog.png.
+// and the edit dialog of its first probe into the same name ending in -dialog.png, of its scrape
+// into -scrape-dialog.png.
 
 #include "customplot.h"
 #include "flamechartview.h"
@@ -19,9 +22,11 @@
 #include "workbench.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QLocale>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -56,6 +61,20 @@ ProbeDefinition refusedTcpProbe()
     probe.tcp.host = "127.0.0.1";
     probe.tcp.port = std::to_string(test::closedLoopbackPort());
     probe.interval = std::chrono::milliseconds(200);
+    return probe;
+}
+
+const QString Exporter = QStringLiteral(LUNDI_CORPUS_DIR "/prometheus/nvgpuexp_h100_load.prom");
+
+// A scrape of the server's /metrics, which serves Exporter, with a secret header.
+ProbeDefinition scrapeProbe(test::HttpTestServer& server)
+{
+    server.serveFile("/metrics", Exporter.toStdString(), "text/plain; version=0.0.4");
+    ProbeDefinition probe;
+    probe.kind = ProbeDefinition::Kind::Scrape;
+    probe.http.url = server.url("/metrics");
+    probe.http.headers = {{"Authorization", "Bearer " + Token}};
+    probe.interval = std::chrono::milliseconds(150);
     return probe;
 }
 
@@ -368,6 +387,115 @@ class TestProbesPanel : public QObject
         QCOMPARE(sources.front().format, QStringLiteral("probe-gpu"));
     }
 
+    void prometheusScrapeOfAnExporter()
+    {
+        QFile exposition(Exporter);
+        QVERIFY(exposition.open(QIODevice::ReadOnly));
+        // Its samples have no timestamps: a series a sample line, as tst_cli_scrape counts them,
+        // and up and scrape_duration_seconds beside them.
+        qint64 series = 2;
+        for (const QByteArray& line : exposition.readAll().split('\n'))
+            series += !line.trimmed().isEmpty() && !line.startsWith('#');
+        QVERIFY(series > 50);
+        test::HttpTestServer server;
+        Workbench workbench;
+        workbench.open(m_dir.filePath(QStringLiteral("scrape.lundi")));
+        QTRY_VERIFY(workbench.snapshot() != nullptr);
+        ProbesPanel panel(&workbench, QString());
+        const ProbeDefinition probe = scrapeProbe(server);
+        const int row = panel.addProbe(probe);
+        QCOMPARE(cellText(panel, row, ProbesPanel::Kind), QStringLiteral("SCRAPE"));
+        QCOMPARE(cellText(panel, row, ProbesPanel::Target), QString::fromStdString(probe.http.url));
+        QCOMPARE(cellText(panel, row, ProbesPanel::Headers), QStringLiteral("Authorization: REDACTED"));
+
+        panel.start(row);
+        QVERIFY(panel.isRunning(row));
+        QTRY_VERIFY_WITH_TIMEOUT(panel.runs(row) >= 2, 30000);
+        QVERIFY2(cellText(panel, row, ProbesPanel::LastResult)
+                     .startsWith(QStringLiteral("%1 series in ").arg(QLocale().toString(series - 2))),
+                 qPrintable(cellText(panel, row, ProbesPanel::LastResult)));
+        QCOMPARE(panel.successes(row), panel.runs(row));
+        QVERIFY(cellText(panel, row, ProbesPanel::Success).startsWith(QStringLiteral("100.0% of ")));
+        QCOMPARE(cellText(panel, row, ProbesPanel::LastError), QString());
+        QCOMPARE(server.exchanges().at(0).request.header("Authorization"), "Bearer " + Token);
+
+        // Every scrape adds a sample to each series, never a series.
+        QTRY_VERIFY_WITH_TIMEOUT(workbench.snapshot()->counts.samples >= 2 * series, 30000);
+        QCOMPARE(workbench.snapshot()->counts.series, series);
+        const qint64 samples = workbench.snapshot()->counts.samples;
+        QTRY_VERIFY_WITH_TIMEOUT(workbench.snapshot()->counts.samples > samples, 30000);
+        QCOMPARE(workbench.snapshot()->counts.series, series);
+
+        panel.stop(row);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(row), 30000);
+        const int requests = server.requestCount("/metrics");
+        QTest::qWait(500); // three intervals: a scrape still running would have sent more
+        QCOMPARE(server.requestCount("/metrics"), requests);
+
+        const Store store(workbench.path());
+        const QList<Source> sources = store.sources();
+        QCOMPARE(sources.size(), 1);
+        QCOMPARE(sources.front().format, QStringLiteral("prometheus-scrape"));
+        QCOMPARE(sources.front().origin, QString::fromStdString(probe.http.url));
+        QCOMPARE(store.counts().series, series);
+        const QList<Series> all = store.series();
+        const auto up = std::find_if(all.begin(), all.end(),
+                                     [](const Series& one) { return one.name == QLatin1String("up"); });
+        QVERIFY(up != all.end());
+        const std::vector<Sample> ups = store.samples(up->id);
+        QVERIFY(ups.size() >= 3);
+        QVERIFY(
+            std::all_of(ups.begin(), ups.end(), [](const Sample& sample) { return sample.value == 1.0; }));
+        QCOMPARE(store.counts().samples, qint64(ups.size()) * series);
+        QVERIFY(!fileBytes(workbench.path()).contains(QByteArray::fromStdString(Token)));
+    }
+
+    // A scrape answered 503 is up 0 with the server's sentence, and goes on.
+    void failedScrapeIsUpZero()
+    {
+        test::HttpTestServer server;
+        Workbench workbench;
+        workbench.open(m_dir.filePath(QStringLiteral("scrape-503.lundi")));
+        QTRY_VERIFY(workbench.snapshot() != nullptr);
+        ProbesPanel panel(&workbench, QString());
+        ProbeDefinition probe = scrapeProbe(server);
+        probe.http.url = server.url("/status/503");
+        const int row = panel.addProbe(probe);
+        panel.start(row);
+        QTRY_VERIFY_WITH_TIMEOUT(panel.runs(row) >= 2, 30000);
+        QCOMPARE(panel.successes(row), 0);
+        QVERIFY2(cellText(panel, row, ProbesPanel::LastResult).startsWith(QStringLiteral("up 0 after ")),
+                 qPrintable(cellText(panel, row, ProbesPanel::LastResult)));
+        QVERIFY2(cellText(panel, row, ProbesPanel::LastError).contains(QStringLiteral("503")),
+                 qPrintable(cellText(panel, row, ProbesPanel::LastError)));
+        panel.stop(row);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isRunning(row), 30000);
+    }
+
+    // The scrape kind: the HTTP page less what a GET does not take, every 15 s unless told.
+    void dialogOfAScrape()
+    {
+        ProbeDialog dialog(ProbeDefinition{});
+        QCOMPARE(dialog.interval()->text(), QStringLiteral("1s"));
+        dialog.kind()->setCurrentIndex(int(ProbeDefinition::Kind::Scrape));
+        QCOMPARE(dialog.interval()->text(), QStringLiteral("15s"));
+        dialog.url()->setText(QStringLiteral("http://127.0.0.1:9100/metrics"));
+        dialog.insecure()->setChecked(true);
+        QCOMPARE(dialog.read(), QString());
+        QCOMPARE(dialog.probe().kind, ProbeDefinition::Kind::Scrape);
+        QCOMPARE(dialog.probe().http.method, std::string("GET"));
+        QCOMPARE(dialog.probe().interval, std::chrono::milliseconds(15000));
+        QVERIFY(dialog.probe().insecure());
+        // Kept through the saved probes.
+        const std::optional<ProbeDefinition> saved = ProbeDefinition::fromJson(dialog.probe().toJson());
+        QVERIFY(saved && saved->kind == ProbeDefinition::Kind::Scrape);
+        QCOMPARE(saved->http.url, dialog.probe().http.url);
+        // A chosen interval stays when the kind changes.
+        dialog.interval()->setText(QStringLiteral("30s"));
+        dialog.kind()->setCurrentIndex(int(ProbeDefinition::Kind::Http));
+        QCOMPARE(dialog.interval()->text(), QStringLiteral("30s"));
+    }
+
     void render()
     {
         const QString png = qEnvironmentVariable("LUNDI_PROBESPANEL_PNG");
@@ -390,13 +518,15 @@ class TestProbesPanel : public QObject
         ProbeDefinition gpu;
         gpu.kind = ProbeDefinition::Kind::Gpu;
         const int gpuRow = panel.addProbe(gpu);
+        const int scrape = panel.addProbe(scrapeProbe(server));
         panel.addProbe(panel.probe(ok)); // a stopped duplicate
-        for (const int row : {ok, failing, tcp})
+        for (const int row : {ok, failing, tcp, scrape})
             panel.start(row);
         qputenv("PATH", QFile::encodeName(empty.path()));
         panel.start(gpuRow);
         qputenv("PATH", path);
-        QTRY_VERIFY_WITH_TIMEOUT(panel.runs(ok) >= 3 && panel.runs(failing) >= 2 && panel.runs(tcp) >= 2,
+        QTRY_VERIFY_WITH_TIMEOUT(panel.runs(ok) >= 3 && panel.runs(failing) >= 2 && panel.runs(tcp) >= 2 &&
+                                     panel.runs(scrape) >= 2,
                                  30000);
         panel.table()->selectRow(ok);
         panel.resize(1500, 260);
@@ -410,6 +540,12 @@ class TestProbesPanel : public QObject
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         QVERIFY(
             dialog.grab().save(QString(png).replace(QLatin1String(".png"), QLatin1String("-dialog.png"))));
+        ProbeDialog scrapeDialog(panel.probe(scrape));
+        scrapeDialog.resize(640, 720);
+        scrapeDialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&scrapeDialog));
+        QVERIFY(scrapeDialog.grab().save(
+            QString(png).replace(QLatin1String(".png"), QLatin1String("-scrape-dialog.png"))));
         panel.stopAll();
         QTRY_VERIFY_WITH_TIMEOUT(!panel.isLive(), 30000);
     }
