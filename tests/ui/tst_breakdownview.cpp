@@ -8,6 +8,7 @@
 #include "ingest/importerregistry.h"
 #include "ingest/ingestor.h"
 #include "store/store.h"
+#include "viewonincident.h"
 #include "workbench.h"
 
 #include <QLabel>
@@ -84,15 +85,7 @@ class TestBreakdownView : public QObject
         writeIncident(store);
     }
 
-    void init()
-    {
-        m_workbench = std::make_unique<Workbench>();
-        m_view = std::make_unique<BreakdownView>(m_workbench.get());
-        m_view->resize(1200, 800);
-        m_view->show();
-        m_workbench->open(m_path);
-        QVERIFY(settle());
-    }
+    void init() { QVERIFY(test::showOnIncident(m_workbench, m_view, m_path, {1200, 800})); }
 
     void cleanup()
     {
@@ -241,11 +234,7 @@ class TestBreakdownView : public QObject
     }
 
   private:
-    bool settle()
-    {
-        return QTest::qWaitFor(
-            [this] { return m_workbench->snapshot() && !m_workbench->busy() && !m_view->busy(); }, 30000);
-    }
+    bool settle() { return test::settled(*m_workbench, *m_view); }
 
     QTemporaryDir m_dir;
     QString m_path;

@@ -7,6 +7,7 @@
 #include "flamegraphview.h"
 #include "store/statement.h"
 #include "store/store.h"
+#include "viewonincident.h"
 #include "workbench.h"
 
 #include <QLabel>
@@ -41,15 +42,7 @@ class TestCriticalPathView : public QObject
         test::writeDemoIncident(store);
     }
 
-    void init()
-    {
-        m_workbench = std::make_unique<Workbench>();
-        m_view = std::make_unique<CriticalPathView>(m_workbench.get());
-        m_view->resize(1200, 700);
-        m_view->show();
-        m_workbench->open(m_path);
-        QVERIFY(settle());
-    }
+    void init() { QVERIFY(test::showOnIncident(m_workbench, m_view, m_path, {1200, 700})); }
 
     void cleanup()
     {
@@ -116,11 +109,7 @@ class TestCriticalPathView : public QObject
     }
 
   private:
-    bool settle()
-    {
-        return QTest::qWaitFor(
-            [this] { return m_workbench->snapshot() && !m_workbench->busy() && !m_view->busy(); }, 30000);
-    }
+    bool settle() { return test::settled(*m_workbench, *m_view); }
 
     QTemporaryDir m_dir;
     QString m_path;

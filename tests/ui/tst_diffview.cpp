@@ -11,6 +11,7 @@
 #include "flamegraphview.h"
 #include "store/statement.h"
 #include "store/store.h"
+#include "viewonincident.h"
 #include "workbench.h"
 
 #include <QCheckBox>
@@ -58,15 +59,7 @@ class TestDiffView : public QObject
         test::writeDemoIncident(store);
     }
 
-    void init()
-    {
-        m_workbench = std::make_unique<Workbench>();
-        m_view = std::make_unique<DiffView>(m_workbench.get());
-        m_view->resize(1200, 700);
-        m_view->show();
-        m_workbench->open(m_path);
-        QVERIFY(settle());
-    }
+    void init() { QVERIFY(test::showOnIncident(m_workbench, m_view, m_path, {1200, 700})); }
 
     void cleanup()
     {
@@ -205,11 +198,7 @@ class TestDiffView : public QObject
     }
 
   private:
-    bool settle()
-    {
-        return QTest::qWaitFor(
-            [this] { return m_workbench->snapshot() && !m_workbench->busy() && !m_view->busy(); }, 30000);
-    }
+    bool settle() { return test::settled(*m_workbench, *m_view); }
 
     QTemporaryDir m_dir;
     QString m_path;

@@ -5,6 +5,7 @@
 #include "demofile.h"
 #include "store/store.h"
 #include "suspectspanel.h"
+#include "viewonincident.h"
 #include "workbench.h"
 
 #include <QComboBox>
@@ -28,15 +29,7 @@ class TestSuspectsPanel : public QObject
         test::writeDemoIncident(store);
     }
 
-    void init()
-    {
-        m_workbench = std::make_unique<Workbench>();
-        m_panel = std::make_unique<SuspectsPanel>(m_workbench.get());
-        m_panel->resize(1200, 200);
-        m_panel->show();
-        m_workbench->open(m_path);
-        QVERIFY(settle());
-    }
+    void init() { QVERIFY(test::showOnIncident(m_workbench, m_panel, m_path, {1200, 200}, 60000)); }
 
     void cleanup()
     {
@@ -111,11 +104,7 @@ class TestSuspectsPanel : public QObject
     }
 
   private:
-    bool settle()
-    {
-        return QTest::qWaitFor(
-            [this] { return m_workbench->snapshot() && !m_workbench->busy() && !m_panel->busy(); }, 60000);
-    }
+    bool settle() { return test::settled(*m_workbench, *m_panel, 60000); }
 
     QTemporaryDir m_dir;
     QString m_path;
