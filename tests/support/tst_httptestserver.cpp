@@ -129,7 +129,8 @@ class TestHttpTestServer : public QObject
         QCOMPARE(reply.status(), 200);
         QCOMPARE(reply.body, std::string(30, 'x'));
         QVERIFY(reply.toFirstByte >= 50ms);
-        QVERIFY(reply.firstToLast >= 300ms);
+        // The client may read the headers late, so only the whole exchange has a lower bound.
+        QVERIFY(reply.toFirstByte + reply.firstToLast >= 350ms);
         const TestExchange exchange = server.exchanges().at(0);
         QVERIFY(exchange.firstByteDelay >= 50ms);
         QVERIFY(exchange.bodyTime >= 300ms);
